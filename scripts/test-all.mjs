@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// `npm test`: build, then unit tests (vitest), integration tests in a real VS Code host, and UI
+// tests in Chromium. Each suite writes `.test-artifacts/<suite>.json` = {passed, failed}; this
+// script adds them up and prints one closing line `N passed, N failed`. Exit 1 on any failure.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+const only = process.argv.slice(2); // e.g. `npm test -- unit`
+const suites = [
+  { name: 'unit', script: 'test:unit' },
+  { name: 'integration', script: 'test:integration' },
+  { name: 'ui', script: 'test:ui' },
+].filter((s) => pkg.scripts[s.script] && (only.length === 0 || only.includes(s.name)));
+
+mkdirSync('.test-artifacts', { recursive: true });
+const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
+
+const build = run('npm', ['run', '-s', 'build']);
+if (build.status !== 0) {
+  console.error('build failed');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+let passed = 0;
+let failed = 0;
+const lines = [];
+for (const suite of suites) {
+  const out = `.test-artifacts/${suite.name}.json`;
+  rmSync(out, { force: true });
+  const started = Date.now();
+  const r = run('npm', ['run', '-s', suite.script]);
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  let counts = { passed: 0, failed: 0 };
+  if (existsSync(out)) {
+    try { counts = JSON.parse(readFileSync(out, 'utf8')); } catch { /* unreadable: counted below */ }
+  }
+  // A suite that exits non-zero with no failure counted still failed (e.g. host never came up).
+  if (r.status !== 0 && !counts.failed) counts.failed = 1;
+  passed += counts.passed;
+  failed += counts.failed;
+  lines.push(`${suite.name}: ${counts.passed} passed, ${counts.failed} failed (${secs}s)`);
+}
+console.log('');
+for (const l of lines) console.log(l);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);

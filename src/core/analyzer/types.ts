@@ -1,0 +1,67 @@
+/**
+ * The analyzer's public contract: one engine for the editor and the CLI.
+ * Offsets are UTF-16 code-unit offsets into the analyzed text (what VS Code and JS strings use).
+ */
+
+export type RuleId =
+  | 'missing-max-tokens'
+  | 'system-message-first'
+  | 'system-message-unsupported'
+  | 'max-tokens-over-limit'
+  | 'retired-model'
+  | 'unknown-model'
+  | 'sampling-params-rejected'
+  | 'assistant-prefill-unsupported'
+  | 'empty-messages'
+  | 'legacy-completions-api'
+  | 'hardcoded-api-key'
+  | 'retry-non-retryable'
+  | 'retry-without-jitter'
+  | 'overloaded-not-caught'
+  | 'nonstreaming-long-request'
+  | 'no-retry';
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export type AnalyzerLanguage = 'typescript' | 'typescriptreact' | 'javascript' | 'javascriptreact' | 'python';
+
+export interface TextEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** Safe fixes may be applied by fix-all / `claude-doctor fix` without review. */
+  safe: boolean;
+  /** Refactors ("Wrap in retry helper", "Configure SDK retries") are offered, never auto-applied. */
+  kind: 'quickfix' | 'refactor';
+}
+
+export interface Finding {
+  rule: RuleId;
+  severity: Severity;
+  message: string;
+  start: number;
+  end: number;
+  fixes: Fix[];
+}
+
+export interface SdkVersions {
+  /** Major version of `@anthropic-ai/sdk` in effect (0 or 1), when known. */
+  ts?: number;
+  /** Major version of the Python `anthropic` package (1 or 2), when known. */
+  python?: number;
+}
+
+export interface AnalyzeOptions {
+  language: AnalyzerLanguage;
+  /** SDK majors from the nearest manifest, or the user's override. */
+  sdk?: SdkVersions;
+  /** Rules switched off; severity overrides. */
+  disabled?: ReadonlySet<RuleId>;
+  severity?: Partial<Record<RuleId, Severity>>;
+  /** Value inserted by the missing-max-tokens fix. */
+  defaultMaxTokens?: number;
+}

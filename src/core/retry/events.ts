@@ -1,0 +1,95 @@
+/**
+ * Typed events the retrying client emits while it runs. The CLI prints them, the extension
+ * forwards them to the connection panel and the error log. No secrets ever appear in them.
+ */
+import type { ErrorCategory, Fault } from '../data/api-facts';
+
+export type JitterKind = 'full' | 'equal' | 'decorrelated' | 'none' | 'sdk';
+export type BackoffReason = 'retry-after' | 'retry-after-ms' | 'jitter' | 'budget';
+
+/** One `anthropic-ratelimit-{kind}-*` triple. */
+export interface RateLimitWindow {
+  limit?: number;
+  remaining?: number;
+  /** RFC 3339 time the window resets. */
+  reset?: string;
+}
+
+export interface RateLimitInfo {
+  requests?: RateLimitWindow;
+  tokens?: RateLimitWindow;
+  inputTokens?: RateLimitWindow;
+  outputTokens?: RateLimitWindow;
+}
+
+/** The plain-words outcome: what happened, whose fault, what to do next. */
+export interface Verdict {
+  category: ErrorCategory;
+  fault: Fault;
+  title: string;
+  /** What happened, in plain words, specific to this run. */
+  summary: string;
+  explanation: string;
+  nextStep: string;
+  docsUrl: string;
+}
+
+export interface AttemptStartEvent {
+  event: 'attemptStart';
+  runId: string;
+  attempt: number; // 1-based
+  model: string;
+  startedAt: number; // epoch ms
+}
+
+export interface AttemptEvent {
+  event: 'attempt';
+  runId: string;
+  attempt: number;
+  model: string;
+  ok: boolean;
+  /** HTTP status; null for transport failures and mid-stream errors. */
+  status: number | null;
+  errorType: string | null;
+  errorCode: string | null;
+  message: string | null;
+  requestId: string | null;
+  latencyMs: number;
+  retryable: boolean;
+  category: ErrorCategory;
+  rateLimit?: RateLimitInfo;
+  /** Streaming: characters of text received before an error. */
+  partialTextLength?: number;
+  startedAt: number;
+}
+
+export interface BackoffEvent {
+  event: 'backoff';
+  runId: string;
+  attempt: number; // the attempt that just failed
+  delayMs: number; // planned
+  reason: BackoffReason;
+}
+
+export interface BackoffDoneEvent {
+  event: 'backoffDone';
+  runId: string;
+  attempt: number;
+  plannedMs: number;
+  actualMs: number;
+}
+
+export interface ResultEvent {
+  event: 'result';
+  runId: string;
+  ok: boolean;
+  attempts: number;
+  status: number | null;
+  totalMs: number;
+  model: string;
+  /** Text of the reply when ok. */
+  text?: string;
+  verdict: Verdict;
+}
+
+export type ClientEvent = AttemptStartEvent | AttemptEvent | BackoffEvent | BackoffDoneEvent | ResultEvent;
