@@ -1,0 +1,16 @@
+/**
+ * The built-in simulator: a local Anthropic-compatible server with fault scenarios.
+ *
+ *   const sim = await startSimulator({ scenario: 'overloaded;count=2' });
+ *   const client = new Anthropic({ apiKey: 'sk-ant-test', baseURL: sim.url });
+ *   // per request: header `x-simulate-scenario: <spec>`, `x-simulate-session: <runId>`
+ *   await sim.close();
+ */
+export { SCENARIOS, parseScenarioSpec, isScenarioName } from './spec';
+export type { ScenarioName, ScenarioSpec, ParseResult, RateLimitKind } from './spec';
+export { startSimulator } from './server';
+export type { SimulatorOptions, RunningSimulator, SimulatorStats, SimulatorRequestEvent } from './server';
+/** Request header that selects the scenario of one request. */
+export const SCENARIO_HEADER = 'x-simulate-scenario';
+/** Request header that scopes "N failures then 200" state (a run id). */
+export const SESSION_HEADER = 'x-simulate-session';
