@@ -266,6 +266,16 @@ export const ERROR_ROWS: Record<ErrorCategory, ErrorRow> = {
 export const SDK_RETRYABLE_STATUSES: readonly number[] = [408, 409, 429];
 /** `error.details.error_code` of the monthly spend-cap 429: never retryable. */
 export const SPEND_CAP_ERROR_CODE = 'enforced_spend_limit_reached';
+/**
+ * The only two documented cases told apart by message text (facts §1); everything else is
+ * classified by status, `error.type` and `error.details.error_code`, never by wording.
+ */
+export const MESSAGE_MARKERS = {
+  /** 400 `invalid_request_error` with this message: the spend limit the org set for itself. */
+  usageLimit: 'You have reached your specified API usage limits',
+  /** 401 whose message starts with this: the request carried a browser `Origin` header. */
+  corsPrefix: 'CORS requests are not allowed',
+} as const;
 /** Error types by status, as the API sends them. */
 export const ERROR_TYPE_BY_STATUS: Readonly<Record<number, string>> = {
   400: 'invalid_request_error',

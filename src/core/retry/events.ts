@@ -5,6 +5,11 @@
 import type { ErrorCategory, Fault } from '../data/api-facts';
 
 export type JitterKind = 'full' | 'equal' | 'decorrelated' | 'none' | 'sdk';
+/**
+ * Why the client waits this long: the server's `retry-after` (seconds or HTTP-date) or
+ * `retry-after-ms`; our jitter formula; or `budget` — a jittered wait shortened so one more attempt
+ * still fits in the run's total deadline (`policy.deadlineMs`).
+ */
 export type BackoffReason = 'retry-after' | 'retry-after-ms' | 'jitter' | 'budget';
 
 /** One `anthropic-ratelimit-{kind}-*` triple. */

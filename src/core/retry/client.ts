@@ -1,0 +1,797 @@
+/**
+ * The retrying client behind "Test connection": one small Messages request through the official
+ * `@anthropic-ai/sdk` with the SDK's own retries off (`maxRetries: 0`), and our attempt loop on
+ * top: classification of every failure, jittered backoff, `retry-after` honoured within limits,
+ * spend cap never retried, `x-should-retry` obeyed, a total deadline, an optional retry budget,
+ * an optional fallback model, streaming with the "retry only before content" rule, and
+ * cancellation that stops a sleeping backoff at once. Every step is emitted as a `ClientEvent`.
+ * The key never appears in any event: every event is passed through `redactSecrets`.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import { DEFAULT_TEST_MODEL, ERROR_ROWS, HEADERS, TEST_MAX_TOKENS, type ErrorCategory } from '../data/api-facts';
+import { createRedactor, describeKey } from '../redact';
+import { classify, classifyError, type Classification } from '../taxonomy';
+import { isRetryBudget, RetryBudget } from './budget';
+import type { AttemptEvent, BackoffReason, ClientEvent, RateLimitInfo, ResultEvent, Verdict } from './events';
+import { headerValue, parseRateLimitHeaders } from './headers';
+import { computeBackoff, parseRetryAfter, resolvePolicy, type RetryPolicy } from './policy';
+import { abortableSleep } from './sleep';
+
+export interface ConnectionTestOptions {
+  baseURL: string;
+  apiKey: string;
+  /** How the key is sent: `Authorization: Bearer` (SDK 1.x default) or `x-api-key`. */
+  authHeader?: 'bearer' | 'x-api-key';
+  model: string;
+  /** Default TEST_MAX_TOKENS. */
+  maxTokens?: number;
+  prompt?: string;
+  stream?: boolean;
+  /** Per-attempt timeout covering the whole attempt (headers and body). Default 30 s. */
+  timeoutMs?: number;
+  policy?: Partial<RetryPolicy>;
+  signal?: AbortSignal;
+  headers?: Record<string, string>;
+  onEvent?: (e: ClientEvent) => void;
+  runId?: string;
+  random?: () => number;
+  /** A retry budget shared across runs (alternatively pass it as `policy.retryBudget`). */
+  budget?: RetryBudget;
+}
+
+export const DEFAULT_ATTEMPT_TIMEOUT_MS = 30_000;
+export const DEFAULT_PROMPT = 'Reply with the single word: ok';
+/** Header the simulator uses to scope "N failures then 200" counters to one run. */
+export const SESSION_HEADER = 'x-simulate-session';
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+// ---------------------------------------------------------------------------------------------
+
+function newRunId(): string {
+  return `run_${Date.now().toString(36)}_${Math.floor(Math.random() * 0xffffff).toString(16).padStart(6, '0')}`;
+}
+
+function fmtS(ms: number): string {
+  if (!Number.isFinite(ms)) return 'forever';
+  if (ms >= 1e12) return `${(ms / 1000).toExponential(1)} s`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function ordinal(n: number): string {
+  return n === 1 ? 'first' : n === 2 ? 'second' : n === 3 ? 'third' : `${n}th`;
+}
+
+/** Deep copy of a JSON-like event with every string redacted. */
+function redactDeep<T>(value: T, redact: (s: string) => string): T {
+  if (typeof value === 'string') return redact(value) as unknown as T;
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, redact)) as unknown as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = redactDeep(v, redact);
+    return out as T;
+  }
+  return value;
+}
+
+const SECRET_HEADER = /authorization|api[-_]?key|token|secret|cookie|password/i;
+
+function collectSecrets(opts: ConnectionTestOptions): string[] {
+  const out: string[] = [];
+  if (typeof opts.apiKey === 'string' && opts.apiKey.length > 0) out.push(opts.apiKey);
+  if (opts.authHeader === 'x-api-key') out.push(X_API_KEY_PLACEHOLDER);
+  for (const [k, v] of Object.entries(opts.headers && typeof opts.headers === 'object' ? opts.headers : {})) {
+    if (typeof v !== 'string' || !SECRET_HEADER.test(k)) continue;
+    out.push(v);
+    const bearer = /^\s*bearer\s+(.+)$/i.exec(v);
+    if (bearer?.[1]) out.push(bearer[1]);
+  }
+  try {
+    const u = new URL(opts.baseURL);
+    if (u.password) out.push(decodeURIComponent(u.password), u.password);
+    if (u.username) out.push(decodeURIComponent(u.username), u.username);
+  } catch {
+    /* invalid URL: reported by the attempt */
+  }
+  return out;
+}
+
+function safeBaseURL(raw: string): string {
+  try {
+    const u = new URL(raw);
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return raw;
+  }
+}
+
+function isLoopbackOrCustom(raw: string): boolean {
+  try {
+    const host = new URL(raw).hostname;
+    return !(host === 'anthropic.com' || host.endsWith('.anthropic.com'));
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The shared SDK clients and the fetch wrapper
+// ---------------------------------------------------------------------------------------------
+
+interface Captured {
+  status: number | null;
+  headers: Headers | null;
+  contentType: string | null;
+}
+
+/** What the fetch wrapper needs to know about the run a request belongs to. */
+interface RunContext {
+  capture: { current: Captured };
+  authHeader: 'bearer' | 'x-api-key';
+  key: string;
+  stripAuthorization: boolean;
+  /** Run id for the simulator's session header; null for api.anthropic.com. */
+  session: string | null;
+}
+
+/** Private request header carrying the run-context token; removed before the request leaves. */
+const CTX_HEADER = 'x-claude-doctor-context';
+/** The SDK insists on a credential; in x-api-key mode this stands in and its Bearer header is dropped. */
+const X_API_KEY_PLACEHOLDER = 'unused-x-api-key-mode';
+const contexts = new Map<string, RunContext>();
+let ctxCounter = 0;
+
+async function contextFetch(url: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const headers = init?.headers instanceof Headers ? init.headers : new Headers(init?.headers);
+  const token = headers.get(CTX_HEADER);
+  headers.delete(CTX_HEADER);
+  const ctx = token ? contexts.get(token) : undefined;
+  if (ctx) {
+    if (ctx.authHeader === 'x-api-key') {
+      if (ctx.stripAuthorization) headers.delete('authorization');
+      headers.set(HEADERS.apiKey, ctx.key);
+    }
+    if (ctx.session !== null && !headers.has(SESSION_HEADER)) headers.set(SESSION_HEADER, ctx.session);
+  }
+  const res = await globalThis.fetch(url, { ...init, headers });
+  if (ctx) ctx.capture.current = { status: res.status, headers: res.headers, contentType: res.headers.get('content-type') };
+  return res;
+}
+
+const CLIENT_CACHE_SIZE = 16;
+const clients = new Map<string, Anthropic>();
+
+/**
+ * Building an SDK client costs about a millisecond and a half; connection tests reuse one per
+ * (base URL, auth form, key, extra headers). Per-run state travels in the private context header.
+ */
+function sharedClient(baseURL: string, authHeader: 'bearer' | 'x-api-key', key: string, headers: Record<string, string>): Anthropic {
+  const cacheKey = JSON.stringify([baseURL, authHeader, authHeader === 'bearer' ? key : '', Object.entries(headers).sort()]);
+  const hit = clients.get(cacheKey);
+  if (hit) {
+    clients.delete(cacheKey);
+    clients.set(cacheKey, hit);
+    return hit;
+  }
+  const client = new Anthropic({
+    apiKey: authHeader === 'bearer' ? key : X_API_KEY_PLACEHOLDER,
+    baseURL,
+    maxRetries: 0,
+    fetch: contextFetch as unknown as typeof fetch,
+    defaultHeaders: { ...headers },
+    logLevel: 'off',
+  });
+  clients.set(cacheKey, client);
+  if (clients.size > CLIENT_CACHE_SIZE) {
+    const oldest = clients.keys().next().value;
+    if (oldest !== undefined) clients.delete(oldest);
+  }
+  return client;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One attempt
+// ---------------------------------------------------------------------------------------------
+
+type AttemptOutcome =
+  | { ok: true; text: string; status: number; headers: Headers | null; requestId: string | null }
+  | {
+      ok: false;
+      cls: Classification;
+      headers: Headers | null;
+      partialTextLength?: number;
+      /** Our own per-attempt timer fired (as opposed to the caller's signal). */
+      timedOut: boolean;
+      userAborted: boolean;
+    };
+
+interface AttemptContext {
+  client: Anthropic;
+  capture: { current: Captured };
+  /** Value of the private context header that routes the shared fetch wrapper to this run. */
+  ctxToken: string;
+  /** 0 for the first attempt; sent as `x-stainless-retry-count` like the SDK does. */
+  retryCount: number;
+  model: string;
+  maxTokens: number;
+  prompt: string;
+  stream: boolean;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+function responseClassification(status: number, headers: Headers | null, message: string): Classification {
+  const c = classify({ message, ...(headers ? { headers } : {}) });
+  c.status = status;
+  return c;
+}
+
+async function runAttempt(ctx: AttemptContext): Promise<AttemptOutcome> {
+  const ctrl = new AbortController();
+  let why: 'timeout' | 'user' | null = null;
+  const onUser = () => {
+    why ??= 'user';
+    ctrl.abort();
+  };
+  if (ctx.signal?.aborted) onUser();
+  ctx.signal?.addEventListener('abort', onUser, { once: true });
+  const timer = setTimeout(() => {
+    why ??= 'timeout';
+    ctrl.abort();
+  }, ctx.timeoutMs);
+  ctx.capture.current = { status: null, headers: null, contentType: null };
+  let partial = 0;
+  let streamHeaders: Headers | null = null;
+
+  const params = {
+    model: ctx.model,
+    max_tokens: ctx.maxTokens,
+    messages: [{ role: 'user' as const, content: ctx.prompt }],
+  };
+  // The SDK's own timer covers only the wait for headers; ours (above) covers the whole attempt.
+  // Give the SDK's a little slack so ours decides.
+  const reqOpts = {
+    signal: ctrl.signal,
+    maxRetries: 0,
+    timeout: Math.ceil(ctx.timeoutMs) + 1000,
+    headers: {
+      [CTX_HEADER]: ctx.ctxToken,
+      [HEADERS.retryCount]: String(ctx.retryCount),
+      [HEADERS.timeout]: String(Math.max(1, Math.trunc(ctx.timeoutMs / 1000))),
+    },
+  };
+
+  try {
+    if (ctx.stream) {
+      const stream = ctx.client.messages.stream(params, reqOpts);
+      let streamError: unknown;
+      stream.on('error', (e) => {
+        streamError ??= e;
+      });
+      stream.on('abort', (e) => {
+        streamError ??= e;
+      });
+      stream.on('connect', () => {
+        streamHeaders = stream.response?.headers ?? null;
+      });
+      let text = '';
+      let sawStop = false;
+      let sawStart = false;
+      try {
+        for await (const ev of stream) {
+          if (ev.type === 'message_start') sawStart = true;
+          else if (ev.type === 'content_block_delta') {
+            const d = ev.delta as { type: string; text?: string; partial_json?: string; thinking?: string };
+            const piece = d.text ?? d.partial_json ?? d.thinking ?? '';
+            text += d.type === 'text_delta' ? piece : '';
+            partial += Math.max(1, piece.length);
+          } else if (ev.type === 'message_stop') sawStop = true;
+        }
+      } catch (e) {
+        streamError ??= e;
+      }
+      if (streamError !== undefined) {
+        const e = streamError as { name?: unknown; status?: unknown };
+        // The SDK's own complaint about an empty or broken stream (not an API error event).
+        const ct = ctx.capture.current.contentType;
+        if (!why && e && e.name === 'AnthropicError' && !sawStop && !sawStart && ct && !/event-stream/i.test(ct)) {
+          const status = ctx.capture.current.status ?? 200;
+          const hdrs = streamHeaders ?? ctx.capture.current.headers;
+          return {
+            ok: false,
+            cls: responseClassification(status, hdrs, `HTTP ${status} but the body is not an event stream (content-type ${ct}): not a streaming Messages API reply.`),
+            headers: hdrs,
+            partialTextLength: 0,
+            timedOut: false,
+            userAborted: false,
+          };
+        }
+        if (!why && e && e.name === 'AnthropicError' && !sawStop) {
+          const headers = streamHeaders ?? ctx.capture.current.headers;
+          const cls = classify({
+            transport: 'reset',
+            message: sawStart
+              ? `The stream broke off after ${plural(text.length, 'character')} of text (${String((streamError as Error).message ?? '')}).`
+              : 'The response ended without any stream events (not a valid SSE stream).',
+            ...(headers ? { headers } : {}),
+          });
+          return { ok: false, cls, headers, partialTextLength: text.length, timedOut: false, userAborted: false };
+        }
+        throw streamError;
+      }
+      if (why) throw new Error('aborted');
+      const headers = streamHeaders ?? ctx.capture.current.headers;
+      const ct = ctx.capture.current.contentType;
+      if (!sawStart && ct && !/event-stream/i.test(ct)) {
+        const status = ctx.capture.current.status ?? 200;
+        return {
+          ok: false,
+          cls: responseClassification(status, headers, `HTTP ${status} but the body is not an event stream (content-type ${ct}): not a streaming Messages API reply.`),
+          headers,
+          partialTextLength: 0,
+          timedOut: false,
+          userAborted: false,
+        };
+      }
+      if (!sawStop) {
+        const cls = classify({
+          transport: 'reset',
+          message: sawStart
+            ? `The stream ended without message_stop after ${plural(text.length, 'character')} of text.`
+            : 'The response ended without any stream events (not a valid SSE stream).',
+          ...(headers ? { headers } : {}),
+        });
+        if (!sawStart && ctx.capture.current.status !== null) cls.status = ctx.capture.current.status;
+        return { ok: false, cls, headers, partialTextLength: text.length, timedOut: false, userAborted: false };
+      }
+      return {
+        ok: true,
+        text,
+        status: ctx.capture.current.status ?? 200,
+        headers,
+        requestId: (headers && headerValue(headers, HEADERS.requestId)) || stream.request_id || null,
+      };
+    }
+
+    const { data, response } = await ctx.client.messages.create(params, reqOpts).withResponse();
+    if (why) throw new Error('aborted');
+    const body = data as unknown;
+    const msg = body && typeof body === 'object' ? (body as { type?: unknown; content?: unknown }) : undefined;
+    if (!msg || !Array.isArray(msg.content)) {
+      const ct = response.headers.get('content-type') ?? 'none';
+      const shape = typeof body === 'string' ? `a ${body.trim() ? 'non-JSON' : 'empty'} body (content-type ${ct})` : `JSON that is not a message (content-type ${ct})`;
+      return {
+        ok: false,
+        cls: responseClassification(response.status, response.headers, `HTTP ${response.status} but ${shape}: not a Messages API reply. Is the base URL pointing at a proxy or a web page?`),
+        headers: response.headers,
+        timedOut: false,
+        userAborted: false,
+      };
+    }
+    const text = (msg.content as { type?: string; text?: string }[])
+      .filter((b) => b && b.type === 'text' && typeof b.text === 'string')
+      .map((b) => b.text)
+      .join('');
+    return { ok: true, text, status: response.status, headers: response.headers, requestId: response.headers.get(HEADERS.requestId) };
+  } catch (err) {
+    if (!ctrl.signal.aborted) ctrl.abort(); // release any half-read body
+    const captured = ctx.capture.current;
+    const headers = streamHeaders ?? captured.headers;
+    if (why === 'user') {
+      return { ok: false, cls: classify({ transport: 'aborted', message: 'Cancelled by the user.' }), headers, partialTextLength: partial, timedOut: false, userAborted: true };
+    }
+    if (why === 'timeout') {
+      const phase = captured.status === null ? 'no response headers' : `HTTP ${captured.status} headers but the body did not finish`;
+      const cls = classify({ transport: 'timeout', message: `No complete answer within ${fmtS(ctx.timeoutMs)} (${phase}).`, ...(headers ? { headers } : {}) });
+      return { ok: false, cls, headers, partialTextLength: partial, timedOut: true, userAborted: false };
+    }
+    let cls = classifyError(err);
+    if (cls.category === 'unknown' && captured.status !== null && cls.status === null) {
+      // The answer arrived but could not be read (e.g. invalid JSON with a JSON content-type).
+      cls = responseClassification(captured.status, captured.headers, cls.message ?? 'The response could not be read.');
+    }
+    if (cls.status !== null && captured.status === cls.status && !cls.requestId && captured.headers) {
+      cls.requestId = captured.headers.get(HEADERS.requestId);
+    }
+    if (cls.status === null && !cls.requestId && headers) cls.requestId = headers.get(HEADERS.requestId);
+    const errHeaders = (err && typeof err === 'object' && (err as { headers?: unknown }).headers instanceof Headers
+      ? ((err as { headers: Headers }).headers)
+      : null) ?? headers;
+    return { ok: false, cls, headers: errHeaders, partialTextLength: partial, timedOut: false, userAborted: false };
+  } finally {
+    clearTimeout(timer);
+    ctx.signal?.removeEventListener('abort', onUser);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verdicts
+// ---------------------------------------------------------------------------------------------
+
+interface AttemptRecord {
+  attempt: number;
+  model: string;
+  status: number | null;
+  category: ErrorCategory;
+  errorType: string | null;
+  title: string;
+}
+
+function label(r: Pick<AttemptRecord, 'status' | 'title' | 'errorType'>): string {
+  return r.status !== null ? `${r.status} ${r.title}` : r.errorType ? `${r.title}` : r.title;
+}
+
+/** "529 Overloaded ×3, 200 Success" */
+function historyText(history: AttemptRecord[]): string {
+  const parts: { text: string; n: number }[] = [];
+  for (const h of history) {
+    const t = label(h);
+    const last = parts[parts.length - 1];
+    if (last && last.text === t) last.n++;
+    else parts.push({ text: t, n: 1 });
+  }
+  return parts.map((p) => (p.n > 1 ? `${p.text} ×${p.n}` : p.text)).join(', ');
+}
+
+function keyNote(key: string, authHeader: 'bearer' | 'x-api-key'): string {
+  const d = describeKey(key);
+  const form = authHeader === 'bearer' ? 'Authorization: Bearer' : 'x-api-key';
+  if (!d.present) return `The key is empty (sent as ${form}): set ANTHROPIC_API_KEY or the key setting.`;
+  const issues: string[] = [];
+  if (d.hasNewline) issues.push('it contains a line break');
+  else if (d.hasWhitespace) issues.push('it contains whitespace');
+  if (d.kind === 'unknown') issues.push(`it does not start like an Anthropic API key (sk-ant-api…)`);
+  if (d.kind === 'admin') issues.push('it is an Admin key, which cannot call the Messages API');
+  const shape = `length ${d.length}, prefix "${d.prefix}"`;
+  return `Key sent as ${form}: ${shape}${issues.length ? `; ${issues.join('; ')}` : ''}.`;
+}
+
+function verdictFrom(cls: Classification | null, category: ErrorCategory, summary: string): Verdict {
+  const row = ERROR_ROWS[category];
+  return {
+    category,
+    fault: cls && cls.category === category ? cls.fault : row.fault,
+    title: cls && cls.category === category ? cls.title : row.title,
+    summary,
+    explanation: cls && cls.category === category ? cls.explanation : row.explanation,
+    nextStep: row.nextStep,
+    docsUrl: row.docsUrl,
+  };
+}
+
+/** End a clause with exactly one full stop. */
+function stop(s: string): string {
+  const t = s.trimEnd();
+  return /[.!?…]$/.test(t) ? t : `${t}.`;
+}
+
+function describeFailure(cls: Classification): string {
+  const head = cls.status !== null ? `${cls.status} ${cls.title}` : cls.title;
+  const bits: string[] = [];
+  if (cls.errorType) bits.push(cls.errorType);
+  if (cls.errorCode) bits.push(`error_code ${cls.errorCode}`);
+  const msg = cls.message ? `: ${cls.message}` : '';
+  const body = cls.bodyKind === 'html' ? ' (an HTML page, not a JSON error: likely a proxy or gateway)' : cls.bodyKind === 'empty' && cls.status !== null ? ' (empty body)' : '';
+  return `${head}${bits.length ? ` (${bits.join(', ')})` : ''}${msg}${body}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Run one connection test. Never throws: always resolves with the final `result` event (also
+ * emitted through `onEvent`).
+ */
+export async function runConnectionTest(options: ConnectionTestOptions): Promise<ResultEvent> {
+  const t0 = performance.now();
+  const opts: ConnectionTestOptions = options && typeof options === 'object' ? options : ({} as ConnectionTestOptions);
+  const runId = (typeof opts.runId === 'string' && opts.runId) || newRunId();
+  const redact = createRedactor(collectSecrets(opts));
+  const emit = (e: ClientEvent): void => {
+    if (typeof opts.onEvent !== 'function') return;
+    try {
+      opts.onEvent(e);
+    } catch {
+      /* a throwing listener must not break the run */
+    }
+  };
+  const state: RunState = { history: [], lastStatus: null, model: typeof opts.model === 'string' ? opts.model : '' };
+  try {
+    return await run(opts, runId, redact, emit, t0, state);
+  } catch (err) {
+    // Defensive: any bug in the loop still ends with a verdict, never a throw.
+    const cls = classifyError(err);
+    const result: ResultEvent = {
+      event: 'result',
+      runId,
+      ok: false,
+      attempts: state.history.length,
+      status: state.lastStatus,
+      totalMs: performance.now() - t0,
+      model: state.model,
+      verdict: verdictFrom(null, 'unknown', `The connection test failed internally: ${cls.message ?? 'unknown error'}.`),
+    };
+    const safe = redactDeep(result, redact);
+    emit(safe);
+    return safe;
+  }
+}
+
+interface RunState {
+  history: AttemptRecord[];
+  lastStatus: number | null;
+  model: string;
+}
+
+async function run(
+  opts: ConnectionTestOptions,
+  runId: string,
+  redact: (s: string) => string,
+  rawEmit: (e: ClientEvent) => void,
+  t0: number,
+  state: RunState,
+): Promise<ResultEvent> {
+  const emit = (e: ClientEvent): void => rawEmit(redactDeep(e, redact));
+  const policy = resolvePolicy(opts.policy);
+  const random = typeof opts.random === 'function' ? opts.random : Math.random;
+  const authHeader = opts.authHeader === 'x-api-key' ? 'x-api-key' : 'bearer';
+  const key = typeof opts.apiKey === 'string' ? opts.apiKey : '';
+  const baseModel = typeof opts.model === 'string' && opts.model.trim() ? opts.model.trim() : DEFAULT_TEST_MODEL;
+  const maxTokens = typeof opts.maxTokens === 'number' && Number.isInteger(opts.maxTokens) && opts.maxTokens >= 0 ? opts.maxTokens : TEST_MAX_TOKENS;
+  const prompt = typeof opts.prompt === 'string' && opts.prompt.length > 0 ? opts.prompt : DEFAULT_PROMPT;
+  const stream = opts.stream === true;
+  const attemptTimeout = typeof opts.timeoutMs === 'number' && Number.isFinite(opts.timeoutMs) && opts.timeoutMs > 0 ? opts.timeoutMs : DEFAULT_ATTEMPT_TIMEOUT_MS;
+  const budget: RetryBudget | undefined = isRetryBudget(opts.budget)
+    ? opts.budget
+    : isRetryBudget(policy.retryBudget)
+      ? policy.retryBudget
+      : policy.retryBudget
+        ? new RetryBudget(policy.retryBudget)
+        : undefined;
+  const deadlineAt = policy.deadlineMs !== undefined ? t0 + policy.deadlineMs : undefined;
+  const signal = opts.signal;
+
+  const history = state.history;
+  let totalBackoffMs = 0;
+  let lastStatus: number | null = null;
+  let model = baseModel;
+  state.model = model;
+
+  const finish = (ok: boolean, verdict: Verdict, text?: string): ResultEvent => {
+    const result: ResultEvent = {
+      event: 'result',
+      runId,
+      ok,
+      attempts: history.length,
+      status: lastStatus,
+      totalMs: performance.now() - t0,
+      model,
+      verdict,
+    };
+    if (text !== undefined) result.text = text;
+    const safe = redactDeep(result, redact);
+    rawEmit(safe);
+    return safe;
+  };
+
+  const cancelled = (where: string, cls: Classification | null): ResultEvent => {
+    const last = history.length ? ` (last answer: ${label(history[history.length - 1]!)})` : '';
+    return finish(false, verdictFrom(cls, 'aborted', `Cancelled ${where}${last}. Nothing more was sent.`));
+  };
+
+  if (signal?.aborted) return cancelled('before the first attempt', null);
+
+  // A base URL that is not http(s) cannot work: say so without sending anything.
+  let safeURL: URL;
+  try {
+    safeURL = new URL(String(opts.baseURL));
+    if (safeURL.protocol !== 'http:' && safeURL.protocol !== 'https:') throw new Error('protocol');
+  } catch {
+    return finish(false, verdictFrom(null, 'connection', `No request was sent: the base URL "${safeBaseURL(String(opts.baseURL ?? ''))}" is not a valid http(s) URL (for example https://api.anthropic.com).`));
+  }
+
+  // A line break inside a key cannot be sent in an HTTP header: say so instead of a cryptic error.
+  const trimmedKey = key.trim();
+  if (/[\r\n\0]/.test(trimmedKey)) {
+    return finish(false, verdictFrom(null, 'authentication', `No request was sent: the API key has a line break inside it, which cannot be sent in a header. ${keyNote(key, authHeader)}`));
+  }
+
+  // The SDK, with its retries off (one cached instance per base URL, key and headers); our fetch
+  // wrapper sets the auth header form and the simulator session header, and records each answer's
+  // status and headers into this run's context.
+  const capture: { current: Captured } = { current: { status: null, headers: null, contentType: null } };
+  const extraHeaders: Record<string, string> = {};
+  if (opts.headers && typeof opts.headers === 'object') {
+    for (const [k, v] of Object.entries(opts.headers)) if (typeof v === 'string') extraHeaders[k] = v;
+  }
+  const userHasAuthorization = Object.keys(extraHeaders).some((h) => h.toLowerCase() === 'authorization');
+  const runCtx: RunContext = {
+    capture,
+    authHeader,
+    key: trimmedKey,
+    stripAuthorization: authHeader === 'x-api-key' && !userHasAuthorization,
+    session: isLoopbackOrCustom(opts.baseURL) ? runId : null,
+  };
+  let client: Anthropic;
+  try {
+    client = sharedClient(safeURL.toString(), authHeader, key, extraHeaders);
+  } catch (err) {
+    const cls = classifyError(err);
+    return finish(false, verdictFrom(cls, 'unknown', `Could not set up the client: ${cls.message ?? 'unknown error'}.`));
+  }
+  const ctxToken = `${runId}#${++ctxCounter}`;
+  contexts.set(ctxToken, runCtx);
+  try {
+    let retriesUsed = 0;
+    let fallbackUsed = false;
+    let prevDelay = 0;
+
+    for (;;) {
+      if (signal?.aborted) return cancelled(`before attempt ${history.length + 1}`, null);
+      const attempt = history.length + 1;
+      const startedAt = Date.now();
+      const a0 = performance.now();
+      emit({ event: 'attemptStart', runId, attempt, model, startedAt });
+
+      let timeoutMs = attemptTimeout;
+      if (deadlineAt !== undefined) timeoutMs = Math.max(1, Math.min(timeoutMs, deadlineAt - performance.now()));
+      const outcome = await runAttempt({ client, capture, ctxToken, retryCount: attempt - 1, model, maxTokens, prompt, stream, timeoutMs, ...(signal ? { signal } : {}) });
+      const latencyMs = performance.now() - a0;
+      const headers = outcome.headers;
+      const rateLimit: RateLimitInfo | undefined = parseRateLimitHeaders(headers);
+
+      if (outcome.ok) {
+        lastStatus = state.lastStatus = outcome.status;
+        const ev: AttemptEvent = {
+          event: 'attempt', runId, attempt, model, ok: true, status: outcome.status, errorType: null, errorCode: null, message: null,
+          requestId: outcome.requestId, latencyMs, retryable: false, category: 'ok', startedAt,
+        };
+        if (rateLimit) ev.rateLimit = rateLimit;
+        emit(ev);
+        history.push({ attempt, model, status: outcome.status, category: 'ok', errorType: null, title: ERROR_ROWS.ok.title });
+        budget?.recordSuccess();
+        const failures = history.slice(0, -1);
+        const rid = outcome.requestId ? ` (request ${outcome.requestId})` : '';
+        let summary: string;
+        if (failures.length === 0) {
+          summary = `Connected: ${model} answered on the first attempt in ${fmtS(latencyMs)}${rid}.`;
+        } else if (model !== baseModel) {
+          summary = `${baseModel} failed ${plural(failures.length, 'time')} (${historyText(failures)}); the fallback model ${model} answered${rid}. Waited ${fmtS(totalBackoffMs)} in backoff, ${fmtS(performance.now() - t0)} in total.`;
+        } else {
+          summary = `Succeeded on the ${ordinal(attempt)} attempt after ${plural(failures.length, 'failure')} (${historyText(failures)})${rid}. Waited ${fmtS(totalBackoffMs)} in backoff, ${fmtS(performance.now() - t0)} in total.`;
+        }
+        return finish(true, verdictFrom(null, 'ok', summary), outcome.text);
+      }
+
+      const cls = outcome.cls;
+      lastStatus = state.lastStatus = cls.status;
+      const ev: AttemptEvent = {
+        event: 'attempt', runId, attempt, model, ok: false, status: cls.status, errorType: cls.errorType, errorCode: cls.errorCode,
+        message: cls.message, requestId: cls.requestId, latencyMs, retryable: cls.retryable, category: cls.category, startedAt,
+      };
+      if (rateLimit) ev.rateLimit = rateLimit;
+      if (stream && outcome.partialTextLength !== undefined) ev.partialTextLength = outcome.partialTextLength;
+      emit(ev);
+      history.push({ attempt, model, status: cls.status, category: cls.category, errorType: cls.errorType, title: cls.title });
+
+      if (outcome.userAborted) return cancelled(`during attempt ${attempt}`, cls);
+      if (cls.retryable) budget?.recordFailure();
+
+      const what = describeFailure(cls);
+      const rid = cls.requestId ? ` Request id: ${cls.requestId}.` : '';
+      const earlier = history.length > 1 ? ` Attempts: ${historyText(history)}.` : '';
+
+      // 1. Not retryable: say why.
+      if (!cls.retryable) {
+        let why: string;
+        if (cls.category === 'spend_cap') why = 'Not retried: the monthly spend cap does not clear by waiting (the official SDK would retry it uselessly).';
+        else if (cls.category === 'usage_limit') why = 'Not retried: a usage limit your organization set does not clear by waiting.';
+        else if (cls.retrySource === 'x-should-retry') why = 'Not retried: the server said x-should-retry: false.';
+        else if (cls.category === 'stream_error') why = 'Not retried: this error type does not clear by retrying.';
+        else why = 'Not retried: sending the same request again would fail the same way.';
+        let extra = '';
+        if (cls.category === 'authentication') extra = ` ${keyNote(key, authHeader)}`;
+        if (cls.category === 'not_found' && /\/v1\/?$/.test(safeURL.pathname)) {
+          extra = ` The base URL ends in /v1, but the SDK adds /v1/messages itself: use ${safeURL.origin}${safeURL.pathname.replace(/\/v1\/?$/, '') || ''} as the base URL.`;
+        }
+        return finish(false, verdictFrom(cls, cls.category, `${stop(what)} ${why}${extra}${earlier}${rid}`));
+      }
+
+      // 2. A stream that already delivered content is not retried (it would duplicate output).
+      const partial = outcome.partialTextLength ?? 0;
+      if (stream && partial > 0) {
+        return finish(
+          false,
+          verdictFrom(cls, cls.category, `The stream failed after ${plural(partial, 'character')} of content had arrived: ${stop(what)} Not retried, because a retry would generate (and bill) the reply again; keep or discard the partial text explicitly.${earlier}${rid}`),
+        );
+      }
+
+      // 3. Out of attempts: maybe one try on the fallback model.
+      let useFallback = false;
+      if (retriesUsed >= policy.maxRetries) {
+        const overloaded = cls.category === 'overloaded' || cls.errorType === 'overloaded_error';
+        if (overloaded && policy.fallbackModel && !fallbackUsed && policy.fallbackModel !== model) {
+          useFallback = true;
+        } else {
+          const timeoutNote = cls.category === 'timeout' ? ' Each attempt hit the per-attempt timeout; a retried POST after a timeout may have been generated and billed.' : '';
+          return finish(
+            false,
+            verdictFrom(cls, cls.category, `Gave up after ${plural(history.length, 'attempt')} (${historyText(history)}); last: ${stop(what)}${fallbackUsed ? ` The fallback model ${model} failed too.` : ''}${timeoutNote} Waited ${fmtS(totalBackoffMs)} in backoff.${rid}`),
+          );
+        }
+      }
+
+      // 4. How long to wait: the server's demand, else our jitter.
+      let delay: number;
+      let reason: BackoffReason;
+      const ra = parseRetryAfter(headers, Date.now());
+      if (ra && 'ms' in ra && ra.ms > 0) {
+        if (ra.ms > policy.maxRetryAfterMs) {
+          const at = new Date(Date.now() + ra.ms);
+          const until = Number.isFinite(at.getTime()) ? ` Try again after ${at.toISOString().replace(/\.\d+Z$/, 'Z')}.` : '';
+          return finish(
+            false,
+            verdictFrom(cls, cls.category, `${stop(what)} The server asked to wait ${fmtS(ra.ms)} (${ra.reason}), more than the ${fmtS(policy.maxRetryAfterMs)} limit (maxRetryAfterMs), so the run stopped now instead of hanging.${until}${earlier}${rid}`),
+          );
+        }
+        delay = ra.ms;
+        reason = ra.reason;
+      } else {
+        delay = computeBackoff(retriesUsed, policy, prevDelay, random);
+        reason = 'jitter';
+      }
+
+      // 5. Retry budget (shared token bucket).
+      if (budget && !budget.canRetry()) {
+        const s = budget.snapshot();
+        return finish(
+          false,
+          verdictFrom(cls, cls.category, `${stop(what)} Retry budget exhausted (${s.tokens.toFixed(1)} of ${s.maxTokens} tokens, retries pause at ≤ ${s.threshold}): not retrying, to avoid adding load while most requests fail.${earlier}${rid}`),
+        );
+      }
+
+      // 6. Total deadline.
+      if (deadlineAt !== undefined) {
+        const remaining = deadlineAt - performance.now();
+        if (remaining <= 1) {
+          return finish(false, verdictFrom(cls, cls.category, `${stop(what)} Stopped at the ${fmtS(policy.deadlineMs!)} deadline after ${plural(history.length, 'attempt')}.${earlier}${rid}`));
+        }
+        if (delay >= remaining) {
+          if (reason !== 'jitter') {
+            return finish(
+              false,
+              verdictFrom(cls, cls.category, `${stop(what)} The server asked to wait ${fmtS(delay)} (${reason}) but only ${fmtS(remaining)} of the ${fmtS(policy.deadlineMs!)} deadline was left; stopped.${earlier}${rid}`),
+            );
+          }
+          // Shorten the wait so one last attempt still fits in the time budget.
+          delay = remaining / 2;
+          reason = 'budget';
+        }
+      }
+
+      if (useFallback) {
+        fallbackUsed = true;
+        model = state.model = policy.fallbackModel!;
+      } else {
+        retriesUsed++;
+      }
+      if (reason === 'jitter' || reason === 'budget') prevDelay = delay;
+
+      emit({ event: 'backoff', runId, attempt, delayMs: delay, reason });
+      const slept = await abortableSleep(delay, signal);
+      totalBackoffMs += slept.sleptMs;
+      emit({ event: 'backoffDone', runId, attempt, plannedMs: delay, actualMs: slept.sleptMs });
+      if (slept.aborted) return cancelled(`during the backoff after attempt ${attempt}`, null);
+    }
+  } finally {
+    contexts.delete(ctxToken);
+  }
+}
