@@ -46,6 +46,8 @@ export interface Finding {
   start: number;
   end: number;
   fixes: Fix[];
+  /** Optional other places that explain the finding (e.g. the existing `system` parameter); shown as related information. */
+  related?: { start: number; end: number; message: string }[];
 }
 
 export interface SdkVersions {
@@ -53,6 +55,10 @@ export interface SdkVersions {
   ts?: number;
   /** Major version of the Python `anthropic` package (1 or 2), when known. */
   python?: number;
+  /** Full `@anthropic-ai/sdk` version when a lock file or exact pin gives it (e.g. "1.4.2"): version-gated facts such as `OverloadedError` (1.5.0). */
+  tsVersion?: string;
+  /** Full `anthropic` (Python) version when a lock file or exact pin gives it. */
+  pythonVersion?: string;
 }
 
 export interface AnalyzeOptions {

@@ -1,0 +1,328 @@
+/**
+ * Live diagnostics for open documents: debounced, incremental, generation-guarded (see
+ * scheduler.ts), with lazily loaded engine and grammars, per-rule settings and SDK versions
+ * from the nearest manifest.
+ */
+import * as vscode from 'vscode';
+import {
+  createAnalyzer,
+  languageFromPath,
+  mentionsClaudeSdk,
+  RULES,
+  type Analyzer,
+  type AnalyzeOptions,
+  type AnalyzerLanguage,
+  type Finding,
+  type RuleId,
+  type SdkVersions,
+  type Severity,
+} from '../../core/analyzer';
+import { LineIndex } from './lineIndex';
+import { DocumentScheduler, type Change } from './scheduler';
+import { mergeSdk, parseSettings, type AnalyzerSettings } from './settings';
+import { MANIFEST_GLOB, SdkVersionCache } from './sdkVersions';
+
+export const DIAGNOSTIC_SOURCE = 'Claude Doctor';
+export const LANGUAGE_IDS: readonly AnalyzerLanguage[] = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python'];
+const SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs', 'vscode-userdata']);
+
+/** One analyzed text: what the diagnostics and the code actions were computed from. */
+export interface Snapshot {
+  uri: vscode.Uri;
+  /** Document version, or -1 for a file read from disk. */
+  version: number;
+  text: string;
+  index: LineIndex;
+  language: AnalyzerLanguage;
+  findings: Finding[];
+}
+
+const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+  hint: vscode.DiagnosticSeverity.Hint,
+};
+
+const DEPRECATED_RULES = new Set<RuleId>(['retired-model', 'legacy-completions-api']);
+const MANIFEST_SETTLE_MS = 250;
+/** Bigger documents (bundles, generated code) are not analyzed live. */
+export const MAX_LIVE_CHARS = 3_000_000;
+
+export function analyzerLanguageOf(doc: vscode.TextDocument): AnalyzerLanguage | undefined {
+  if (!SCHEMES.has(doc.uri.scheme)) return undefined;
+  if ((LANGUAGE_IDS as readonly string[]).includes(doc.languageId)) return doc.languageId as AnalyzerLanguage;
+  return undefined;
+}
+
+export function toRange(index: LineIndex, start: number, end: number): vscode.Range {
+  const a = index.positionAt(start);
+  const b = index.positionAt(Math.max(start, end));
+  return new vscode.Range(a.line, a.character, b.line, b.character);
+}
+
+export class AnalyzerController implements vscode.Disposable {
+  readonly collection = vscode.languages.createDiagnosticCollection('claudeDoctor');
+  private analyzer: Analyzer | undefined;
+  private settings: AnalyzerSettings;
+  private readonly versions = new SdkVersionCache();
+  private readonly docs = new Map<string, vscode.TextDocument>();
+  private readonly snapshots = new Map<string, Snapshot>();
+  /** Closed files whose diagnostics came from Scan Workspace. */
+  readonly scanned = new Set<string>();
+  /** Files a workspace scan covered: closing one re-reads it from disk instead of clearing. */
+  readonly scanCovered = new Set<string>();
+  readonly scheduler: DocumentScheduler<Snapshot | undefined>;
+  private readonly disposables: vscode.Disposable[] = [];
+  private output: vscode.LogOutputChannel | undefined;
+  /** Times the engine was created (0 until a document mentions the SDK). */
+  engineLoads = 0;
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    this.settings = this.readSettings();
+    this.scheduler = new DocumentScheduler<Snapshot | undefined>({
+      delayMs: () => this.settings.debounceMs,
+      run: (key, changes) => this.run(key, changes),
+      apply: (key, snap) => {
+        if (!snap) return;
+        this.snapshots.set(key, snap);
+        this.publish(snap);
+      },
+      onError: (key, error) => {
+        this.analyzer?.forget(key);
+        this.log().error(`analysis of ${key} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      },
+    });
+
+    const ws = vscode.workspace;
+    this.disposables.push(
+      this.collection,
+      ws.onDidOpenTextDocument((d) => this.track(d, undefined, true)),
+      ws.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length === 0) return;
+        this.track(e.document, e.contentChanges.map((c) => ({ rangeOffset: c.rangeOffset, rangeLength: c.rangeLength, text: c.text })));
+      }),
+      ws.onDidCloseTextDocument((d) => this.untrack(d)),
+      ws.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('claudeDoctor')) return;
+        this.settings = this.readSettings();
+        this.reanalyzeAll();
+      }),
+    );
+    const watcher = ws.createFileSystemWatcher(MANIFEST_GLOB);
+    // An install touches several manifests in a row: one re-analysis after they settle.
+    let manifestTimer: ReturnType<typeof setTimeout> | undefined;
+    const manifestsChanged = () => {
+      this.versions.clear();
+      if (manifestTimer) clearTimeout(manifestTimer);
+      manifestTimer = setTimeout(() => {
+        manifestTimer = undefined;
+        this.versions.clear();
+        this.reanalyzeAll();
+      }, MANIFEST_SETTLE_MS);
+    };
+    this.disposables.push({ dispose: () => manifestTimer && clearTimeout(manifestTimer) });
+    this.disposables.push(watcher, watcher.onDidChange(manifestsChanged), watcher.onDidCreate(manifestsChanged), watcher.onDidDelete(manifestsChanged));
+    for (const d of ws.textDocuments) this.track(d, undefined, true);
+  }
+
+  private readSettings(): AnalyzerSettings {
+    const cfg = vscode.workspace.getConfiguration('claudeDoctor');
+    const s = parseSettings((section) => cfg.get(section), RULES.map((r) => r.id));
+    for (const w of s.warnings) this.log().warn(w);
+    return s;
+  }
+
+  private log(): vscode.LogOutputChannel {
+    this.output ??= vscode.window.createOutputChannel('Claude Doctor: Analyzer', { log: true });
+    return this.output;
+  }
+
+  /** The engine and its grammars: created on the first document that mentions the SDK. */
+  private engine(): Analyzer {
+    if (!this.analyzer) {
+      this.engineLoads++;
+      this.analyzer = createAnalyzer({ wasmDir: vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'wasm').fsPath });
+    }
+    return this.analyzer;
+  }
+
+  get engineLoaded(): boolean {
+    return this.analyzer !== undefined;
+  }
+
+  get currentSettings(): AnalyzerSettings {
+    return this.settings;
+  }
+
+  options(language: AnalyzerLanguage, sdk: SdkVersions): AnalyzeOptions {
+    return {
+      language,
+      sdk,
+      disabled: this.settings.disabled,
+      severity: this.settings.severity,
+      defaultMaxTokens: this.settings.defaultMaxTokens,
+    };
+  }
+
+  async sdkFor(uri: vscode.Uri): Promise<SdkVersions> {
+    return mergeSdk(await this.versions.forDocument(uri), this.settings.sdkOverride);
+  }
+
+  docsUri(rule: RuleId): vscode.Uri {
+    return vscode.Uri.joinPath(this.context.extensionUri, 'docs', 'rules', `${rule}.md`);
+  }
+
+  private track(doc: vscode.TextDocument, changes: Change[] | undefined, immediate = false): void {
+    if (!analyzerLanguageOf(doc)) return;
+    const key = doc.uri.toString();
+    this.docs.set(key, doc);
+    this.scanned.delete(key);
+    this.scheduler.schedule(key, changes, immediate);
+  }
+
+  private untrack(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    if (!this.docs.has(key)) return;
+    this.docs.delete(key);
+    this.scheduler.cancel(key);
+    this.analyzer?.forget(key);
+    this.snapshots.delete(key);
+    this.collection.delete(doc.uri);
+    if (this.scanCovered.has(key) && doc.uri.scheme !== 'untitled') {
+      const uri = doc.uri;
+      void this.readText(uri)
+        .then(async (text) => {
+          if (text === undefined) this.forgetClosed(uri);
+          else await this.analyzeClosed(uri, text);
+        })
+        .catch((e: unknown) => this.log().error(String(e)));
+    }
+  }
+
+  /** Settings or manifests changed: open documents now, scanned closed files from disk. */
+  reanalyzeAll(): void {
+    for (const key of this.docs.keys()) this.scheduler.schedule(key, undefined, true);
+    // Every closed file a scan covered: one whose problems are now all disabled may get them back.
+    const closed = [...this.scanCovered].filter((key) => !this.docs.has(key));
+    void (async () => {
+      for (const key of closed) {
+        const uri = vscode.Uri.parse(key);
+        const text = await this.readText(uri);
+        if (text === undefined) {
+          this.forgetClosed(uri);
+          continue;
+        }
+        await this.analyzeClosed(uri, text);
+      }
+    })().catch((e: unknown) => this.log().error(String(e)));
+  }
+
+  private async run(key: string, changes: Change[] | undefined): Promise<Snapshot | undefined> {
+    const doc = this.docs.get(key);
+    if (!doc || doc.isClosed) return undefined;
+    const language = analyzerLanguageOf(doc);
+    if (!language) return undefined;
+    // Read the text synchronously: `changes` lead exactly here.
+    const text = doc.getText();
+    const version = doc.version;
+    const base = { uri: doc.uri, version, text, index: new LineIndex(text), language };
+    if (!this.settings.enabled || text.length > MAX_LIVE_CHARS || !mentionsClaudeSdk(text, language)) {
+      this.analyzer?.forget(key);
+      return { ...base, findings: [] };
+    }
+    const sdk = await this.sdkFor(doc.uri);
+    const findings = await this.engine().analyzeIncremental(key, text, this.options(language, sdk), changes);
+    return { ...base, findings };
+  }
+
+  /** Findings for the document's current version: the live ones, or a fresh analysis. */
+  async snapshotFor(doc: vscode.TextDocument): Promise<Snapshot | undefined> {
+    const language = analyzerLanguageOf(doc);
+    if (!language) return undefined;
+    const key = doc.uri.toString();
+    const live = this.snapshots.get(key);
+    if (live && live.version === doc.version) return live;
+    const text = doc.getText();
+    const version = doc.version;
+    const base = { uri: doc.uri, version, text, index: new LineIndex(text), language };
+    if (!this.settings.enabled || text.length > MAX_LIVE_CHARS || !mentionsClaudeSdk(text, language)) return { ...base, findings: [] };
+    const sdk = await this.sdkFor(doc.uri);
+    const findings = await this.engine().analyze(text, this.options(language, sdk));
+    return { ...base, findings };
+  }
+
+  /** Analyzes `text` for a document/file without touching the live state (fix-all passes). */
+  async analyzeText(uri: vscode.Uri, text: string, language: AnalyzerLanguage): Promise<Finding[]> {
+    if (!this.settings.enabled || !mentionsClaudeSdk(text, language)) return [];
+    return this.engine().analyze(text, this.options(language, await this.sdkFor(uri)));
+  }
+
+  /** Scan Workspace: a file that is not open. Returns the number of findings published. */
+  async analyzeClosed(uri: vscode.Uri, text: string): Promise<number> {
+    const key = uri.toString();
+    if (this.docs.has(key)) return this.snapshots.get(key)?.findings.length ?? 0;
+    const language = languageFromPath(uri.path);
+    if (!language) return 0;
+    const findings = await this.analyzeText(uri, text, language);
+    if (this.docs.has(key)) return findings.length; // opened meanwhile: the live analysis owns it
+    this.scanCovered.add(key);
+    if (findings.length === 0) {
+      this.forgetClosed(uri);
+      return 0;
+    }
+    this.scanned.add(key);
+    this.publish({ uri, version: -1, text, index: new LineIndex(text), language, findings });
+    return findings.length;
+  }
+
+  forgetClosed(uri: vscode.Uri): void {
+    const key = uri.toString();
+    if (this.docs.has(key)) return;
+    this.scanned.delete(key);
+    this.collection.delete(uri);
+  }
+
+  isOpen(uri: vscode.Uri): boolean {
+    return this.docs.has(uri.toString());
+  }
+
+  /** Runs the open document's analysis now (Scan Workspace on an open file). */
+  refresh(uri: vscode.Uri): void {
+    const key = uri.toString();
+    this.scanCovered.add(key);
+    if (this.docs.has(key)) this.scheduler.schedule(key, undefined, true);
+  }
+
+  async readText(uri: vscode.Uri): Promise<string | undefined> {
+    try {
+      return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    } catch {
+      return undefined;
+    }
+  }
+
+  diagnosticsFor(snap: Snapshot): vscode.Diagnostic[] {
+    return snap.findings.map((f) => {
+      const d = new vscode.Diagnostic(toRange(snap.index, f.start, f.end), f.message, SEVERITY[f.severity] ?? vscode.DiagnosticSeverity.Warning);
+      d.source = DIAGNOSTIC_SOURCE;
+      d.code = { value: f.rule, target: this.docsUri(f.rule) };
+      if (DEPRECATED_RULES.has(f.rule)) d.tags = [vscode.DiagnosticTag.Deprecated];
+      if (f.related && f.related.length > 0) {
+        d.relatedInformation = f.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(snap.uri, toRange(snap.index, r.start, r.end)), r.message));
+      }
+      return d;
+    });
+  }
+
+  private publish(snap: Snapshot): void {
+    if (snap.findings.length === 0) this.collection.delete(snap.uri);
+    else this.collection.set(snap.uri, this.diagnosticsFor(snap));
+  }
+
+  dispose(): void {
+    this.scheduler.dispose();
+    for (const d of this.disposables) d.dispose();
+    this.output?.dispose();
+  }
+}
