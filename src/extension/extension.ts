@@ -3,15 +3,44 @@
  * Nothing heavy runs here: the SDK, the simulator and the parsers load on first use.
  */
 import * as vscode from 'vscode';
+import type { ClaudeDoctorApi } from './api';
+import { registerConnection, type ConnectionFeature } from './connection/index';
+import { registerErrorLog } from './log/index';
+import { registerAnalyzer } from './analyzer/index';
 
-export function activate(context: vscode.ExtensionContext): void {
+let connection: ConnectionFeature | undefined;
+
+export function activate(context: vscode.ExtensionContext): ClaudeDoctorApi {
   const started = performance.now();
+  let mark = started;
+  const lap = (name: string) => { const now = performance.now(); activationBreakdownMs[name] = now - mark; mark = now; };
+  // The error log replays through the connection feature; the connection feature appends to the log.
+  const errorLog = registerErrorLog(context, { replay: async (entry) => { await connection?.replay(entry); } });
+  lap('errorLog');
+  connection = registerConnection(context, { log: errorLog });
+  lap('connection');
+  context.subscriptions.push(errorLog, connection);
   // FEATURES: one line per feature module, e.g. `context.subscriptions.push(registerX(context));`
+  context.subscriptions.push(registerAnalyzer(context));
   context.subscriptions.push();
+  lap('others');
   activationMs = performance.now() - started;
+  const testing = connection.testing;
+  return {
+    get activationMs() { return activationMs; },
+    get activationBreakdownMs() { return { ...activationBreakdownMs }; },
+    testing,
+  };
 }
 
 /** Measured duration of the last `activate()`, exposed for the integration tests. */
 export let activationMs = 0;
+/** The same, per feature registration (errorLog, connection, others). */
+const activationBreakdownMs: Record<string, number> = {};
 
-export function deactivate(): void {}
+/** Awaited by VS Code: stops a running test and closes the simulator's sockets. */
+export async function deactivate(): Promise<void> {
+  const c = connection;
+  connection = undefined;
+  if (c) await c.shutdown();
+}

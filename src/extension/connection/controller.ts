@@ -1,0 +1,555 @@
+/**
+ * The connection feature's heavy half, loaded on first use (never at activation): runs the
+ * retrying client against the API or the built-in simulator, owns the panel state (the single
+ * source of truth), writes every attempt to the error log, the output channel and the status
+ * bar, and reads the status page. The key comes from the KeyStore and never leaves this module
+ * except inside the request's auth header.
+ */
+import * as vscode from 'vscode';
+import type { ClientEvent, ResultEvent, AttemptEvent } from '../../core/retry/events';
+import type { LogEntry } from '../../core/log/types';
+import type { RetryBudget } from '../../core/retry/budget';
+import type { RetryPolicy } from '../../core/retry/policy';
+import { TEST_MAX_TOKENS, STATUS_PAGE, DOCS } from '../../core/data/api-facts';
+import { describeKey, redactSecrets } from '../../core/redact';
+import type { ErrorLogApi } from '../log/index';
+import { ConnectionPanel, CONNECTION_VIEW_TYPE, redactDeep, type PanelRecord } from './panel';
+import type { RedactingLog } from './output';
+import type { KeyStore } from './secrets';
+import type { ConnectionStatusBar } from './statusBar';
+import { validateSettings, displayUrl, type DoctorSettings, SETTING_KEYS } from './settingsModel';
+import { buildCurl } from './curl';
+import { loadRuntime } from './loadRuntime';
+import { keyChecklist } from './keyChecklist';
+import { fetchStatus, describeIndicator, type StatusResult } from './statusPage';
+import { applyEvent, initialState, isServerSide, startRun, setStatusPage, formatMs, statusLabel } from '../../webview/connection/model';
+import type { PanelState, RunInfo, StatusView, WebviewToHost } from '../../webview/connection/protocol';
+
+export const DEFAULT_PROMPT = 'Reply with the single word: pong';
+/** A placeholder the simulator accepts when no key is set (it is not a secret). */
+const SIMULATOR_PLACEHOLDER_KEY = 'simulator-placeholder-key';
+const STATUS_TIMEOUT_MS = 5000;
+
+export interface RunRequest {
+  target: 'api' | 'simulator';
+  scenario?: string;
+  /** Raw overrides merged over the user's settings before validation (tests, replay). */
+  overrides?: Record<string, unknown>;
+  baseUrl?: string;
+  model?: string;
+  prompt?: string;
+  maxTokens?: number;
+  stream?: boolean;
+}
+
+/** What the last run sent, for "run again" and "copy as cURL". Never holds the key. */
+interface SentRequest {
+  req: RunRequest;
+  baseUrl: string;
+  settings: DoctorSettings;
+  model: string;
+  prompt: string;
+  maxTokens: number;
+  stream: boolean;
+  headers: Record<string, string>;
+}
+
+export type StatusCheck = StatusResult | { kind: 'disabled'; message: string };
+
+interface SimulatorHandle { url: string; port: number; close(): Promise<void> }
+
+export interface ControllerDeps {
+  log: ErrorLogApi;
+  out: RedactingLog;
+  keys: KeyStore;
+  statusBar: ConnectionStatusBar;
+}
+
+export class ConnectionController implements vscode.Disposable {
+  state: PanelState;
+  panel: ConnectionPanel | undefined;
+  /** Every HTML page and message given to any panel of this window (redacted; bounded). */
+  readonly record: PanelRecord = { html: [], posted: [] };
+  /** Internal override of the status page URL (tests point it at 127.0.0.1). */
+  statusUrl: string = STATUS_PAGE.statusJson;
+  private current: { runId: string; abort: AbortController; done: Promise<ResultEvent> } | undefined;
+  private sim: Promise<SimulatorHandle> | undefined;
+  private lastSent: SentRequest | undefined;
+  private lastWarnings = '';
+  private budget: RetryBudget | undefined;
+  private statusFetchForRun: string | undefined;
+  private statusAbort: AbortController | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private disposed = false;
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly deps: ControllerDeps) {
+    this.state = initialState(deps.keys.source === 'none' ? 'none' : deps.keys.source);
+    this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('claudeDoctor')) {
+        const s = this.readSettings();
+        if (!s.statusPage) this.setStatus({ state: 'disabled' });
+        else if (this.state.statusPage.state === 'disabled') this.setStatus({ state: 'idle' });
+      }
+    }));
+  }
+
+  private secrets = (): readonly string[] => this.deps.keys.secretsToRedact();
+
+  // ---------------------------------------------------------------------------------------------
+  // Settings
+
+  readSettings(overrides?: Record<string, unknown>): DoctorSettings {
+    const cfg = vscode.workspace.getConfiguration('claudeDoctor');
+    const raw: Record<string, unknown> = {};
+    for (const k of SETTING_KEYS) raw[k] = cfg.get(k);
+    const { settings, warnings } = validateSettings({ ...raw, ...(overrides ?? {}) });
+    const joined = warnings.join('\n');
+    if (joined && joined !== this.lastWarnings) for (const w of warnings) this.deps.out.warn(w);
+    this.lastWarnings = joined;
+    return settings;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Panel
+
+  showPanel(preserveFocus = true): ConnectionPanel {
+    if (this.panel) {
+      this.panel.reveal(preserveFocus);
+      return this.panel;
+    }
+    this.attachPanel(ConnectionPanel.create(this.context.extensionUri, () => this.state, this.secrets, (m) => this.onWebviewMessage(m), this.record));
+    return this.panel!;
+  }
+
+  /** Adopt a panel restored by the serializer after a reload. */
+  restorePanel(webviewPanel: vscode.WebviewPanel, saved: unknown): void {
+    if (this.panel) this.panel.dispose();
+    if (!this.state.run && isPanelStateLike(saved)) {
+      // The run that produced it is gone with the old window: it is history now.
+      const s = redactDeep(saved, this.secrets());
+      this.state = { ...s, running: false, keyState: this.state.keyState };
+      if (this.state.result === null && this.state.run) {
+        this.state = applyEvent(this.state, {
+          event: 'result', runId: this.state.run.runId, ok: false, attempts: this.state.attempts.length, status: null,
+          totalMs: 0, model: this.state.run.model,
+          verdict: { category: 'aborted', fault: 'you', title: 'Interrupted', summary: 'The window reloaded while this test was running.', explanation: '', nextStep: 'Run it again.', docsUrl: DOCS.errors },
+        }, Date.now());
+      }
+    }
+    this.attachPanel(new ConnectionPanel(webviewPanel, this.context.extensionUri, () => this.state, this.secrets, (m) => this.onWebviewMessage(m), this.record));
+  }
+
+  private attachPanel(p: ConnectionPanel): void {
+    this.panel = p;
+    p.onDidDispose(() => { if (this.panel === p) this.panel = undefined; });
+  }
+
+  private push(): void {
+    this.panel?.sendState();
+  }
+
+  private onWebviewMessage(m: WebviewToHost): void {
+    switch (m.type) {
+      case 'runAgain': void this.runAgain(); break;
+      case 'cancel': this.cancel(); break;
+      case 'copyCurl': void this.copyCurl(); break;
+      case 'copyRequestId':
+        if (/^[A-Za-z0-9_\-:.]{1,200}$/.test(m.requestId)) {
+          void vscode.env.clipboard.writeText(m.requestId);
+          this.panel?.post({ type: 'notice', text: vscode.l10n.t('Copied request id {0}', m.requestId) });
+        }
+        break;
+      case 'openLog': void this.deps.log.show(); break;
+      case 'openDocs': void openTrustedLink(m.url); break;
+      case 'checkStatus': void this.checkStatus(true); break;
+      case 'setKey': void vscode.commands.executeCommand('claudeDoctor.setApiKey'); break;
+      case 'runSimulator': void vscode.commands.executeCommand('claudeDoctor.testConnectionSimulator'); break;
+      default: break;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Simulator (lazy, in the extension host, disposed with the extension)
+
+  async simulator(): Promise<SimulatorHandle> {
+    if (this.disposed) throw new Error('Claude Doctor is shutting down');
+    this.sim ??= (async () => {
+      const { startSimulator } = loadRuntime();
+      const s = await startSimulator({ host: '127.0.0.1', port: 0 });
+      this.deps.out.info(`Simulator listening on ${s.url}`);
+      return s;
+    })();
+    try {
+      return await this.sim;
+    } catch (e) {
+      this.sim = undefined;
+      throw e;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Runs
+
+  get running(): boolean {
+    return !!this.current;
+  }
+
+  cancel(): boolean {
+    if (!this.current) return false;
+    this.deps.out.info(`[${this.current.runId}] cancelled by the user`);
+    this.current.abort.abort();
+    return true;
+  }
+
+  async runAgain(): Promise<ResultEvent | undefined> {
+    if (!this.lastSent && this.state.run) {
+      // A panel restored after a reload: run what it shows.
+      const r = this.state.run;
+      return this.run(r.target === 'simulator'
+        ? { target: 'simulator', scenario: r.scenario ?? 'ok', model: r.model, stream: r.stream }
+        : { target: 'api', model: r.model, stream: r.stream });
+    }
+    if (!this.lastSent) {
+      return vscode.commands.executeCommand<ResultEvent | undefined>('claudeDoctor.testConnection');
+    }
+    return this.run(this.lastSent.req);
+  }
+
+  async run(req: RunRequest): Promise<ResultEvent> {
+    if (this.current) {
+      const prev = this.current;
+      prev.abort.abort();
+      await prev.done.catch(() => undefined);
+    }
+    const settings = this.readSettings(req.overrides);
+    const resolved = await this.deps.keys.get();
+    this.state = { ...this.state, keyState: resolved.source };
+    let key = resolved.key;
+    let keySource: 'secret' | 'env' | 'none' | 'placeholder' = resolved.source;
+    if (req.target === 'simulator' && !key) {
+      key = SIMULATOR_PLACEHOLDER_KEY;
+      keySource = 'placeholder';
+    }
+    const sim = req.target === 'simulator' ? await this.simulator() : undefined;
+    const baseUrl = sim ? sim.url : (req.baseUrl ?? settings.baseUrl);
+    const model = req.model ?? settings.model;
+    const stream = req.stream ?? settings.stream;
+    const prompt = req.prompt ?? DEFAULT_PROMPT;
+    const maxTokens = req.maxTokens ?? TEST_MAX_TOKENS;
+    const runId = `run_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+    const headers: Record<string, string> = {};
+    if (sim) headers['x-simulate-scenario'] = req.scenario || 'ok';
+    this.lastSent = { req, baseUrl, settings, model, prompt, maxTokens, stream, headers: { ...headers } };
+
+    const run: RunInfo = {
+      runId, target: req.target, ...(sim ? { scenario: req.scenario || 'ok' } : {}),
+      baseUrl: displayUrl(baseUrl), model, stream, authHeader: settings.authHeader,
+      maxRetries: settings.maxRetries, jitter: settings.jitter, timeoutMs: settings.timeoutMs, startedAt: Date.now(),
+    };
+    this.state = startRun(this.state, run);
+    this.showPanel(true);
+    this.push();
+    this.deps.statusBar.running(vscode.l10n.t('attempt {0}', 1));
+    this.deps.out.info(`[${runId}] test ${req.target === 'simulator' ? `simulator scenario "${run.scenario}"` : displayUrl(baseUrl)}, model ${model}, ${stream ? 'streaming' : 'non-streaming'}, auth ${settings.authHeader}, up to ${settings.maxRetries} retries (${settings.jitter} jitter), timeout ${settings.timeoutMs} ms`);
+
+    const abort = new AbortController();
+    const logCtx: LogCtx = { runId, target: req.target, scenario: run.scenario, baseUrl: displayUrl(baseUrl), stream, maxTokens, prompt };
+    const done = this.execute({ runId, abort, settings, baseUrl, key: key ?? '', keySource, model, stream, prompt, maxTokens, headers, logCtx });
+    this.current = { runId, abort, done };
+    try {
+      return await done;
+    } finally {
+      if (this.current?.runId === runId) this.current = undefined;
+    }
+  }
+
+  private async execute(p: {
+    runId: string; abort: AbortController; settings: DoctorSettings; baseUrl: string; key: string;
+    keySource: 'secret' | 'env' | 'none' | 'placeholder'; model: string; stream: boolean; prompt: string; maxTokens: number;
+    headers: Record<string, string>; logCtx: LogCtx;
+  }): Promise<ResultEvent> {
+    const { runId, settings } = p;
+    const pending = new PendingLog(this.deps.log, p.logCtx, this.deps.out, this.secrets);
+    let result: ResultEvent | undefined;
+    try {
+      const { runConnectionTest } = loadRuntime();
+      const policy: Partial<RetryPolicy> = {
+        maxRetries: settings.maxRetries,
+        baseDelayMs: settings.baseDelayMs,
+        maxDelayMs: settings.maxDelayMs,
+        jitter: settings.jitter,
+        maxRetryAfterMs: settings.maxRetryAfterMs,
+      };
+      if (settings.fallbackModel) policy.fallbackModel = settings.fallbackModel;
+      result = await runConnectionTest({
+        baseURL: p.baseUrl,
+        apiKey: p.key,
+        authHeader: settings.authHeader,
+        model: p.model,
+        maxTokens: p.maxTokens,
+        prompt: p.prompt,
+        stream: p.stream,
+        timeoutMs: settings.timeoutMs,
+        policy,
+        signal: p.abort.signal,
+        headers: p.headers,
+        runId,
+        ...(settings.retryBudget ? { budget: await this.sharedBudget() } : {}),
+        onEvent: (e: ClientEvent) => this.onClientEvent(e, p, pending),
+      });
+    } catch (err) {
+      // runConnectionTest never throws by contract; a failure to load it must still end the run.
+      const msg = redactSecrets(err instanceof Error ? err.message : String(err), this.secrets());
+      this.deps.out.error(`[${runId}] the test could not run: ${msg}`);
+      result = {
+        event: 'result', runId, ok: false, attempts: 0, status: null, totalMs: 0, model: p.model,
+        verdict: { category: 'unknown', fault: 'you', title: 'The test could not run', summary: msg, explanation: msg, nextStep: 'See the Claude Doctor output channel.', docsUrl: DOCS.errors },
+      };
+    }
+    // The client emits `result` through onEvent too; apply it here if it did not.
+    if (this.state.run?.runId === runId && this.state.running) this.onClientEvent(result, p, pending);
+    await pending.flush();
+    return redactDeep(result, this.secrets());
+  }
+
+  private onClientEvent(raw: ClientEvent, p: { runId: string; settings: DoctorSettings; baseUrl: string; key: string; keySource: 'secret' | 'env' | 'none' | 'placeholder' }, pending: PendingLog): void {
+    const e = redactDeep(raw, this.secrets());
+    if (e.runId !== p.runId) return;
+    const now = Date.now();
+    this.state = applyEvent(this.state, e, now);
+    const tag = `[${p.runId}]`;
+    switch (e.event) {
+      case 'attemptStart':
+        pending.flushSoon();
+        this.deps.statusBar.running(vscode.l10n.t('attempt {0}', e.attempt));
+        break;
+      case 'attempt':
+        pending.attempt(e);
+        this.deps.out.write(e.ok ? 'info' : 'warn', `${tag} attempt ${e.attempt} (${e.model}): ${statusLabel({ state: 'done', status: e.status, category: e.category, ok: e.ok })}${e.errorType ? ` ${e.errorType}` : ''}${e.errorCode ? ` [${e.errorCode}]` : ''} in ${Math.round(e.latencyMs)} ms${e.requestId ? `, request id ${e.requestId}` : ''}${e.ok ? '' : e.retryable ? ' (retryable)' : ' (not retryable)'}${e.message && !e.ok ? `: ${e.message}` : ''}`);
+        if (e.status === 401 || e.category === 'authentication') this.runKeyChecklist(p);
+        if (isServerSide(e.status, e.category) && this.statusFetchForRun !== p.runId) {
+          this.statusFetchForRun = p.runId;
+          if (p.settings.statusPage) void this.checkStatus(false, p.settings);
+          else this.state = setStatusPage(this.state, { state: 'disabled', message: vscode.l10n.t('The status page was not read: claudeDoctor.statusPage is off.') });
+        }
+        break;
+      case 'backoff':
+        pending.backoff(e.delayMs, e.reason);
+        this.deps.statusBar.running(vscode.l10n.t('waiting {0}', formatMs(e.delayMs)));
+        this.deps.out.info(`${tag} backoff ${Math.round(e.delayMs)} ms after attempt ${e.attempt} (${e.reason})`);
+        break;
+      case 'backoffDone':
+        pending.backoffDone(e.actualMs);
+        break;
+      case 'result': {
+        pending.flushSoon();
+        const v = e.verdict;
+        this.deps.out.write(e.ok ? 'info' : 'error', `${tag} ${e.ok ? 'OK' : 'FAILED'} after ${e.attempts} attempt(s) in ${Math.round(e.totalMs)} ms: ${v.title}. ${v.summary} Next: ${v.nextStep}`);
+        const run = this.state.run;
+        void this.deps.statusBar.setResult({
+          ok: e.ok, status: e.status, category: v.category, title: v.title, summary: v.summary, attempts: e.attempts,
+          totalMs: e.totalMs, target: run?.target ?? 'api', ...(run?.scenario ? { scenario: run.scenario } : {}), at: Date.now(),
+        });
+        break;
+      }
+    }
+    this.push();
+  }
+
+  private runKeyChecklist(p: { settings: DoctorSettings; baseUrl: string; key: string; keySource: 'secret' | 'env' | 'none' | 'placeholder' }): void {
+    const items = keyChecklist({ key: describeKey(p.key), source: p.keySource, baseUrl: p.baseUrl, authHeader: p.settings.authHeader, target: this.state.run?.target ?? 'api' });
+    this.state = { ...this.state, keyChecklist: items.map((i) => ({ ...i })) };
+    for (const i of items) this.deps.out.info(`key check: ${i.outcome.toUpperCase()} ${i.label}: ${i.detail}`);
+  }
+
+  /** One gRPC-style token bucket shared by every run of this window (when claudeDoctor.retryBudget is on). */
+  private async sharedBudget(): Promise<RetryBudget> {
+    if (!this.budget) {
+      const { RetryBudget: Budget } = loadRuntime();
+      this.budget = new Budget({ maxTokens: 10, tokenRatio: 0.1 });
+    }
+    return this.budget;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // cURL, status page, replay
+
+  curl(): string | undefined {
+    const s = this.lastSent;
+    if (!s) return undefined;
+    const text = buildCurl({ baseUrl: s.baseUrl, authHeader: s.settings.authHeader, model: s.model, maxTokens: s.maxTokens, prompt: s.prompt, stream: s.stream, headers: s.headers });
+    return redactSecrets(text, this.secrets());
+  }
+
+  async copyCurl(): Promise<string | undefined> {
+    const text = this.curl();
+    if (!text) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Run a connection test first: there is no request to copy yet.'));
+      return undefined;
+    }
+    await vscode.env.clipboard.writeText(text);
+    this.panel?.post({ type: 'notice', text: vscode.l10n.t('Copied as cURL (the key is $ANTHROPIC_API_KEY).') });
+    return text;
+  }
+
+  private setStatus(v: StatusView): void {
+    this.state = setStatusPage(this.state, v);
+    this.push();
+  }
+
+  async checkStatus(interactive: boolean, runSettings?: DoctorSettings): Promise<StatusCheck> {
+    const settings = runSettings ?? this.readSettings();
+    if (!settings.statusPage) {
+      const message = vscode.l10n.t('Status page checks are turned off (setting claudeDoctor.statusPage).');
+      this.setStatus({ state: 'disabled', message });
+      if (interactive) {
+        void vscode.window.showInformationMessage(message, vscode.l10n.t('Open Settings')).then((c) => {
+          if (c) void vscode.commands.executeCommand('workbench.action.openSettings', 'claudeDoctor.statusPage');
+        });
+      }
+      return { kind: 'disabled', message };
+    }
+    this.statusAbort?.abort();
+    const ctl = new AbortController();
+    this.statusAbort = ctl;
+    this.setStatus({ state: 'loading', pageUrl: DOCS.statusPage });
+    const r = await fetchStatus(this.statusUrl, STATUS_TIMEOUT_MS, ctl.signal);
+    if (this.statusAbort === ctl) this.statusAbort = undefined;
+    if (r.kind === 'ok') {
+      this.setStatus({ state: 'ok', indicator: r.indicator, description: r.description, fetchedAt: r.fetchedAt, pageUrl: DOCS.statusPage });
+      this.deps.out.info(`status page: ${r.indicator} (${r.description})`);
+      if (interactive) {
+        const text = vscode.l10n.t('Claude status: {0} ({1}).', r.description, describeIndicator(r.indicator));
+        const show = r.indicator === 'none' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+        void show(text, vscode.l10n.t('Open Status Page')).then((c) => { if (c) void vscode.env.openExternal(vscode.Uri.parse(DOCS.statusPage)); });
+      }
+    } else {
+      this.setStatus({ state: r.kind, message: r.message, pageUrl: DOCS.statusPage });
+      this.deps.out.info(`status page: ${r.message}`);
+      if (interactive) {
+        // Offline is an expected condition: a plain information message, not an error dialog.
+        void vscode.window.showInformationMessage(r.message);
+      }
+    }
+    return r;
+  }
+
+  async replay(entry: LogEntry): Promise<ResultEvent | undefined> {
+    const req: RunRequest = {
+      target: entry.target === 'simulator' ? 'simulator' : 'api',
+      ...(entry.target === 'simulator' ? { scenario: entry.request.scenario ?? entry.scenario ?? 'ok' } : { baseUrl: entry.baseUrl }),
+      model: entry.model,
+      prompt: typeof entry.request?.prompt === 'string' ? entry.request.prompt : DEFAULT_PROMPT,
+      maxTokens: typeof entry.request?.maxTokens === 'number' ? entry.request.maxTokens : TEST_MAX_TOKENS,
+      stream: typeof entry.request?.stream === 'boolean' ? entry.request.stream : entry.stream,
+    };
+    if (req.target === 'api') {
+      const k = await this.deps.keys.get();
+      if (!k.key) {
+        void vscode.window.showWarningMessage(vscode.l10n.t('Set an API key before replaying a request against the API.'), vscode.l10n.t('Set API Key'))
+          .then((c) => { if (c) void vscode.commands.executeCommand('claudeDoctor.setApiKey'); });
+        return undefined;
+      }
+    }
+    return this.run(req);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.current?.abort.abort();
+    this.statusAbort?.abort();
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel?.dispose();
+    const sim = this.sim;
+    this.sim = undefined;
+    if (sim) await sim.then((s) => s.close(), () => undefined);
+  }
+}
+
+// -----------------------------------------------------------------------------------------------
+// Error log: one entry per attempt, with the backoff that followed it (when one did).
+
+interface LogCtx {
+  runId: string; target: 'api' | 'simulator'; scenario?: string; baseUrl: string; stream: boolean; maxTokens: number; prompt: string;
+}
+
+class PendingLog {
+  private entry: LogEntry | undefined;
+  private writes: Promise<void>[] = [];
+  private seq = 0;
+
+  constructor(private readonly log: ErrorLogApi, private readonly ctx: LogCtx, private readonly out: RedactingLog, private readonly secrets: () => readonly string[]) {}
+
+  attempt(e: AttemptEvent): void {
+    this.flushSoon();
+    this.entry = {
+      v: 1,
+      id: `${this.ctx.runId}-${e.attempt}-${++this.seq}`,
+      runId: this.ctx.runId,
+      ts: e.startedAt,
+      target: this.ctx.target,
+      ...(this.ctx.scenario ? { scenario: this.ctx.scenario } : {}),
+      baseUrl: this.ctx.baseUrl,
+      model: e.model,
+      stream: this.ctx.stream,
+      attempt: e.attempt,
+      ok: e.ok,
+      status: e.status,
+      errorType: e.errorType,
+      errorCode: e.errorCode,
+      message: e.message,
+      requestId: e.requestId,
+      latencyMs: Math.round(e.latencyMs),
+      retryable: e.retryable,
+      category: e.category,
+      ...(e.rateLimit ? { rateLimit: e.rateLimit } : {}),
+      request: { maxTokens: this.ctx.maxTokens, prompt: this.ctx.prompt, stream: this.ctx.stream, ...(this.ctx.scenario ? { scenario: this.ctx.scenario } : {}) },
+    };
+  }
+
+  backoff(plannedMs: number, reason: string): void {
+    if (!this.entry) return;
+    this.entry.backoffPlannedMs = Math.round(plannedMs);
+    this.entry.backoffReason = reason;
+  }
+
+  backoffDone(actualMs: number): void {
+    if (!this.entry) return;
+    this.entry.backoffActualMs = Math.round(actualMs);
+    this.flushSoon();
+  }
+
+  flushSoon(): void {
+    const e = this.entry;
+    this.entry = undefined;
+    if (!e) return;
+    const safe = redactDeep(e, this.secrets());
+    this.writes.push(this.log.append(safe).catch((err: unknown) => {
+      this.out.warn(`could not write the error log: ${err instanceof Error ? err.message : String(err)}`);
+    }));
+  }
+
+  async flush(): Promise<void> {
+    this.flushSoon();
+    await Promise.all(this.writes);
+    this.writes = [];
+  }
+}
+
+function isPanelStateLike(v: unknown): v is PanelState {
+  if (!v || typeof v !== 'object') return false;
+  const s = v as Partial<PanelState>;
+  return Array.isArray(s.attempts) && 'run' in s && typeof s.statusPage === 'object' && s.statusPage !== null;
+}
+
+const TRUSTED_LINK_HOSTS = new Set(['docs.claude.com', 'docs.anthropic.com', 'console.anthropic.com', 'status.claude.com', 'platform.claude.com', 'support.claude.com']);
+
+export async function openTrustedLink(url: string): Promise<boolean> {
+  let u: URL;
+  try { u = new URL(url); } catch { return false; }
+  if (u.protocol !== 'https:' || !TRUSTED_LINK_HOSTS.has(u.hostname)) return false;
+  return vscode.env.openExternal(vscode.Uri.parse(u.toString()));
+}
+
+export { CONNECTION_VIEW_TYPE };

@@ -1,0 +1,8 @@
+/**
+ * The connection feature's heavy dependencies — the SDK-based retrying client and the simulator —
+ * bundled on their own into dist/connection-runtime.js (see esbuild.mjs), so dist/extension.js
+ * stays small: the SDK (~1.2 MB of JavaScript) is neither parsed nor run until the first test.
+ */
+export { runConnectionTest } from '../../core/retry/client';
+export { RetryBudget } from '../../core/retry/budget';
+export { startSimulator, SCENARIOS, parseScenarioSpec } from '../../core/simulator/index';

@@ -1,0 +1,27 @@
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+/** The same shape as esbuild.mjs's extension build: what gets parsed at activation. */
+async function inputsOf(entry: string): Promise<string[]> {
+  const r = await build({
+    entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'],
+    write: false, metafile: true, outfile: 'out/bundle-probe.js', logLevel: 'silent',
+  });
+  return Object.keys(r.metafile.inputs);
+}
+
+describe('activation path', () => {
+  it('dist/extension.js does not contain the SDK, the client or the simulator (they live in connection-runtime.js)', async () => {
+    const inputs = await inputsOf('src/extension/extension.ts');
+    expect(inputs.some((i) => i.includes('src/extension/connection/index.ts'))).toBe(true);
+    expect(inputs.filter((i) => i.includes('@anthropic-ai/sdk'))).toEqual([]);
+    expect(inputs.filter((i) => i.includes('src/core/simulator/') || i.endsWith('src/core/retry/client.ts'))).toEqual([]);
+  }, 30_000);
+
+  it('the connection runtime carries them', async () => {
+    const inputs = await inputsOf('src/extension/connection/runtime.ts');
+    expect(inputs.some((i) => i.includes('@anthropic-ai/sdk'))).toBe(true);
+    expect(inputs.some((i) => i.includes('src/core/simulator/server.ts'))).toBe(true);
+    expect(inputs.some((i) => i.endsWith('src/core/retry/client.ts'))).toBe(true);
+  }, 30_000);
+});
