@@ -1,9 +1,697 @@
-// Placeholder until the analyzer CLI lands (owned by the analyzer work): fails loudly.
-export async function lintCommand(_argv: string[]): Promise<number> {
-  process.stderr.write('claude-doctor lint: not available in this build\n');
-  return 2;
+/**
+ * `claude-doctor lint` and `claude-doctor fix`: the analyzer over files and folders.
+ *
+ * lint: text, JSON or SARIF 2.1.0 (GitHub code scanning); exit 1 when an error-severity finding
+ * exists. fix: applies the safe quickfixes in place, repeatedly, writing each file atomically.
+ * Unreadable, binary and huge files are reported and skipped, never fatal.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fsp, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pkg from '../../package.json';
+import {
+  applySafeFixes,
+  createAnalyzer,
+  detectSdkVersions,
+  languageFromPath,
+  mentionsClaudeSdk,
+  RULES,
+  type Analyzer,
+} from '../core/analyzer/index';
+import type { AnalyzerLanguage, Finding, RuleId, SdkVersions, Severity, TextEdit } from '../core/analyzer/types';
+import { parseArgs, UsageError, type FlagSpec } from './args';
+import { processIo, style, type Io } from './output';
+
+/** Folders never walked into. */
+export const SKIP_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git', 'dist', 'build', '.venv', 'venv']);
+/** Files above this size are reported and skipped. */
+export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+/** `fix` re-analyzes and re-applies at most this many times per file. */
+export const MAX_FIX_PASSES = 5;
+
+const VERSION: string = (pkg as { version: string }).version;
+const REPO_URL: string = repoUrl(pkg as Record<string, unknown>);
+
+function repoUrl(p: Record<string, unknown>): string {
+  const r = p.repository;
+  const raw = typeof r === 'string' ? r : r && typeof r === 'object' ? (r as { url?: string }).url : undefined;
+  if (raw) {
+    const m = /github(?:\.com)?[:/]([^/]+\/[^/.#]+)/.exec(raw);
+    if (m) return `https://github.com/${m[1]}`;
+  }
+  return 'https://github.com/claude-doctor/claude-doctor';
 }
-export async function fixCommand(_argv: string[]): Promise<number> {
-  process.stderr.write('claude-doctor fix: not available in this build\n');
-  return 2;
+
+/** Where a rule's page lives, for SARIF `helpUri` and the text output. */
+export function ruleHelpUri(docsPath: string): string {
+  return `${REPO_URL}/blob/main/${docsPath}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Flags
+// ---------------------------------------------------------------------------------------------
+
+const RULE_IDS = new Set<string>(RULES.map((r) => r.id));
+
+const COMMON_FLAGS: Record<string, FlagSpec> = {
+  'sdk-version': { kind: 'string' },
+  disable: { kind: 'string' },
+  help: { kind: 'boolean', short: 'h' },
+};
+
+export const LINT_FLAGS: Record<string, FlagSpec> = {
+  ...COMMON_FLAGS,
+  format: { kind: 'string', choices: ['text', 'json', 'sarif'] },
+};
+
+export const FIX_FLAGS: Record<string, FlagSpec> = {
+  ...COMMON_FLAGS,
+  'dry-run': { kind: 'boolean' },
+};
+
+export const LINT_HELP = `Usage: claude-doctor lint [paths…] [options]
+
+Finds code that causes Claude API errors in TypeScript, JavaScript and Python files.
+Folders are walked (skipping ${[...SKIP_DIRS].join(', ')}); only files that use a Claude SDK are analyzed.
+
+Options:
+  --format text|json|sarif   output format (default: text)
+                             json: [{file, line, column, endLine, endColumn, rule, severity,
+                             message, fixable}], lines and columns 1-based, columns in UTF-16
+                             code units (as editors count them)
+                             sarif: SARIF 2.1.0 for GitHub code scanning
+  --sdk-version ts=N,python=N  SDK majors to assume (default: read from the nearest
+                             package.json / package-lock.json / requirements.txt / pyproject.toml)
+  --disable RULE,…           switch rules off
+  -h, --help                 this help
+
+Rules:
+${RULES.map((r) => `  ${r.id.padEnd(30)} ${r.defaultSeverity.padEnd(8)} ${r.description}`).join('\n')}
+
+Exit status: 1 when any error-severity finding exists, 0 otherwise, 2 on a usage error.
+`;
+
+export const FIX_HELP = `Usage: claude-doctor fix [paths…] [--dry-run] [options]
+
+Applies the safe quickfixes in place (re-analyzing until nothing more is fixable, at most
+${MAX_FIX_PASSES} passes per file). Files are written atomically (temporary file + rename).
+Refactors (wrapping calls in retry helpers, etc.) are never applied automatically.
+
+Options:
+  --dry-run                  report what would change, write nothing
+  --sdk-version ts=N,python=N  SDK majors to assume (default: from the nearest manifest)
+  --disable RULE,…           switch rules off
+  -h, --help                 this help
+
+Exit status: 0 when no error-severity finding remains, 1 otherwise (or a write failed),
+2 on a usage error.
+`;
+
+export interface LintOptions {
+  sdk?: SdkVersions;
+  disabled: Set<RuleId>;
+}
+
+function parseCommon(flags: Record<string, unknown>): LintOptions {
+  const disabled = new Set<RuleId>();
+  const dis = flags.disable as string | undefined;
+  if (dis !== undefined) {
+    for (const id of dis.split(',').map((x) => x.trim()).filter(Boolean)) {
+      if (!RULE_IDS.has(id)) throw new UsageError(`--disable: unknown rule "${id.slice(0, 60)}" (see --help)`);
+      disabled.add(id as RuleId);
+    }
+  }
+  let sdk: SdkVersions | undefined;
+  const sv = flags['sdk-version'] as string | undefined;
+  if (sv !== undefined) {
+    sdk = {};
+    for (const part of sv.split(',').map((x) => x.trim()).filter(Boolean)) {
+      const m = /^(ts|python)=(\d+)$/.exec(part);
+      if (!m) throw new UsageError(`--sdk-version: expected ts=N,python=N (got "${part.slice(0, 40)}")`);
+      const major = Number(m[2]);
+      if (m[1] === 'ts' && major !== 0 && major !== 1) throw new UsageError('--sdk-version: ts must be 0 or 1');
+      if (m[1] === 'python' && major !== 1 && major !== 2) throw new UsageError('--sdk-version: python must be 1 or 2');
+      sdk[m[1] as 'ts' | 'python'] = major;
+    }
+    if (sdk.ts === undefined && sdk.python === undefined) throw new UsageError('--sdk-version: nothing given');
+  }
+  return { sdk, disabled };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Walking and reading
+// ---------------------------------------------------------------------------------------------
+
+export interface Skipped {
+  file: string;
+  reason: string;
+}
+
+export interface Candidate {
+  path: string; // absolute
+  language: AnalyzerLanguage;
+}
+
+/** Expands paths into analyzable files. Missing paths throw a UsageError. */
+export async function collectFiles(paths: readonly string[], skipped: Skipped[]): Promise<Candidate[]> {
+  const out: Candidate[] = [];
+  const seen = new Set<string>();
+  const add = (p: string) => {
+    const language = languageFromPath(p);
+    if (!language || seen.has(p)) return false;
+    seen.add(p);
+    out.push({ path: p, language });
+    return true;
+  };
+  const walk = async (dir: string): Promise<void> => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fsp.readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      skipped.push({ file: dir, reason: `cannot read folder (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const ent of entries) {
+      const full = join(dir, ent.name);
+      if (ent.isDirectory()) {
+        if (!SKIP_DIRS.has(ent.name)) await walk(full);
+      } else if (ent.isFile()) {
+        add(full);
+      }
+      // Symlinks are not followed: no loops, no escaping the tree.
+    }
+  };
+  for (const p of paths) {
+    const abs = resolve(p);
+    let st: import('node:fs').Stats;
+    try {
+      st = await fsp.stat(abs);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new UsageError(`no such file or folder: ${p}`);
+      skipped.push({ file: abs, reason: `cannot read (${code ?? 'error'})` });
+      continue;
+    }
+    if (st.isDirectory()) await walk(abs);
+    else if (!add(abs) && !seen.has(abs)) skipped.push({ file: abs, reason: 'not a TypeScript, JavaScript or Python file' });
+  }
+  return out;
+}
+
+export type ReadResult = { ok: true; text: string; bom: boolean } | { ok: false; reason: string };
+
+/** Reads a source file; refuses huge and binary files with a reason. */
+export async function readSource(path: string): Promise<ReadResult> {
+  let buf: Buffer;
+  try {
+    const st = await fsp.stat(path);
+    if (st.size > MAX_FILE_BYTES) {
+      return { ok: false, reason: `too large (${(st.size / 1024 / 1024).toFixed(1)} MB > ${MAX_FILE_BYTES / 1024 / 1024} MB)` };
+    }
+    buf = await fsp.readFile(path);
+  } catch (e) {
+    return { ok: false, reason: `cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
+  }
+  if (buf.subarray(0, 8192).includes(0)) return { ok: false, reason: 'binary file' };
+  let text = buf.toString('utf8');
+  if (text.includes('\uFFFD') && !isValidUtf8(buf)) return { ok: false, reason: 'not UTF-8 text' };
+  const bom = text.charCodeAt(0) === 0xfeff;
+  if (bom) text = text.slice(1);
+  return { ok: true, text, bom };
+}
+
+function isValidUtf8(buf: Buffer): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(buf);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SDK majors per file, from the nearest manifest, memoized per folder. */
+export class SdkVersionCache {
+  private readonly byDir = new Map<string, SdkVersions>();
+  private readonly files = new Map<string, string | undefined>();
+  constructor(private readonly override?: SdkVersions) {}
+
+  get(filePath: string): SdkVersions {
+    const dir = dirname(filePath);
+    let v = this.byDir.get(dir);
+    if (!v) {
+      v = detectSdkVersions(filePath, (p) => this.read(p));
+      this.byDir.set(dir, v);
+    }
+    return this.override ? { ...v, ...stripUndefined(this.override) } : v;
+  }
+
+  private read(p: string): string | undefined {
+    if (this.files.has(p)) return this.files.get(p);
+    let text: string | undefined;
+    try {
+      text = statSync(p).size <= MAX_FILE_BYTES ? readFileSync(p, 'utf8') : undefined;
+    } catch {
+      text = undefined;
+    }
+    this.files.set(p, text);
+    return text;
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Positions
+// ---------------------------------------------------------------------------------------------
+
+/** UTF-16 offset → 1-based line and column (column in UTF-16 code units). */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+  constructor(readonly text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) this.starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        this.starts.push(i + 1);
+      }
+    }
+  }
+  position(offset: number): { line: number; column: number } {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: o - this.starts[lo]! + 1 };
+  }
+  lineText(line: number): string {
+    const start = this.starts[line - 1] ?? this.text.length;
+    const end = this.starts[line] ?? this.text.length;
+    return this.text.slice(start, end).replace(/\r?\n$|\r$/, '');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lint
+// ---------------------------------------------------------------------------------------------
+
+export interface LintEntry {
+  file: string; // as shown: relative to cwd when inside it, '/'-separated
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  rule: RuleId;
+  severity: Severity;
+  message: string;
+  fixable: boolean;
+  /** For SARIF fingerprints. */
+  lineText: string;
+}
+
+export interface LintReport {
+  entries: LintEntry[];
+  skipped: Skipped[];
+  /** Files with a known extension found by the walk. */
+  candidates: number;
+  /** Files that mention a Claude SDK and were analyzed. */
+  analyzed: number;
+}
+
+export function isSafelyFixable(f: Finding): boolean {
+  return f.fixes.some((x) => x.safe && x.kind === 'quickfix');
+}
+
+export function displayPath(abs: string, cwd = process.cwd()): string {
+  const rel = relative(cwd, abs);
+  const shown = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
+  return sep === '\\' ? shown.replace(/\\/g, '/') : shown;
+}
+
+let sharedAnalyzer: Analyzer | undefined;
+
+/** One analyzer per process: grammars load once (from dist/wasm next to the bundle, else node_modules). */
+export function getAnalyzer(): Analyzer {
+  sharedAnalyzer ??= createAnalyzer();
+  return sharedAnalyzer;
+}
+
+/** Lints paths in-process; the engine of `claude-doctor lint` and of the workspace benchmark. */
+export async function lintPaths(paths: readonly string[], opts: LintOptions, analyzer = getAnalyzer()): Promise<LintReport> {
+  const skipped: Skipped[] = [];
+  const files = await collectFiles(paths, skipped);
+  const versions = new SdkVersionCache(opts.sdk);
+  const entries: LintEntry[] = [];
+  let analyzed = 0;
+  for (const file of files) {
+    const src = await readSource(file.path);
+    if (!src.ok) {
+      skipped.push({ file: file.path, reason: src.reason });
+      continue;
+    }
+    if (!mentionsClaudeSdk(src.text, file.language)) continue;
+    analyzed++;
+    let findings: Finding[];
+    try {
+      findings = await analyzer.analyze(src.text, { language: file.language, sdk: versions.get(file.path), disabled: opts.disabled });
+    } catch (e) {
+      skipped.push({ file: file.path, reason: `analysis failed: ${e instanceof Error ? e.message : String(e)}` });
+      continue;
+    }
+    const idx = new LineIndex(src.text);
+    const shown = displayPath(file.path);
+    for (const f of findings) {
+      if (opts.disabled.has(f.rule)) continue;
+      const a = idx.position(f.start);
+      const b = idx.position(Math.max(f.end, f.start));
+      entries.push({
+        file: shown,
+        line: a.line,
+        column: a.column,
+        endLine: b.line,
+        endColumn: b.column,
+        rule: f.rule,
+        severity: f.severity,
+        message: f.message,
+        fixable: isSafelyFixable(f),
+        lineText: idx.lineText(a.line),
+      });
+    }
+  }
+  entries.sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : x.line - y.line || x.column - y.column));
+  return { entries, skipped, candidates: files.length, analyzed };
+}
+
+export async function lintCommand(argv: string[], io: Io = processIo()): Promise<number> {
+  let format: 'text' | 'json' | 'sarif';
+  let opts: LintOptions;
+  let paths: string[];
+  let report: LintReport;
+  try {
+    const { flags, positionals } = parseArgs(argv, LINT_FLAGS);
+    if (flags.help) {
+      io.out.write(LINT_HELP);
+      return 0;
+    }
+    format = (flags.format as typeof format | undefined) ?? 'text';
+    opts = parseCommon(flags);
+    paths = positionals.length ? positionals : ['.'];
+    report = await lintPaths(paths, opts);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err.write(`claude-doctor lint: ${e.message}\nRun \`claude-doctor lint --help\` for usage.\n`);
+      return 2;
+    }
+    throw e;
+  }
+  for (const s of report.skipped) io.err.write(`skipped ${displayPath(s.file)}: ${s.reason}\n`);
+  if (format === 'json') {
+    const arr = report.entries.map(({ lineText: _l, ...rest }) => rest);
+    io.out.write(`${JSON.stringify(arr, null, 2)}\n`);
+  } else if (format === 'sarif') {
+    io.out.write(`${JSON.stringify(toSarif(report), null, 2)}\n`);
+  } else {
+    io.out.write(formatText(report, style(io.color)));
+  }
+  return report.entries.some((e) => e.severity === 'error') ? 1 : 0;
+}
+
+export function formatText(report: LintReport, s = style(false)): string {
+  const lines: string[] = [];
+  let current: string | undefined;
+  const sev = (v: Severity) =>
+    v === 'error' ? s.red('error') : v === 'warning' ? s.yellow('warning') : s.cyan(v);
+  for (const e of report.entries) {
+    if (e.file !== current) {
+      if (current !== undefined) lines.push('');
+      current = e.file;
+    }
+    const fix = e.fixable ? s.dim(' [fixable]') : '';
+    lines.push(`${e.file}:${e.line}:${e.column} ${sev(e.severity)} ${s.dim(e.rule)} ${e.message}${fix}`);
+  }
+  const count = (v: Severity) => report.entries.filter((e) => e.severity === v).length;
+  const files = new Set(report.entries.map((e) => e.file)).size;
+  const fixable = report.entries.filter((e) => e.fixable).length;
+  const n = report.entries.length;
+  if (n) lines.push('');
+  const scanned = `${report.analyzed} of ${report.candidates} file${report.candidates === 1 ? '' : 's'} use a Claude SDK`;
+  if (n === 0) {
+    lines.push(`${s.green('✔')} no problems (${scanned})`);
+  } else {
+    const head = `${n} problem${n === 1 ? '' : 's'} (${count('error')} error${count('error') === 1 ? '' : 's'}, ` +
+      `${count('warning')} warning${count('warning') === 1 ? '' : 's'}, ${count('info') + count('hint')} info) in ` +
+      `${files} file${files === 1 ? '' : 's'}; ${scanned}`;
+    lines.push(`${count('error') ? s.red('✘') : s.yellow('!')} ${head}`);
+    if (fixable) lines.push(`  ${fixable} fixable with \`claude-doctor fix\``);
+  }
+  if (report.skipped.length) lines.push(`  ${report.skipped.length} skipped (see above)`);
+  return `${lines.join('\n')}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SARIF 2.1.0
+// ---------------------------------------------------------------------------------------------
+
+const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  error: 'error',
+  warning: 'warning',
+  info: 'note',
+  hint: 'note',
+};
+
+export function toSarif(report: LintReport, cwd = process.cwd()): object {
+  const ruleIndex = new Map<string, number>(RULES.map((r, i) => [r.id, i]));
+  const occurrences = new Map<string, number>();
+  const results = report.entries.map((e) => {
+    const base = createHash('sha256').update(`${e.rule}\0${e.lineText.trim()}`).digest('hex').slice(0, 32);
+    const key = `${e.file}\0${base}`;
+    const n = (occurrences.get(key) ?? 0) + 1;
+    occurrences.set(key, n);
+    const absolute = isAbsolute(e.file);
+    return {
+      ruleId: e.rule,
+      ruleIndex: ruleIndex.get(e.rule) ?? -1,
+      level: SARIF_LEVEL[e.severity],
+      message: { text: e.message },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: absolute
+              ? { uri: pathToFileURL(e.file).href }
+              : { uri: encodeURI(e.file), uriBaseId: '%SRCROOT%' },
+            region: { startLine: e.line, startColumn: e.column, endLine: e.endLine, endColumn: e.endColumn },
+          },
+        },
+      ],
+      partialFingerprints: { primaryLocationLineHash: `${base}:${n}` },
+      properties: { fixable: e.fixable },
+    };
+  });
+  const notifications = report.skipped.map((s) => ({
+    level: 'warning',
+    message: { text: `skipped ${displayPath(s.file, cwd)}: ${s.reason}` },
+  }));
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'claude-doctor',
+            semanticVersion: VERSION,
+            version: VERSION,
+            informationUri: REPO_URL,
+            rules: RULES.map((r) => ({
+              id: r.id,
+              name: camel(r.id),
+              shortDescription: { text: r.description },
+              fullDescription: { text: r.description },
+              helpUri: ruleHelpUri(r.docsPath),
+              help: { text: `${r.description} See ${ruleHelpUri(r.docsPath)}` },
+              defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity] },
+              properties: { tags: ['claude-api'] },
+            })),
+          },
+        },
+        originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(cwd.endsWith(sep) ? cwd : cwd + sep).href } },
+        columnKind: 'utf16CodeUnits',
+        invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
+        results,
+      },
+    ],
+  };
+}
+
+function camel(id: string): string {
+  return id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fix
+// ---------------------------------------------------------------------------------------------
+
+export interface FileFixResult {
+  file: string; // absolute
+  text: string;
+  changed: boolean;
+  fixesByRule: Map<RuleId, number>;
+  remaining: Finding[];
+}
+
+/**
+ * The findings `applySafeFixes` will apply, chosen by the same rule (first safe quickfix of each,
+ * in source order, skipping any that overlaps one already taken; identical edits do not clash),
+ * so fixes can be counted per rule.
+ */
+function selectFixable(text: string, findings: readonly Finding[]): Finding[] {
+  const same = (a: TextEdit, b: TextEdit) => a.start === b.start && a.end === b.end && a.newText === b.newText;
+  const clash = (a: TextEdit, b: TextEdit) => {
+    if (same(a, b)) return false;
+    if (a.start === a.end && b.start === b.end) return a.start === b.start;
+    return (
+      (a.start < b.end && b.start < a.end) ||
+      (a.start === a.end && a.start > b.start && a.start < b.end) ||
+      (b.start === b.end && b.start > a.start && b.start < a.end)
+    );
+  };
+  const taken: TextEdit[] = [];
+  const chosen: Finding[] = [];
+  for (const f of [...findings].sort((a, b) => a.start - b.start)) {
+    const fix = f.fixes.find((x) => x.safe && x.kind === 'quickfix');
+    if (!fix || fix.edits.length === 0) continue;
+    if (fix.edits.some((e) => e.start < 0 || e.end > text.length || e.end < e.start)) continue;
+    if (fix.edits.some((e) => taken.some((t) => clash(e, t)))) continue;
+    if (fix.edits.some((e, i) => fix.edits.slice(i + 1).some((o) => clash(e, o)))) continue;
+    chosen.push(f);
+    for (const e of fix.edits) if (!taken.some((t) => same(t, e))) taken.push(e);
+  }
+  return chosen;
+}
+
+/** Analyze → apply safe fixes → repeat, at most MAX_FIX_PASSES times. Pure: writes nothing. */
+export async function fixText(
+  text: string,
+  options: { language: AnalyzerLanguage; sdk?: SdkVersions; disabled: Set<RuleId> },
+  analyzer = getAnalyzer(),
+): Promise<{ text: string; fixesByRule: Map<RuleId, number>; remaining: Finding[] }> {
+  const fixesByRule = new Map<RuleId, number>();
+  let current = text;
+  let findings = await analyzer.analyze(current, options);
+  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+    const chosen = selectFixable(current, findings.filter((f) => !options.disabled.has(f.rule)));
+    if (!chosen.length) break;
+    const { text: next, applied } = applySafeFixes(current, chosen);
+    if (applied === 0 || next === current) break;
+    for (const f of chosen.slice(0, applied)) fixesByRule.set(f.rule, (fixesByRule.get(f.rule) ?? 0) + 1);
+    current = next;
+    findings = await analyzer.analyze(current, options);
+  }
+  return { text: current, fixesByRule, remaining: findings.filter((f) => !options.disabled.has(f.rule)) };
+}
+
+/** Writes through a temporary file in the same folder, then renames: never a half-written file. */
+export async function writeAtomic(path: string, text: string): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.claude-doctor-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  let mode: number | undefined;
+  try {
+    mode = (await fsp.stat(path)).mode & 0o7777;
+  } catch {
+    mode = undefined;
+  }
+  try {
+    await fsp.writeFile(tmp, text, { encoding: 'utf8', mode: mode ?? 0o644, flag: 'wx' });
+    if (mode !== undefined) await fsp.chmod(tmp, mode);
+    await fsp.rename(tmp, path);
+  } catch (e) {
+    await fsp.rm(tmp, { force: true }).catch(() => undefined);
+    throw e;
+  }
+}
+
+export async function fixCommand(argv: string[], io: Io = processIo()): Promise<number> {
+  let opts: LintOptions;
+  let dryRun: boolean;
+  let files: Candidate[];
+  const skipped: Skipped[] = [];
+  try {
+    const { flags, positionals } = parseArgs(argv, FIX_FLAGS);
+    if (flags.help) {
+      io.out.write(FIX_HELP);
+      return 0;
+    }
+    opts = parseCommon(flags);
+    dryRun = Boolean(flags['dry-run']);
+    files = await collectFiles(positionals.length ? positionals : ['.'], skipped);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err.write(`claude-doctor fix: ${e.message}\nRun \`claude-doctor fix --help\` for usage.\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const s = style(io.color);
+  const analyzer = getAnalyzer();
+  const versions = new SdkVersionCache(opts.sdk);
+  const totals = new Map<RuleId, number>();
+  let changedFiles = 0;
+  let failed = 0;
+  let remainingErrors = 0;
+  let remainingOther = 0;
+  for (const file of files) {
+    const src = await readSource(file.path);
+    if (!src.ok) {
+      skipped.push({ file: file.path, reason: src.reason });
+      continue;
+    }
+    if (!mentionsClaudeSdk(src.text, file.language)) continue;
+    let res: Awaited<ReturnType<typeof fixText>>;
+    try {
+      res = await fixText(src.text, { language: file.language, sdk: versions.get(file.path), disabled: opts.disabled }, analyzer);
+    } catch (e) {
+      skipped.push({ file: file.path, reason: `analysis failed: ${e instanceof Error ? e.message : String(e)}` });
+      continue;
+    }
+    for (const f of res.remaining) {
+      if (f.severity === 'error') remainingErrors++;
+      else remainingOther++;
+    }
+    if (res.text === src.text) continue;
+    const n = [...res.fixesByRule.values()].reduce((a, b) => a + b, 0);
+    const detail = [...res.fixesByRule].map(([r, c]) => `${r}×${c}`).join(', ');
+    if (!dryRun) {
+      try {
+        await writeAtomic(file.path, src.bom ? `\uFEFF${res.text}` : res.text);
+      } catch (e) {
+        failed++;
+        io.err.write(`${s.red('error:')} cannot write ${displayPath(file.path)}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+        continue;
+      }
+    }
+    changedFiles++;
+    for (const [r, c] of res.fixesByRule) totals.set(r, (totals.get(r) ?? 0) + c);
+    io.out.write(`${dryRun ? 'would fix' : 'fixed'} ${displayPath(file.path)}: ${n} fix${n === 1 ? '' : 'es'} (${detail})\n`);
+  }
+  for (const sk of skipped) io.err.write(`skipped ${displayPath(sk.file)}: ${sk.reason}\n`);
+  const total = [...totals.values()].reduce((a, b) => a + b, 0);
+  io.out.write(
+    `\n${dryRun ? 'Would apply' : 'Applied'} ${total} fix${total === 1 ? '' : 'es'} in ${changedFiles} file${changedFiles === 1 ? '' : 's'}` +
+      `${dryRun ? ' (dry run: nothing written)' : ''}.\n`,
+  );
+  for (const [r, c] of [...totals].sort((a, b) => b[1] - a[1])) io.out.write(`  ${r.padEnd(30)} ${c}\n`);
+  if (remainingErrors + remainingOther) {
+    io.out.write(
+      `${remainingErrors} error${remainingErrors === 1 ? '' : 's'} and ${remainingOther} other finding${remainingOther === 1 ? '' : 's'} ` +
+        'remain (need a manual change; run `claude-doctor lint`).\n',
+    );
+  }
+  return failed > 0 || remainingErrors > 0 ? 1 : 0;
 }

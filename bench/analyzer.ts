@@ -1,0 +1,284 @@
+/**
+ * Analyzer benchmarks, side by side in one run:
+ *
+ * 1. Full analysis of an 8,000-line TypeScript file vs a bare parse of it (`parseOnly`),
+ *    interleaved, grammar already loaded.                                  Goal ≤ 1.25×.
+ * 2. Re-analysis after a one-character edit via `analyzeIncremental`.      Goal ≤ 5 ms.
+ * 3. A 1,000-file workspace scan (generated into a temp folder) with `claude-doctor lint`,
+ *    in-process and end to end (the bundled CLI), vs a bare walk + read.   Goal ≤ 10 s.
+ *
+ * `npx tsx bench/analyzer.ts [--quick]`
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as esbuild from 'esbuild';
+import { createAnalyzer, type ContentChange } from '../src/core/analyzer/index';
+import type { AnalyzeOptions } from '../src/core/analyzer/types';
+import { lintPaths } from '../src/cli/lint';
+import { fmt, goal, median, now, percentile, printGoals, table, writeResults, type Goal } from './common';
+
+const QUICK = process.argv.includes('--quick');
+const ROOT = resolve(__dirname, '..');
+
+// ---------------------------------------------------------------------------------------------
+// Generated sources: realistic SDK code with a sprinkling of the problems the rules look for.
+// ---------------------------------------------------------------------------------------------
+
+const MODELS = ['claude-haiku-4-5', 'claude-sonnet-5-5', 'claude-opus-4-8', 'claude-sonnet-4-6', 'claude-opus-5'];
+
+/**
+ * One handler: ordinary, correct SDK code most of the time; one block in 25 carries a problem
+ * (a retired model, a missing max_tokens, a system message first) as real code bases do.
+ */
+function tsBlock(i: number): string {
+  const flaw = i % 25 === 12 ? ['retired', 'missing', 'system'][Math.floor(i / 25) % 3] : undefined;
+  const model = flaw === 'retired' ? 'claude-3-5-sonnet-20241022' : MODELS[i % MODELS.length];
+  const maxTokens = flaw === 'missing' ? '' : `      max_tokens: ${256 + (i % 5) * 128},\n`;
+  const system = flaw === 'system' ? `        { role: 'system', content: 'Be brief (${i}).' },\n` : '';
+  return (
+    `/** Handler ${i}: asks Claude and post-processes the answer. */\n` +
+    `export async function handler${i}(input: string): Promise<string> {\n` +
+    `  const started = Date.now();\n` +
+    `  const reply = await withRetry(() =>\n` +
+    `    client.messages.create({\n` +
+    `      model: '${model}',\n` +
+    maxTokens +
+    `      system: 'You answer task ${i}.',\n` +
+    `      messages: [\n` +
+    system +
+    `        { role: 'user', content: \`Task ${i}: \${input}\` },\n` +
+    `      ],\n` +
+    `    }),\n` +
+    `  );\n` +
+    `  const text = reply.content.map((b) => (b.type === 'text' ? b.text : '')).join('');\n` +
+    `  log(${i}, Date.now() - started, text.length);\n` +
+    `  return text.trim();\n` +
+    `}\n\n`
+  );
+}
+
+const TS_HEADER =
+  `import Anthropic from '@anthropic-ai/sdk';\n\n` +
+  `const client = new Anthropic({ maxRetries: 4 });\n\n` +
+  `async function withRetry<T>(fn: () => Promise<T>, tries = 4): Promise<T> {\n` +
+  `  for (let attempt = 0; ; attempt++) {\n` +
+  `    try {\n` +
+  `      return await fn();\n` +
+  `    } catch (err) {\n` +
+  `      const status = err instanceof Anthropic.APIError ? err.status : undefined;\n` +
+  `      if (attempt + 1 >= tries || (status !== undefined && status !== 429 && status < 500)) throw err;\n` +
+  `      await new Promise((r) => setTimeout(r, Math.random() * Math.min(8000, 500 * 2 ** attempt)));\n` +
+  `    }\n` +
+  `  }\n` +
+  `}\n\n` +
+  `function log(id: number, ms: number, chars: number): void {\n` +
+  `  if (process.env.DEBUG) console.log(\`[\${id}] \${ms} ms, \${chars} chars\`);\n` +
+  `}\n\n`;
+
+/** A TypeScript file of exactly `lines` lines. */
+function bigTsFile(lines: number): string {
+  const parts: string[] = [TS_HEADER];
+  let count = TS_HEADER.split('\n').length;
+  for (let i = 0; count < lines; i++) {
+    const b = tsBlock(i);
+    parts.push(b);
+    count += b.split('\n').length - 1;
+  }
+  return parts.join('').split('\n').slice(0, lines).join('\n') + '\n';
+}
+
+function pyFile(i: number): string {
+  return (
+    `import anthropic\nimport time\n\nclient = anthropic.Anthropic()\n\n\n` +
+    Array.from({ length: 6 }, (_, k) =>
+      `def ask_${i}_${k}(question):\n` +
+      `    try:\n` +
+      `        return client.messages.create(\n` +
+      `            model="${MODELS[(i + k) % MODELS.length]}",\n` +
+      `            max_tokens=${k % 4 === 0 ? 100_000 : 512},\n` +
+      `            messages=[{"role": "user", "content": question}],\n` +
+      `        )\n` +
+      `    except anthropic.InternalServerError:\n` +
+      `        time.sleep(2)\n` +
+      `        return None\n\n\n`,
+    ).join('')
+  );
+}
+
+function plainTsFile(i: number): string {
+  return Array.from({ length: 40 }, (_, k) => `export function util${i}_${k}(a: number, b: number): number {\n  return a * ${k} + b;\n}\n`).join('\n');
+}
+
+/** 1,000 analyzable files (plus node_modules noise that must be skipped) in a temp folder. */
+function generateWorkspace(dir: string, files: number): { sdkFiles: number; lines: number } {
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bench-ws', dependencies: { '@anthropic-ai/sdk': '^1.12.0' } }));
+  writeFileSync(join(dir, 'requirements.txt'), 'anthropic==1.4.0\n');
+  let sdkFiles = 0;
+  let lines = 0;
+  for (let i = 0; i < files; i++) {
+    const sub = join(dir, 'src', `pkg${i % 25}`);
+    mkdirSync(sub, { recursive: true });
+    let text: string;
+    let name: string;
+    if (i % 10 < 3) {
+      text = pyFile(i);
+      name = `mod${i}.py`;
+      sdkFiles++;
+    } else if (i % 10 < 7) {
+      text = TS_HEADER + Array.from({ length: 5 }, (_, k) => tsBlock(i * 5 + k)).join('');
+      name = `svc${i}.ts`;
+      sdkFiles++;
+    } else {
+      text = plainTsFile(i);
+      name = `util${i}.ts`;
+    }
+    lines += text.split('\n').length;
+    writeFileSync(join(sub, name), text);
+  }
+  // Noise that the walk must skip without reading.
+  const nm = join(dir, 'node_modules', '@anthropic-ai', 'sdk');
+  mkdirSync(nm, { recursive: true });
+  for (let i = 0; i < 200; i++) writeFileSync(join(nm, `f${i}.js`), TS_HEADER + tsBlock(i));
+  return { sdkFiles, lines };
+}
+
+function walkAndRead(dir: string): number {
+  let bytes = 0;
+  for (const ent of readdirSync(dir, { withFileTypes: true })) {
+    if (ent.isDirectory()) {
+      if (ent.name !== 'node_modules') bytes += walkAndRead(join(dir, ent.name));
+    } else if (/\.(ts|py)$/.test(ent.name)) {
+      bytes += readFileSync(join(dir, ent.name)).length;
+    }
+  }
+  return bytes;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const goals: Goal[] = [];
+  console.log('Analyzer benchmarks' + (QUICK ? ' (quick)' : ''));
+
+  // 1. Full analysis vs bare parse.
+  const text = bigTsFile(8000);
+  const opts: AnalyzeOptions = { language: 'typescript', sdk: { ts: 1 } };
+  const analyzer = createAnalyzer();
+  const tLoad = now();
+  await analyzer.parseOnly('const x = 1;\n', 'typescript'); // runtime + grammar load, reported apart
+  const loadMs = now() - tLoad;
+  const findings = await analyzer.analyze(text, opts); // warm
+  await analyzer.parseOnly(text, 'typescript');
+  const reps = QUICK ? 7 : 21;
+  const parseMs: number[] = [];
+  const analyzeMs: number[] = [];
+  const ratios: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    let p = 0;
+    let a = 0;
+    for (const which of i % 2 ? ['a', 'p'] : ['p', 'a']) {
+      const t = now();
+      if (which === 'p') await analyzer.parseOnly(text, 'typescript');
+      else await analyzer.analyze(text, opts);
+      const ms = now() - t;
+      if (which === 'p') p = ms;
+      else a = ms;
+    }
+    parseMs.push(p);
+    analyzeMs.push(a);
+    ratios.push(a / p);
+  }
+  // Paired ratios (each analysis next to its own parse) are the robust side-by-side figure on
+  // shared cores; the ratio of medians is shown too.
+  const ratio = median(ratios);
+  const ratioOfMedians = median(analyzeMs) / median(parseMs);
+  table(`8,000-line TypeScript file (${text.length.toLocaleString('en-US')} chars, ${findings.length} findings; grammar load ${fmt(loadMs, 0)} ms, excluded)`, [
+    'measure', 'p50 ms', 'min ms', 'max ms',
+  ], [
+    ['bare parse (parseOnly)', median(parseMs), Math.min(...parseMs), Math.max(...parseMs)],
+    ['full analysis (analyze)', median(analyzeMs), Math.min(...analyzeMs), Math.max(...analyzeMs)],
+  ]);
+  console.log(`analysis / parse: median of paired ratios ${fmt(ratio, 3)}× (ratio of medians ${fmt(ratioOfMedians, 3)}×)`);
+  goals.push(goal('full analysis / bare parse, 8,000-line file', ratio, '×', '<=', 1.25));
+
+  // 2. One-character edits through analyzeIncremental.
+  const key = 'file:///bench/big.ts';
+  await analyzer.analyzeIncremental(key, text, opts);
+  const anchor = text.indexOf('Task 250:');
+  const at = anchor > 0 ? anchor + 4 : Math.floor(text.length / 2);
+  let cur = text;
+  const incMs: number[] = [];
+  const edits = QUICK ? 30 : 100;
+  for (let i = 0; i < edits; i++) {
+    // Alternate inserting and deleting one character inside a template string.
+    const change: ContentChange = i % 2 === 0 ? { rangeOffset: at, rangeLength: 0, text: 'x' } : { rangeOffset: at, rangeLength: 1, text: '' };
+    cur = cur.slice(0, change.rangeOffset) + change.text + cur.slice(change.rangeOffset + change.rangeLength);
+    const t = now();
+    await analyzer.analyzeIncremental(key, cur, opts, [change]);
+    incMs.push(now() - t);
+  }
+  analyzer.forget(key);
+  table(`Re-analysis after a one-character edit (${edits} edits, same file)`, ['measure', 'p50 ms', 'p90 ms', 'max ms', 'vs full analysis'], [
+    ['analyzeIncremental', median(incMs), percentile(incMs, 90), Math.max(...incMs), `${fmt(median(incMs) / median(analyzeMs), 3)}×`],
+  ]);
+  goals.push(goal('re-analysis after a one-character edit (p50)', median(incMs), 'ms', '<=', 5));
+
+  // 3. Workspace scan.
+  const ws = mkdtempSync(join(tmpdir(), 'cd-bench-ws-'));
+  const cliDir = join(ROOT, '.cache', `bench-cli-${process.pid}`);
+  try {
+    const files = 1000;
+    const gen = generateWorkspace(ws, files);
+    const tWalk = now();
+    const bytes = walkAndRead(ws);
+    const walkMs = now() - tWalk;
+
+    // In-process, with a fresh analyzer (grammar loads count: this is what a CLI run pays).
+    const tIn = now();
+    const report = await lintPaths([ws], { disabled: new Set() }, createAnalyzer());
+    const inMs = now() - tIn;
+
+    // End to end: the bundled CLI in a child process.
+    mkdirSync(cliDir, { recursive: true });
+    await esbuild.build({
+      entryPoints: [join(ROOT, 'src/cli/main.ts')],
+      outfile: join(cliDir, 'cli.js'),
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      logLevel: 'silent',
+    });
+    const tCli = now();
+    const r = spawnSync(process.execPath, [join(cliDir, 'cli.js'), 'lint', ws, '--format', 'json'], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+    const cliMs = now() - tCli;
+    if (r.status !== 0 && r.status !== 1) throw new Error(`CLI failed (${r.status}): ${r.stderr}`);
+    const cliFindings = (JSON.parse(r.stdout) as unknown[]).length;
+
+    table(`Workspace scan: ${files} files (${gen.sdkFiles} use the SDK, ${gen.lines.toLocaleString('en-US')} lines, ${(bytes / 1024 / 1024).toFixed(1)} MB) + 200 files in node_modules`, [
+      'measure', 'ms', 'files analyzed', 'findings', 'vs walk+read',
+    ], [
+      ['bare walk + read (baseline)', walkMs, '-', '-', '1.00×'],
+      ['lintPaths in-process (cold analyzer)', inMs, String(report.analyzed), String(report.entries.length), `${fmt(inMs / walkMs, 1)}×`],
+      ['claude-doctor lint (bundled CLI, end to end)', cliMs, '-', String(cliFindings), `${fmt(cliMs / walkMs, 1)}×`],
+    ]);
+    goals.push(goal('1,000-file workspace scan, CLI end to end', cliMs / 1000, 's', '<=', 10));
+    writeResults('analyzer', {
+      bigFile: { lines: 8000, chars: text.length, findings: findings.length, grammarLoadMs: loadMs, parseMedianMs: median(parseMs), analyzeMedianMs: median(analyzeMs), ratio, ratioOfMedians },
+      incremental: { edits, p50Ms: median(incMs), p90Ms: percentile(incMs, 90), maxMs: Math.max(...incMs) },
+      workspace: { files, sdkFiles: gen.sdkFiles, lines: gen.lines, walkReadMs: walkMs, inProcessMs: inMs, cliMs, analyzed: report.analyzed, findings: report.entries.length },
+      goals,
+    });
+  } finally {
+    rmSync(ws, { recursive: true, force: true });
+    rmSync(cliDir, { recursive: true, force: true });
+  }
+  printGoals(goals);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
