@@ -31,21 +31,42 @@ export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 export const MAX_FIX_PASSES = 5;
 
 const VERSION: string = (pkg as { version: string }).version;
-const REPO_URL: string = repoUrl(pkg as Record<string, unknown>);
+const REPO_URL: string | undefined = repoUrl(pkg as Record<string, unknown>);
 
-function repoUrl(p: Record<string, unknown>): string {
+function repoUrl(p: Record<string, unknown>): string | undefined {
   const r = p.repository;
   const raw = typeof r === 'string' ? r : r && typeof r === 'object' ? (r as { url?: string }).url : undefined;
   if (raw) {
     const m = /github(?:\.com)?[:/]([^/]+\/[^/.#]+)/.exec(raw);
     if (m) return `https://github.com/${m[1]}`;
   }
-  return 'https://github.com/claude-doctor/claude-doctor';
+  return undefined;
 }
 
-/** Where a rule's page lives, for SARIF `helpUri` and the text output. */
+/** The installed package's root: the folder above `dist/cli.js` (or `src/cli/` when run from source). */
+function packageRoot(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 4; i++) {
+    try {
+      const p = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string };
+      if (p.name === (pkg as { name: string }).name) return dir;
+    } catch { /* keep walking up */ }
+    dir = dirname(dir);
+  }
+  return resolve(__dirname, '..');
+}
+
+/**
+ * Where a rule's page lives, for SARIF `helpUri` and the text output: the repository's copy when
+ * package.json names one, else the copy shipped inside the package (never an invented address).
+ */
 export function ruleHelpUri(docsPath: string): string {
-  return `${REPO_URL}/blob/main/${docsPath}`;
+  return REPO_URL ? `${REPO_URL}/blob/main/${docsPath}` : pathToFileURL(join(packageRoot(), docsPath)).href;
+}
+
+/** A rule page's Markdown, embedded in SARIF so code scanning shows it without following a link. */
+function ruleHelpMarkdown(docsPath: string): string | undefined {
+  try { return readFileSync(join(packageRoot(), docsPath), 'utf8'); } catch { return undefined; }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -509,14 +530,14 @@ export function toSarif(report: LintReport, cwd = process.cwd()): object {
             name: 'claude-doctor',
             semanticVersion: VERSION,
             version: VERSION,
-            informationUri: REPO_URL,
+            ...(REPO_URL ? { informationUri: REPO_URL } : {}),
             rules: RULES.map((r) => ({
               id: r.id,
               name: camel(r.id),
               shortDescription: { text: r.description },
               fullDescription: { text: r.description },
               helpUri: ruleHelpUri(r.docsPath),
-              help: { text: `${r.description} See ${ruleHelpUri(r.docsPath)}` },
+              help: { text: `${r.description} See ${ruleHelpUri(r.docsPath)}`, ...helpMarkdown(r.docsPath) },
               defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity] },
               properties: { tags: ['claude-api'] },
             })),
@@ -529,6 +550,11 @@ export function toSarif(report: LintReport, cwd = process.cwd()): object {
       },
     ],
   };
+}
+
+function helpMarkdown(docsPath: string): { markdown?: string } {
+  const md = ruleHelpMarkdown(docsPath);
+  return md ? { markdown: md } : {};
 }
 
 function camel(id: string): string {

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 /** In-process tests of the lint/fix building blocks: positions, walking, reading, SARIF shape, writes. */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -115,7 +117,12 @@ describe('toSarif', () => {
     const run = log.runs[0];
     expect(run.tool.driver.name).toBe('claude-doctor');
     expect(run.tool.driver.rules.map((r: any) => r.id)).toEqual(RULES.map((r) => r.id));
-    for (const r of run.tool.driver.rules) expect(r.helpUri).toBe(ruleHelpUri(`docs/rules/${r.id}.md`));
+    for (const r of run.tool.driver.rules) {
+      expect(r.helpUri).toBe(ruleHelpUri(`docs/rules/${r.id}.md`));
+      // No invented addresses: without a repository in package.json the link is the shipped page.
+      if (r.helpUri.startsWith('file:')) expect(existsSync(fileURLToPath(r.helpUri))).toBe(true);
+      expect(r.help.markdown).toContain(r.id);
+    }
     expect(run.results).toHaveLength(4);
     const [a, b, c, d] = run.results;
     expect(a.ruleId).toBe('retired-model');
