@@ -1,0 +1,365 @@
+/**
+ * Runs every rule over one parsed file, then applies ignore comments and ordering.
+ *
+ * The file is analyzed per unit (top-level statement). A unit's findings depend only on its own
+ * text and on a file-level key (imports, clients, module-level declarations, options), so
+ * incremental re-analysis reuses the findings of every unit an edit did not touch (shifted to
+ * their new offsets). Units whose analysis looked outside themselves are never reused.
+ */
+import type { AnalyzeOptions, Finding, RuleId } from './types';
+import type { Tree } from './parser';
+import { createCtx } from './context';
+import { collectCalls, collectCtors, collectImports, type CallSite } from './sdk';
+import { indentUnit, lineOf, quoteStyle, setCurrentText, type Src } from './syntax';
+import { requestRules } from './request-rules';
+import {
+  callerNames, fileHasRetryConstruct, keyRule, unitHasRetryLoop, unitNoRetryCandidates, unitRetryRules, unusedNoRetryCtors,
+} from './retry-rules';
+import { helperDeclared } from './shared-fixes';
+import { RULE_BY_ID } from './rules';
+
+const IGNORE = /claude-doctor-ignore-next-line\b([^\n]*)/g;
+
+/** Line (0-based) → the rules ignored on it (undefined = all rules). */
+function ignoredLines(src: Src): Map<number, Set<string> | undefined> {
+  const out = new Map<number, Set<string> | undefined>();
+  if (!src.text.includes('claude-doctor-ignore')) return out;
+  IGNORE.lastIndex = 0;
+  for (let m = IGNORE.exec(src.text); m; m = IGNORE.exec(src.text)) {
+    const node = src.root.descendantForIndex(m.index, m.index + 1);
+    if (!node || node.type !== 'comment') continue;
+    const rest = m[1]!.split(/\s--\s|\*\//)[0]!;
+    const ids = rest.split(/[\s,]+/).filter((x) => x && RULE_BY_ID.has(x as RuleId));
+    const line = lineOf(src, m.index) + 1;
+    const prev = out.get(line);
+    if (ids.length === 0 || (out.has(line) && prev === undefined)) out.set(line, undefined);
+    else out.set(line, new Set([...(prev ?? []), ...ids]));
+  }
+  return out;
+}
+
+interface Stored { findings: Finding[]; start: number; end: number }
+interface UnitA extends Stored { callers: string[]; usedCtors: number[]; retryLoop: boolean; noRetry: Finding[] }
+
+/** Per-document memo of unit results under one file-level key, by unit start offset in `text`. */
+export interface UnitCache {
+  global: string;
+  callersKey: string;
+  text: string;
+  a: Map<number, UnitA>;
+  b: Map<number, Stored>;
+}
+
+/** The part of the new text an edit touched: [start, end) in new offsets; offsets after it moved by delta. */
+export interface Dirty { start: number; end: number; delta: number }
+
+/** Common prefix / suffix of two texts: the dirty range when no edit list is known. */
+export function diffRange(before: string, after: string): Dirty {
+  const max = Math.min(before.length, after.length);
+  let p = 0;
+  while (p < max && before.charCodeAt(p) === after.charCodeAt(p)) p++;
+  let s = 0;
+  while (s < max - p && before.charCodeAt(before.length - 1 - s) === after.charCodeAt(after.length - 1 - s)) s++;
+  return { start: p, end: after.length - s, delta: after.length - before.length };
+}
+
+const FUNCTION_UNITS = new Set([
+  'function_declaration', 'generator_function_declaration', 'class_declaration', 'abstract_class_declaration',
+  'interface_declaration', 'type_alias_declaration', 'function_definition', 'class_definition', 'decorated_definition', 'comment',
+]);
+
+/** Cheap per-unit pre-checks: units without these words have nothing for phase A / B. */
+const A_ANCHOR = /\b(?:messages|completions)\s*\??\./;
+const B_ANCHOR_TS = /\bcatch\b|sk-ant-|OverloadedError/;
+const B_ANCHOR_PY = /\bexcept\b|@|sk-ant-/;
+
+const TS_DECLARATION_UNITS = new Set(['import_statement', 'lexical_declaration', 'variable_declaration', 'export_statement']);
+
+interface Unit { start: number; end: number; fn: boolean; type: string; error?: boolean }
+
+function unitsOf(tree: Tree, text: string): Unit[] {
+  const out: Unit[] = [];
+  const cursor = tree.walk();
+  try {
+    if (!cursor.gotoFirstChild()) return out;
+    do {
+      if (!cursor.nodeIsNamed) continue;
+      let type = cursor.nodeType;
+      const start = cursor.startIndex;
+      const end = cursor.endIndex;
+      if (type === 'export_statement') {
+        // export function … / export class …: look at the declaration keyword cheaply.
+        const head = text.slice(start, Math.min(end, start + 40));
+        if (/^export\s+(?:default\s+)?(?:async\s+)?(?:function|class|abstract\s+class|interface|type)\b/.test(head)) type = 'function_declaration';
+      }
+      out.push({ start, end, fn: FUNCTION_UNITS.has(type), type });
+    } while (cursor.gotoNextSibling());
+  } finally {
+    cursor.delete();
+  }
+  return out;
+}
+
+function delta0(hit: Stored, u: Unit): boolean {
+  return hit.start === u.start;
+}
+
+function moveOffset(x: number, s0: number, e0: number, delta: number): number {
+  return x >= s0 && x <= e0 ? x + delta : x;
+}
+
+/** The stored findings of a unit that now starts at `start` (same text): offsets inside it move. */
+function shift(stored: Stored, start: number): Finding[] {
+  const delta = start - stored.start;
+  const list = stored.findings;
+  if (delta === 0 || list.length === 0) return list;
+  const s0 = stored.start;
+  const e0 = stored.end;
+  const out: Finding[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const f = list[i]!;
+    const fixes = new Array(f.fixes.length);
+    for (let j = 0; j < f.fixes.length; j++) {
+      const fx = f.fixes[j]!;
+      const edits = new Array(fx.edits.length);
+      for (let k = 0; k < fx.edits.length; k++) {
+        const e = fx.edits[k]!;
+        edits[k] = { start: moveOffset(e.start, s0, e0, delta), end: moveOffset(e.end, s0, e0, delta), newText: e.newText };
+      }
+      fixes[j] = { title: fx.title, edits, safe: fx.safe, kind: fx.kind };
+    }
+    out[i] = { rule: f.rule, severity: f.severity, message: f.message, start: moveOffset(f.start, s0, e0, delta), end: moveOffset(f.end, s0, e0, delta), fixes };
+  }
+  return out;
+}
+
+/**
+ * In a file with syntax errors, a fix is kept only if every edit lies inside (or between) units
+ * that parsed cleanly: near an error the tree's guess at the structure may be wrong.
+ */
+function dropFixesNearErrors(findings: Finding[], units: Unit[], tree: Tree): void {
+  const root = tree.rootNode;
+  const hasError = (u: Unit): boolean => {
+    if (u.error === undefined) u.error = root.descendantForIndex(u.start, u.end)?.hasError ?? true;
+    return u.error;
+  };
+  const clean = (pos: number, isInsert: boolean): boolean => {
+    let lo = 0;
+    let hi = units.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const u = units[mid]!;
+      if (pos < u.start) hi = mid - 1;
+      else if (pos > u.end) lo = mid + 1;
+      else {
+        if (hasError(u)) return false;
+        // on a boundary: the neighbour touching this position must be clean too
+        if (isInsert && pos === u.end && units[mid + 1]?.start === pos && hasError(units[mid + 1]!)) return false;
+        if (isInsert && pos === u.start && mid > 0 && units[mid - 1]!.end === pos && hasError(units[mid - 1]!)) return false;
+        return true;
+      }
+    }
+    // between units: both neighbours must be clean
+    const before = units[hi];
+    const after = units[lo];
+    return !(before && hasError(before)) && !(after && hasError(after));
+  };
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i]!;
+    const kept = f.fixes.filter((fx) => fx.edits.every((e) => clean(e.start, e.start === e.end) && clean(e.end, e.start === e.end)));
+    if (kept.length !== f.fixes.length) findings[i] = { ...f, fixes: kept };
+  }
+}
+
+export function runRules(tree: Tree, text: string, options: AnalyzeOptions, cache?: UnitCache, dirtyHint?: Dirty): { findings: Finding[]; cache: UnitCache } {
+  setCurrentText(text);
+  try {
+    return runRulesIn(tree, text, options, cache, dirtyHint);
+  } finally {
+    setCurrentText(undefined);
+  }
+}
+
+function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache?: UnitCache, dirtyHint?: Dirty): { findings: Finding[]; cache: UnitCache } {
+  const py = options.language === 'python';
+  const src: Src = {
+    text, py, typed: options.language === 'typescript' || options.language === 'typescriptreact',
+    root: tree.rootNode, scopeCache: new Map(), mutationCache: new Map(), unitFrom: 0, unitTo: text.length, outside: false,
+  };
+  const units = unitsOf(tree, text);
+  const imports = collectImports(src, units.filter((u) => !u.fn));
+  const usesSdk = imports.classes.size > 0 || imports.namespaces.size > 0 || imports.errors.size > 0 || imports.pyFrom.length > 0
+    || (!py && text.includes('@anthropic-ai/'));
+  const ctors = usesSdk ? collectCtors(src, imports) : [];
+  const declared = helperDeclared(text, py);
+  // Cheap file-level switches: skip per-call work no rule can use.
+  const needCallers = py ? /\bexcept\b|@/.test(text) : /\bcatch\b/.test(text);
+  const mayDisableRetries = py ? /max_retries\s*=\s*0\b/.test(text) : /maxRetries\s*:\s*0\b/.test(text);
+
+  // The file-level key: everything a unit's analysis may read outside itself.
+  const keyParts: string[] = [
+    JSON.stringify([options.language, options.sdk ?? null, [...(options.disabled ?? [])].sort(), options.severity ?? null, options.defaultMaxTokens ?? null]),
+    String(usesSdk), String(declared), String(needCallers), String(mayDisableRetries), quoteStyle(src), indentUnit(src),
+    JSON.stringify([
+      [...imports.classes], [...imports.namespaces], [...imports.errors], [...imports.tenacity], imports.tenacityNs ?? '', imports.backoffNs ?? '',
+      imports.hasImportOs, imports.hasImportRandom, imports.otherSdk, imports.tsDefault ?? '', imports.importInsertAt, imports.tsImportInsertAt,
+      imports.pyFrom.map((n) => `${n.startIndex}:${n.text}`),
+    ]),
+  ];
+  for (const c of ctors) keyParts.push(`${c.node.startIndex}:${c.node.endIndex}:${c.binding ?? ''}:${text.slice(c.node.startIndex, c.node.endIndex)}`);
+  // Module-level declarations (what identifier lookups can reach), never error regions.
+  for (const u of units) {
+    if (u.type === 'ERROR') continue;
+    if (!u.fn) {
+      if (py || TS_DECLARATION_UNITS.has(u.type)) keyParts.push(`s${text.slice(u.start, u.end)}`);
+    } else if (py) {
+      // Python module scope also binds def/class names.
+      const paren = text.indexOf('(', u.start);
+      const colon = text.indexOf(':', u.start);
+      const cut = Math.min(u.end, u.start + 200, paren < 0 ? u.end : paren, colon < 0 ? u.end : colon);
+      keyParts.push(`f${text.slice(u.start, cut)}`);
+    }
+  }
+  const global = keyParts.join('\u0001');
+  const reuse = cache && cache.global === global ? cache : undefined;
+  const next: UnitCache = { global, callersKey: '', text, a: new Map(), b: new Map() };
+  const dirty = reuse ? dirtyHint ?? diffRange(reuse.text, text) : undefined;
+  /** Where a unit of the new text started in the cached text, if its text is certainly unchanged. */
+  const oldStart = (u: Unit): number | undefined => {
+    if (!dirty) return undefined;
+    if (u.end <= dirty.start) return u.start;
+    if (u.start >= dirty.end) return u.start - dirty.delta;
+    return undefined;
+  };
+  const lookup = <T extends Stored>(map: Map<number, T> | undefined, u: Unit): T | undefined => {
+    const at = oldStart(u);
+    if (at === undefined || !map) return undefined;
+    const hit = map.get(at);
+    return hit && hit.end - hit.start === u.end - u.start ? hit : undefined;
+  };
+  const all: Finding[] = [];
+
+  // Phase A: call sites and request rules, per unit.
+  const unitCalls = new Map<number, CallSite[]>();
+  const aResults: UnitA[] = [];
+  if (usesSdk) {
+    for (const u of units) {
+      const hit = lookup(reuse?.a, u);
+      if (hit) {
+        const findings = shift(hit, u.start);
+        const noRetry = hit.noRetry.length === 0 ? hit.noRetry : shift({ findings: hit.noRetry, start: hit.start, end: hit.end }, u.start);
+        const moved: UnitA = delta0(hit, u) ? hit : {
+          findings, noRetry, start: u.start, end: u.end, callers: hit.callers, usedCtors: hit.usedCtors, retryLoop: hit.retryLoop,
+        };
+        next.a.set(u.start, moved);
+        aResults.push(moved);
+        continue;
+      }
+      if (!A_ANCHOR.test(text.slice(u.start, u.end))) {
+        // No call site can be in this unit: nothing to analyze in phase A.
+        const res: UnitA = { findings: [], start: u.start, end: u.end, callers: [], usedCtors: [], retryLoop: false, noRetry: [] };
+        next.a.set(u.start, res);
+        aResults.push(res);
+        continue;
+      }
+      src.unitFrom = u.start;
+      src.unitTo = u.end;
+      src.outside = false;
+      const calls = collectCalls(src, imports, ctors, u.start, u.end);
+      unitCalls.set(u.start, calls);
+      const ctx = createCtx(src, options, imports, usesSdk, ctors, calls, { from: u.start, to: u.end, helperDeclared: declared });
+      if (calls.length > 0) requestRules(ctx);
+      const ctxN = createCtx(src, options, imports, usesSdk, ctors, calls, { from: u.start, to: u.end, helperDeclared: declared });
+      const usedCtors = calls.length > 0 ? unitNoRetryCandidates(ctxN, mayDisableRetries) : [];
+      const res: UnitA = {
+        findings: ctx.findings, start: u.start, end: u.end,
+        callers: calls.length > 0 && needCallers ? callerNames(ctx) : [],
+        usedCtors, retryLoop: calls.length > 0 && mayDisableRetries && unitHasRetryLoop(ctx), noRetry: ctxN.findings,
+      };
+      if (!src.outside) next.a.set(u.start, res);
+      aResults.push(res);
+    }
+  }
+  const callers = new Set<string>();
+  for (const r of aResults) for (const c of r.callers) callers.add(c);
+  next.callersKey = [...callers].sort().join(',');
+  const reuseB = reuse && reuse.callersKey === next.callersKey ? reuse : undefined;
+
+  // Phase B: handlers, decorators, keys, per unit.
+  const bResults: Stored[] = [];
+  for (const u of units) {
+    const hit = lookup(reuseB?.b, u);
+    if (hit) {
+      const moved: Stored = delta0(hit, u) ? hit : { findings: shift(hit, u.start), start: u.start, end: u.end };
+      next.b.set(u.start, moved);
+      bResults.push(moved);
+      continue;
+    }
+    if (!(py ? B_ANCHOR_PY : B_ANCHOR_TS).test(text.slice(u.start, u.end))) {
+      const res: Stored = { findings: [], start: u.start, end: u.end };
+      next.b.set(u.start, res);
+      bResults.push(res);
+      continue;
+    }
+    src.unitFrom = u.start;
+    src.unitTo = u.end;
+    src.outside = false;
+    const calls = usesSdk ? unitCalls.get(u.start) ?? collectCalls(src, imports, ctors, u.start, u.end) : [];
+    const ctx = createCtx(src, options, imports, usesSdk, ctors, calls, { from: u.start, to: u.end, callers, helperDeclared: declared });
+    unitRetryRules(ctx);
+    const res: Stored = { findings: ctx.findings, start: u.start, end: u.end };
+    if (!src.outside) next.b.set(u.start, res);
+    bResults.push(res);
+  }
+  for (const r of aResults) if (r.findings.length > 0) all.push(...r.findings);
+  for (const r of bResults) if (r.findings.length > 0) all.push(...r.findings);
+
+  // Global: key literals in constructor options, no-retry.
+  src.unitFrom = 0;
+  src.unitTo = text.length;
+  const g = createCtx(src, options, imports, usesSdk, ctors, [], { from: 0, to: text.length, callers, helperDeclared: declared });
+  g.keyFromCtors = true;
+  keyRule(g);
+  all.push(...g.findings);
+  if (usesSdk) {
+    const candidates: Finding[] = [];
+    const usedCtors = new Set<number>();
+    for (const r of aResults) {
+      if (r.noRetry.length > 0) candidates.push(...r.noRetry);
+      for (const c of r.usedCtors) usedCtors.add(c);
+    }
+    const anyUnused = ctors.some((_, i) => !usedCtors.has(i));
+    if (candidates.length > 0 || anyUnused) {
+      const hasRetry = aResults.some((r) => r.retryLoop)
+        || all.some((f) => f.rule === 'retry-non-retryable' || f.rule === 'retry-without-jitter')
+        || fileHasRetryConstruct(g);
+      if (!hasRetry) {
+        all.push(...candidates);
+        const gn = createCtx(src, options, imports, usesSdk, ctors, [], { from: 0, to: text.length, callers, helperDeclared: declared });
+        unusedNoRetryCtors(gn, usedCtors);
+        all.push(...gn.findings);
+      }
+    }
+  }
+
+  // Merge: dedupe, ignore comments, order.
+  const seen = new Set<string>();
+  const ignored = ignoredLines(src);
+  const findings: Finding[] = [];
+  for (const f of all) {
+    const k = `${f.rule}:${f.start}:${f.end}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    if (ignored.size > 0) {
+      const line = lineOf(src, f.start);
+      if (ignored.has(line)) {
+        const set = ignored.get(line);
+        if (set === undefined || set.has(f.rule)) continue;
+      }
+    }
+    findings.push(f);
+  }
+  if (tree.rootNode.hasError) dropFixesNearErrors(findings, units, tree);
+  findings.sort((a, b) => a.start - b.start || a.end - b.end || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  return { findings, cache: next };
+}

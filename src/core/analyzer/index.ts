@@ -1,0 +1,115 @@
+/**
+ * The analyzer engine: one implementation for the editor and the CLI (no vscode import).
+ * Tree-sitter parses TS/TSX/JS/JSX/Python error-tolerantly; rules read the syntax tree, never regexes
+ * over source (text searches only pick candidate positions, the tree decides).
+ */
+import type { AnalyzeOptions, AnalyzerLanguage, Finding } from './types';
+import { ParserPool, treeEdit, type Tree } from './parser';
+import { runRules, type Dirty, type UnitCache } from './engine';
+import { mentionsClaudeSdk } from './precheck';
+
+export type { AnalyzeOptions, AnalyzerLanguage, Finding, Fix, RuleId, SdkVersions, Severity, TextEdit } from './types';
+export { languageFromPath, mentionsClaudeSdk } from './precheck';
+export { detectSdkVersions } from './versions';
+export { applyEdits, applySafeFixes } from './edits';
+export { RULES } from './rules';
+
+/** As VS Code's TextDocumentContentChangeEvent (offsets into the text before this change). */
+export interface ContentChange { rangeOffset: number; rangeLength: number; text: string }
+
+export interface Analyzer {
+  analyze(text: string, options: AnalyzeOptions): Promise<Finding[]>;
+  /** Incremental: keeps the previous tree per key (e.g. a document URI) and re-parses using the edits. */
+  analyzeIncremental(key: string, text: string, options: AnalyzeOptions, changes?: readonly ContentChange[]): Promise<Finding[]>;
+  forget(key: string): void;
+  /** Bare parse, no rules: the benchmark baseline. */
+  parseOnly(text: string, language: AnalyzerLanguage): Promise<void>;
+}
+
+interface Cached { text: string; language: AnalyzerLanguage; tree: Tree; units?: UnitCache }
+
+/** At most this many documents keep a tree (LRU), so long sessions do not grow without bound. */
+const MAX_CACHED = 64;
+
+export function createAnalyzer(host?: { wasmDir?: string }): Analyzer {
+  const pool = new ParserPool(host?.wasmDir);
+  const cache = new Map<string, Cached>();
+
+  const drop = (key: string): void => {
+    const c = cache.get(key);
+    if (c) {
+      c.tree.delete();
+      cache.delete(key);
+    }
+  };
+
+  return {
+    async analyze(text, options) {
+      if (!mentionsClaudeSdk(text, options.language)) return [];
+      const tree = await pool.parse(text, options.language);
+      try {
+        return runRules(tree, text, options).findings;
+      } finally {
+        tree.delete();
+      }
+    },
+
+    async analyzeIncremental(key, text, options, changes) {
+      if (!mentionsClaudeSdk(text, options.language)) {
+        drop(key);
+        return [];
+      }
+      const prev = cache.get(key);
+      let tree: Tree;
+      let dirty: Dirty | undefined;
+      if (prev && prev.language === options.language && changes && changes.length > 0) {
+        // Replay the edits on the old tree, checking they lead from the old text to the new one,
+        // and track the touched range in new offsets (so unchanged units are reused without a diff).
+        let cur = prev.text;
+        let ok = true;
+        let d: Dirty | undefined;
+        for (const ch of changes) {
+          if (ch.rangeOffset < 0 || ch.rangeOffset + ch.rangeLength > cur.length) { ok = false; break; }
+          prev.tree.edit(treeEdit(cur, ch.rangeOffset, ch.rangeLength, ch.text));
+          cur = cur.slice(0, ch.rangeOffset) + ch.text + cur.slice(ch.rangeOffset + ch.rangeLength);
+          const o = ch.rangeOffset;
+          const shift = ch.text.length - ch.rangeLength;
+          const map = (x: number): number => (x < o ? x : x >= o + ch.rangeLength ? x + shift : o + ch.text.length);
+          d = d
+            ? { start: Math.min(map(d.start), o), end: Math.max(map(d.end), o + ch.text.length), delta: d.delta + shift }
+            : { start: o, end: o + ch.text.length, delta: shift };
+        }
+        dirty = ok && cur === text ? d : undefined;
+        tree = ok && cur === text ? await pool.parse(text, options.language, prev.tree) : await pool.parse(text, options.language);
+      } else if (prev && prev.language === options.language && prev.text === text) {
+        tree = prev.tree.copy();
+      } else {
+        tree = await pool.parse(text, options.language);
+      }
+      const units = prev && prev.language === options.language ? prev.units : undefined;
+      drop(key);
+      let result;
+      try {
+        result = runRules(tree, text, options, units, dirty);
+      } catch (e) {
+        tree.delete();
+        throw e;
+      }
+      cache.set(key, { text, language: options.language, tree, units: result.cache });
+      if (cache.size > MAX_CACHED) {
+        const oldest = cache.keys().next().value;
+        if (oldest !== undefined) drop(oldest);
+      }
+      return result.findings;
+    },
+
+    forget(key) {
+      drop(key);
+    },
+
+    async parseOnly(text, language) {
+      const tree = await pool.parse(text, language);
+      tree.delete();
+    },
+  };
+}

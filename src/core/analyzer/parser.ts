@@ -1,0 +1,191 @@
+/**
+ * Tree-sitter (WebAssembly) loading and parsing. The runtime and each grammar load lazily, once per
+ * process, the first time a file of that language is parsed. Works unbundled (vitest, tsx) and
+ * bundled by esbuild into a CJS file next to `dist/wasm/`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Language, Node, Parser, Tree, Edit } from '@vscode/tree-sitter-wasm';
+import type { AnalyzerLanguage } from './types';
+
+export type { Node, Tree };
+type TreeSitterModule = typeof import('@vscode/tree-sitter-wasm');
+
+type Grammar = 'typescript' | 'tsx' | 'javascript' | 'python';
+
+export function grammarFor(language: AnalyzerLanguage): Grammar {
+  switch (language) {
+    case 'typescript': return 'typescript';
+    case 'typescriptreact': return 'tsx';
+    case 'javascript':
+    case 'javascriptreact': return 'javascript';
+    case 'python': return 'python';
+  }
+}
+
+const WASM_FILES = ['tree-sitter.wasm', 'tree-sitter-typescript.wasm'];
+
+function isWasmDir(dir: string): boolean {
+  return WASM_FILES.every((f) => fs.existsSync(path.join(dir, f)));
+}
+
+/** dist/wasm next to the bundle, else node_modules/@vscode/tree-sitter-wasm/wasm. */
+export function defaultWasmDir(): string {
+  const candidates: string[] = [];
+  const here = typeof __dirname === 'string' ? __dirname : undefined;
+  if (here) candidates.push(path.join(here, 'wasm'), path.join(here, '..', 'wasm'), path.join(here, '..', 'dist', 'wasm'));
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const req = typeof require === 'function' ? require : undefined;
+    const pkg = req?.resolve?.('@vscode/tree-sitter-wasm/package.json');
+    if (pkg) candidates.push(path.join(path.dirname(pkg), 'wasm'));
+  } catch {
+    // not resolvable from here: walk up below
+  }
+  for (const start of [here, process.cwd()]) {
+    let dir = start;
+    while (dir) {
+      candidates.push(path.join(dir, 'node_modules', '@vscode', 'tree-sitter-wasm', 'wasm'));
+      const up = path.dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+  }
+  for (const c of candidates) if (isWasmDir(c)) return c;
+  throw new Error('claude-doctor: tree-sitter wasm files not found (looked for dist/wasm and node_modules/@vscode/tree-sitter-wasm/wasm)');
+}
+
+let runtime: Promise<TreeSitterModule> | undefined;
+let runtimeDir: string | undefined;
+
+async function loadRuntime(wasmDir: string): Promise<TreeSitterModule> {
+  if (runtime) return runtime;
+  runtimeDir = wasmDir;
+  runtime = (async () => {
+    const imported = (await import('@vscode/tree-sitter-wasm')) as TreeSitterModule & { default?: TreeSitterModule };
+    const mod: TreeSitterModule = imported.Parser ? imported : (imported.default as TreeSitterModule);
+    const wasmPath = path.join(wasmDir, 'tree-sitter.wasm');
+    await mod.Parser.init({ locateFile: () => wasmPath });
+    memoizeNodeGetters(mod);
+    return mod;
+  })();
+  runtime.catch(() => { runtime = undefined; });
+  return runtime;
+}
+
+/**
+ * A Node is an immutable view of one tree, but every `type`/`parent` read crosses into wasm.
+ * Rules read them many times per node: remember them on the instance.
+ */
+function memoizeNodeGetters(mod: TreeSitterModule): void {
+  const proto = (mod.Node as unknown as { prototype: Record<string, unknown> }).prototype;
+  if ((proto as { __claudeDoctorMemo?: boolean }).__claudeDoctorMemo) return;
+  for (const [name, slot] of [['type', '__t'], ['parent', '__p'], ['endIndex', '__e'], ['text', '__x']] as const) {
+    const desc = Object.getOwnPropertyDescriptor(proto, name);
+    const get = desc?.get;
+    if (!get) continue;
+    Object.defineProperty(proto, name, {
+      configurable: true,
+      get(this: Record<string, unknown>) {
+        const cached = this[slot];
+        if (cached !== undefined) return cached;
+        const v = get.call(this);
+        this[slot] = v;
+        return v;
+      },
+    });
+  }
+  const byField = proto.childForFieldName as ((this: Node, name: string) => Node | null) | undefined;
+  if (typeof byField === 'function') {
+    Object.defineProperty(proto, 'childForFieldName', {
+      configurable: true,
+      writable: true,
+      value(this: Node & { __f?: Record<string, Node | null> }, fieldName: string): Node | null {
+        const memo = (this.__f ??= Object.create(null) as Record<string, Node | null>);
+        const hit = memo[fieldName];
+        if (hit !== undefined) return hit;
+        const v = byField.call(this, fieldName);
+        memo[fieldName] = v;
+        return v;
+      },
+    });
+  }
+  Object.defineProperty(proto, '__claudeDoctorMemo', { value: true });
+}
+
+/** One parser per grammar; grammars are process-wide. */
+export class ParserPool {
+  private readonly languages = new Map<Grammar, Promise<Language>>();
+  private readonly parsers = new Map<Grammar, Parser>();
+  private wasmDir: string | undefined;
+
+  constructor(wasmDir?: string) {
+    this.wasmDir = wasmDir;
+  }
+
+  private dir(): string {
+    if (!this.wasmDir) this.wasmDir = runtimeDir ?? defaultWasmDir();
+    return this.wasmDir;
+  }
+
+  async parser(grammar: Grammar): Promise<Parser> {
+    const existing = this.parsers.get(grammar);
+    if (existing) return existing;
+    const dir = this.dir();
+    const mod = await loadRuntime(dir);
+    let lang = sharedLanguages.get(grammar);
+    if (!lang) {
+      lang = (async () => mod.Language.load(new Uint8Array(await fs.promises.readFile(path.join(dir, `tree-sitter-${grammar}.wasm`)))))();
+      sharedLanguages.set(grammar, lang);
+      lang.catch(() => sharedLanguages.delete(grammar));
+    }
+    this.languages.set(grammar, lang);
+    const language = await lang;
+    const again = this.parsers.get(grammar);
+    if (again) return again;
+    const parser = new mod.Parser();
+    parser.setLanguage(language);
+    this.parsers.set(grammar, parser);
+    return parser;
+  }
+
+  async parse(text: string, language: AnalyzerLanguage, oldTree?: Tree): Promise<Tree> {
+    const parser = await this.parser(grammarFor(language));
+    const tree = parser.parse(text, oldTree ?? null);
+    if (!tree) throw new Error('claude-doctor: tree-sitter returned no tree');
+    return tree;
+  }
+}
+
+const sharedLanguages = new Map<Grammar, Promise<Language>>();
+
+/** Point (row, UTF-16 column) of an offset, for tree.edit. */
+export function pointAt(text: string, offset: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  let i = text.indexOf('\n');
+  while (i !== -1 && i < offset) {
+    row++;
+    lineStart = i + 1;
+    i = text.indexOf('\n', lineStart);
+  }
+  return { row, column: offset - lineStart };
+}
+
+/** The tree-sitter edit for replacing [start, start+oldLength) of `before` by `newText`. */
+export function treeEdit(before: string, start: number, oldLength: number, newText: string): Edit {
+  const startPosition = pointAt(before, start);
+  const oldEndPosition = pointAt(before, start + oldLength);
+  const lines = newText.split('\n');
+  const newEndPosition = lines.length === 1
+    ? { row: startPosition.row, column: startPosition.column + newText.length }
+    : { row: startPosition.row + lines.length - 1, column: lines[lines.length - 1]!.length };
+  return {
+    startIndex: start,
+    oldEndIndex: start + oldLength,
+    newEndIndex: start + newText.length,
+    startPosition,
+    oldEndPosition,
+    newEndPosition,
+  };
+}

@@ -1,0 +1,529 @@
+/** Where the SDK is used: imports, client constructors, and the request call sites. */
+import type { Node } from './parser';
+import { field, named, scan, stringLiteral, unwrap, valueOf, type Src } from './syntax';
+
+export type Provider = 'anthropic' | 'bedrock' | 'vertex' | 'foundry' | 'other' | 'unknown';
+
+const CLIENT_CLASSES: Record<string, Provider> = {
+  Anthropic: 'anthropic', AsyncAnthropic: 'anthropic',
+  AnthropicBedrock: 'bedrock', AsyncAnthropicBedrock: 'bedrock',
+  AnthropicVertex: 'vertex', AsyncAnthropicVertex: 'vertex',
+  AnthropicFoundry: 'foundry', AsyncAnthropicFoundry: 'foundry',
+};
+const PY_CLIENT_ALIASES: Record<string, Provider> = { Client: 'anthropic', AsyncClient: 'anthropic' };
+
+const TS_MODULES: Record<string, Provider> = {
+  '@anthropic-ai/sdk': 'anthropic',
+  '@anthropic-ai/bedrock-sdk': 'bedrock',
+  '@anthropic-ai/vertex-sdk': 'vertex',
+  '@anthropic-ai/foundry-sdk': 'foundry',
+};
+
+export interface SdkImports {
+  /** Local identifier → client class it names. */
+  classes: Map<string, Provider>;
+  /** Local names of the module: TS default/namespace import or require, Python `import anthropic [as x]`. */
+  namespaces: Map<string, Provider>;
+  /** Local identifier → the SDK error class it names (APIError, RateLimitError, …). */
+  errors: Map<string, string>;
+  /** Python `from anthropic import …` statements. */
+  pyFrom: Node[];
+  /** TS: the local name of the default export (`import Anthropic from …`), usable as `X.APIError`. */
+  tsDefault?: string;
+  /** Another LLM SDK is imported (OpenAI has `completions.create` and `beta.threads.messages.create`). */
+  otherSdk: boolean;
+  tenacity: Map<string, string>;
+  tenacityNs?: string;
+  backoffNs?: string;
+  hasImportOs: boolean;
+  hasImportRandom: boolean;
+  /** Where a new import line goes (Python). */
+  importInsertAt: number;
+  tsImportInsertAt: number;
+}
+
+function importStatementAt(src: Src, index: number, length: number): Node | undefined {
+  let n: Node | null = src.root.descendantForIndex(index, index + length);
+  for (let i = 0; n && i < 6; i++, n = n.parent) {
+    if (n.type === 'import_statement' || n.type === 'import_from_statement' || n.type === 'lexical_declaration' || n.type === 'variable_declaration') return n;
+  }
+  return undefined;
+}
+
+/** Imports, searched in the given top-level ranges first (module-level imports), else the whole text. */
+export function collectImports(src: Src, ranges?: readonly { start: number; end: number }[]): SdkImports {
+  if (ranges) {
+    const first = collectImportsIn(src, ranges);
+    if (first.classes.size + first.namespaces.size + first.errors.size + first.pyFrom.length > 0 || first.otherSdk) return first;
+  }
+  return collectImportsIn(src, [{ start: 0, end: src.text.length }]);
+}
+
+function collectImportsIn(src: Src, ranges: readonly { start: number; end: number }[]): SdkImports {
+  const out: SdkImports = {
+    classes: new Map(), namespaces: new Map(), errors: new Map(), pyFrom: [], otherSdk: false,
+    tenacity: new Map(), hasImportOs: false, hasImportRandom: false, importInsertAt: 0, tsImportInsertAt: 0,
+  };
+  const text = src.text;
+  const seen = new Set<number>();
+  const re = src.py ? /\b(anthropic|openai|tenacity|backoff|os|random)\b/g : /@anthropic-ai\/[\w-]+|\bopenai\b/g;
+  for (const r of ranges) {
+    for (const m of scan(re, text, r.start, r.end)) {
+      const st = importStatementAt(src, m.index, m[0].length);
+      if (!st || seen.has(st.id)) continue;
+      seen.add(st.id);
+      if (src.py) pyImport(src, st, out);
+      else tsImport(src, st, out);
+    }
+  }
+  if (src.py) out.importInsertAt = pyImportInsertAt(src);
+  else out.tsImportInsertAt = tsImportInsertAt(src);
+  return out;
+}
+
+function moduleProvider(spec: string): Provider | undefined {
+  if (TS_MODULES[spec]) return TS_MODULES[spec];
+  if (spec.startsWith('@anthropic-ai/sdk/')) return 'anthropic';
+  return undefined;
+}
+
+function addNamed(out: SdkImports, imported: string, local: string, provider: Provider): void {
+  if (CLIENT_CLASSES[imported]) out.classes.set(local, CLIENT_CLASSES[imported]!);
+  else if (imported === 'default') {
+    out.classes.set(local, provider);
+    out.namespaces.set(local, provider);
+  } else if (/Error$/.test(imported)) out.errors.set(local, imported);
+}
+
+function tsImport(src: Src, st: Node, out: SdkImports): void {
+  if (st.type === 'import_statement') {
+    const source = field(st, 'source');
+    const spec = source ? stringLiteral(src, source)?.value ?? '' : '';
+    if (/^openai(\/|$)/.test(spec)) { out.otherSdk = true; return; }
+    const provider = moduleProvider(spec);
+    if (!provider) return;
+    const clause = named(st).find((c) => c.type === 'import_clause');
+    if (!clause) return;
+    for (const c of named(clause)) {
+      if (c.type === 'identifier') {
+        // default import: the client class, also a namespace for `X.APIError`
+        out.classes.set(c.text, provider);
+        out.namespaces.set(c.text, provider);
+        if (provider === 'anthropic') out.tsDefault ??= c.text;
+      } else if (c.type === 'namespace_import') {
+        const id = named(c).find((x) => x.type === 'identifier');
+        if (id) out.namespaces.set(id.text, provider);
+      } else if (c.type === 'named_imports') {
+        for (const spec2 of named(c)) {
+          if (spec2.type !== 'import_specifier') continue;
+          const name = field(spec2, 'name')?.text ?? '';
+          const alias = field(spec2, 'alias')?.text ?? name;
+          addNamed(out, name, alias, provider);
+        }
+      }
+    }
+    return;
+  }
+  // const X = require('@anthropic-ai/sdk') / const { Anthropic } = require(...) / require(...).default
+  for (const d of named(st)) {
+    if (d.type !== 'variable_declarator') continue;
+    const value = field(d, 'value');
+    const nameNode = field(d, 'name');
+    if (!value || !nameNode) continue;
+    let v = unwrap(value);
+    let viaDefault = false;
+    if (v.type === 'member_expression' && field(v, 'property')?.text === 'default') {
+      v = unwrap(field(v, 'object')!);
+      viaDefault = true;
+    }
+    if (v.type !== 'call_expression' || field(v, 'function')?.text !== 'require') continue;
+    const arg = named(field(v, 'arguments')!)[0];
+    const spec = arg ? stringLiteral(src, arg)?.value ?? '' : '';
+    if (/^openai(\/|$)/.test(spec)) { out.otherSdk = true; continue; }
+    const provider = moduleProvider(spec);
+    if (!provider) continue;
+    if (nameNode.type === 'identifier') {
+      out.namespaces.set(nameNode.text, provider);
+      out.classes.set(nameNode.text, provider);
+      if (provider === 'anthropic') out.tsDefault ??= nameNode.text;
+      void viaDefault;
+    } else if (nameNode.type === 'object_pattern') {
+      for (const p of named(nameNode)) {
+        if (p.type === 'shorthand_property_identifier_pattern') addNamed(out, p.text, p.text, provider);
+        else if (p.type === 'pair_pattern') {
+          const k = field(p, 'key')?.text ?? '';
+          const val = field(p, 'value');
+          if (val?.type === 'identifier') addNamed(out, k, val.text, provider);
+        }
+      }
+    }
+  }
+}
+
+function pyImport(src: Src, st: Node, out: SdkImports): void {
+  if (st.type === 'import_statement') {
+    for (const n of named(st)) {
+      const dotted = n.type === 'aliased_import' ? field(n, 'name')?.text : n.text;
+      const local = n.type === 'aliased_import' ? field(n, 'alias')?.text : n.text;
+      if (!dotted || !local) continue;
+      if (dotted === 'anthropic') out.namespaces.set(local, 'anthropic');
+      else if (dotted === 'openai' || dotted.startsWith('openai.')) out.otherSdk = true;
+      else if (dotted === 'tenacity') out.tenacityNs = local;
+      else if (dotted === 'backoff') out.backoffNs = local;
+      else if (dotted === 'os' && local === 'os') out.hasImportOs = true;
+      else if (dotted === 'random' && local === 'random') out.hasImportRandom = true;
+    }
+    return;
+  }
+  if (st.type !== 'import_from_statement') return;
+  const mod = field(st, 'module_name')?.text ?? '';
+  const names: [string, string][] = [];
+  for (let i = 0; i < st.childCount; i++) {
+    if (st.fieldNameForChild(i) !== 'name') continue;
+    const n = st.child(i)!;
+    if (n.type === 'aliased_import') names.push([field(n, 'name')?.text ?? '', field(n, 'alias')?.text ?? '']);
+    else names.push([n.text, n.text]);
+  }
+  if (mod === 'anthropic' || mod.startsWith('anthropic.')) {
+    if (mod === 'anthropic') out.pyFrom.push(st);
+    for (const [name, local] of names) {
+      if (CLIENT_CLASSES[name] || PY_CLIENT_ALIASES[name]) out.classes.set(local, CLIENT_CLASSES[name] ?? PY_CLIENT_ALIASES[name]!);
+      else if (/Error$/.test(name)) out.errors.set(local, name);
+    }
+  } else if (mod === 'openai' || mod.startsWith('openai.')) out.otherSdk = true;
+  else if (mod === 'tenacity') for (const [name, local] of names) out.tenacity.set(local, name);
+  else if (mod === 'os' && names.some(([n]) => n === 'environ')) out.hasImportOs = out.hasImportOs || false;
+}
+
+/** After the leading imports (and module docstring / __future__), at a line start. */
+function pyImportInsertAt(src: Src): number {
+  let at = 0;
+  const root = src.root;
+  for (let i = 0; i < root.namedChildCount; i++) {
+    const c = root.namedChild(i)!;
+    if (c.type === 'comment') continue;
+    if (c.type === 'import_statement' || c.type === 'import_from_statement' || c.type === 'future_import_statement') {
+      at = c.endIndex;
+      continue;
+    }
+    if (i === 0 && c.type === 'expression_statement' && c.namedChild(0)?.type === 'string') {
+      at = c.endIndex;
+      continue;
+    }
+    break;
+  }
+  if (at === 0) return 0;
+  const nl = src.text.indexOf('\n', at);
+  return nl === -1 ? src.text.length : nl + 1;
+}
+
+function tsImportInsertAt(src: Src): number {
+  let at = 0;
+  const root = src.root;
+  for (let i = 0; i < root.namedChildCount; i++) {
+    const c = root.namedChild(i)!;
+    if (c.type === 'comment' || c.type === 'hash_bang_line') continue;
+    if (c.type === 'import_statement') { at = c.endIndex; continue; }
+    break;
+  }
+  if (at === 0) return 0;
+  const nl = src.text.indexOf('\n', at);
+  return nl === -1 ? src.text.length : nl + 1;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Parameter bags: object literals, dicts, keyword arguments — with spreads resolved when local
+// -------------------------------------------------------------------------------------------------
+
+export interface Entry {
+  key: string;
+  valueNode: Node;
+  /** The whole item (pair / keyword_argument / shorthand property) for removal. */
+  item: Node;
+  container: Node;
+}
+
+export interface Bag {
+  /** Where new keys go. */
+  container: Node;
+  entries: Map<string, Entry>;
+  /** A spread/`**kwargs`/computed key we could not see through: absent keys may be present. */
+  unknownSpread: boolean;
+  style: 'object' | 'dict' | 'kwargs';
+}
+
+function bagKey(src: Src, keyNode: Node | null): string | undefined {
+  if (!keyNode) return undefined;
+  if (keyNode.type === 'property_identifier' || keyNode.type === 'identifier') return keyNode.text;
+  const s = stringLiteral(src, keyNode);
+  if (s) return s.value;
+  if (keyNode.type === 'number' || keyNode.type === 'integer') return keyNode.text;
+  return undefined;
+}
+
+function mergeSpread(src: Src, bag: Bag, expr: Node, depth: number): void {
+  const v = valueOf(src, expr);
+  if (v.kind === 'object') {
+    const inner = bagOf(src, v.node, depth + 1);
+    if (!inner) { bag.unknownSpread = true; return; }
+    for (const [k, e] of inner.entries) bag.entries.set(k, e);
+    if (inner.unknownSpread) bag.unknownSpread = true;
+  } else if (v.kind === 'null') {
+    // spreading null/undefined/None adds nothing
+  } else {
+    bag.unknownSpread = true;
+  }
+}
+
+/** A bag of named parameters from an object literal, a dict literal, dict(...), or keyword arguments. */
+export function bagOf(src: Src, node: Node, depth = 0): Bag | undefined {
+  if (depth > 4) return undefined;
+  const n = unwrap(node);
+  if (n.type === 'identifier') {
+    const v = valueOf(src, n);
+    return v.kind === 'object' ? bagOf(src, v.node, depth + 1) : undefined;
+  }
+  if (n.type === 'object' || n.type === 'dictionary') {
+    const bag: Bag = { container: n, entries: new Map(), unknownSpread: false, style: n.type === 'object' ? 'object' : 'dict' };
+    for (const it of named(n)) {
+      if (it.type === 'pair') {
+        // key and value in one batched call (a pair's named children), unless a comment sits inside
+        const kids = it.namedChildren as Node[];
+        const two = kids.length === 2;
+        const k = bagKey(src, two ? kids[0]! : field(it, 'key'));
+        const val = two ? kids[1]! : field(it, 'value');
+        if (k === undefined || !val) { bag.unknownSpread = true; continue; }
+        bag.entries.set(k, { key: k, valueNode: val, item: it, container: n });
+      } else if (it.type === 'shorthand_property_identifier') {
+        bag.entries.set(it.text, { key: it.text, valueNode: it, item: it, container: n });
+      } else if (it.type === 'method_definition') {
+        const k = bagKey(src, field(it, 'name'));
+        if (k) bag.entries.set(k, { key: k, valueNode: it, item: it, container: n });
+      } else if (it.type === 'spread_element' || it.type === 'dictionary_splat') {
+        const e = it.namedChild(0);
+        if (e) mergeSpread(src, bag, e, depth);
+        else bag.unknownSpread = true;
+      } else {
+        bag.unknownSpread = true;
+      }
+    }
+    return bag;
+  }
+  if (n.type === 'call' && src.py && field(n, 'function')?.text === 'dict') {
+    const args = field(n, 'arguments');
+    if (!args || args.type !== 'argument_list') return undefined;
+    const bag = kwargsBag(src, args, depth);
+    if (named(args).some((a) => a.type !== 'keyword_argument' && a.type !== 'dictionary_splat')) bag.unknownSpread = true;
+    return bag;
+  }
+  return undefined;
+}
+
+/** Python call keyword arguments (positional arguments are ignored: the SDK methods take none). */
+export function kwargsBag(src: Src, args: Node, depth = 0): Bag {
+  const bag: Bag = { container: args, entries: new Map(), unknownSpread: false, style: 'kwargs' };
+  for (const a of named(args)) {
+    if (a.type === 'keyword_argument') {
+      const kids = a.namedChildren as Node[];
+      const two = kids.length === 2;
+      const k = (two ? kids[0] : field(a, 'name'))?.text;
+      const val = two ? kids[1]! : field(a, 'value');
+      if (k && val) bag.entries.set(k, { key: k, valueNode: val, item: a, container: args });
+    } else if (a.type === 'dictionary_splat') {
+      const e = a.namedChild(0);
+      if (e) mergeSpread(src, bag, e, depth);
+      else bag.unknownSpread = true;
+    } else if (a.type === 'list_splat') {
+      bag.unknownSpread = true;
+    }
+  }
+  return bag;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Client constructors and call sites
+// -------------------------------------------------------------------------------------------------
+
+export interface ClientCtor {
+  node: Node;
+  provider: Provider;
+  /** Constructor options (TS first argument / Python keyword arguments); undefined when not knowable. */
+  options?: Bag;
+  /** TS: the arguments node; Python: the argument list. */
+  args: Node;
+  /** The expression the client is stored in: `client`, `this.client`, `self.client`. */
+  binding?: string;
+}
+
+function ctorBinding(src: Src, ctor: Node): string | undefined {
+  let p = ctor.parent;
+  while (p && (p.type === 'await_expression' || p.type === 'await' || p.type === 'parenthesized_expression' || p.type === 'as_expression')) p = p.parent;
+  if (!p) return undefined;
+  if (p.type === 'variable_declarator' && field(p, 'name')?.type === 'identifier') return field(p, 'name')!.text;
+  if (p.type === 'assignment_expression' || p.type === 'assignment') return field(p, 'left')?.text.replace(/\s+/g, '');
+  if (p.type === 'public_field_definition' || p.type === 'field_definition') {
+    const nm = field(p, 'name') ?? field(p, 'property');
+    return nm ? `this.${nm.text}` : undefined;
+  }
+  return undefined;
+}
+
+function ctorOf(src: Src, imports: SdkImports, call: Node): ClientCtor | undefined {
+  const isNew = call.type === 'new_expression';
+  if (!isNew && call.type !== 'call' && call.type !== 'call_expression') return undefined;
+  const fn = field(call, isNew ? 'constructor' : 'function');
+  if (!fn) return undefined;
+  let provider: Provider | undefined;
+  if (fn.type === 'identifier') provider = imports.classes.get(fn.text);
+  else if (fn.type === 'member_expression' || fn.type === 'attribute') {
+    const obj = field(fn, 'object');
+    const prop = field(fn, src.py ? 'attribute' : 'property')?.text ?? '';
+    const ns = obj?.type === 'identifier' ? imports.namespaces.get(obj.text) : undefined;
+    if (ns) {
+      provider = CLIENT_CLASSES[prop] ?? (src.py ? PY_CLIENT_ALIASES[prop] : undefined);
+      if (!provider && !src.py && prop === 'default') provider = ns;
+    }
+  }
+  if (!provider) return undefined;
+  // TS: `new X()` (or a call of X without new in JS is a TypeError, still mark it); Python: a call.
+  const args = field(call, 'arguments');
+  if (!args) return undefined;
+  let options: Bag | undefined;
+  if (src.py) options = kwargsBag(src, args);
+  else {
+    const first = named(args)[0];
+    options = first ? bagOf(src, first) : { container: args, entries: new Map(), unknownSpread: false, style: 'object' };
+  }
+  return { node: call, provider, options, args, binding: ctorBinding(src, call) };
+}
+
+export function collectCtors(src: Src, imports: SdkImports): ClientCtor[] {
+  const names = new Set<string>([...imports.classes.keys(), ...imports.namespaces.keys()]);
+  if (names.size === 0) return [];
+  const re = new RegExp(`(?<![\\w$.])(?:${[...names].map((n) => n.replace(/[$]/g, '\\$')).join('|')})(?![\\w$])`, 'g');
+  const out: ClientCtor[] = [];
+  const seen = new Set<number>();
+  const text = src.text;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    let n: Node | null = src.root.descendantForIndex(m.index, m.index + m[0].length);
+    if (!n || n.text !== m[0]) continue;
+    // climb `ns.Anthropic` to the member node
+    if (n.parent && (n.parent.type === 'member_expression' || n.parent.type === 'attribute') && field(n.parent, 'object')?.id === n.id) n = n.parent;
+    const call = n.parent;
+    if (!call || seen.has(call.id)) continue;
+    const fnField = call.type === 'new_expression' ? 'constructor' : 'function';
+    if (field(call, fnField)?.id !== n.id) continue;
+    const c = ctorOf(src, imports, call);
+    if (c) {
+      seen.add(call.id);
+      out.push(c);
+    }
+  }
+  return out;
+}
+
+export type CallKind = 'create' | 'stream' | 'countTokens' | 'completions' | 'batches';
+
+export interface CallSite {
+  kind: CallKind;
+  beta: boolean;
+  call: Node;
+  /** `messages.create` part of the callee (finding anchor). */
+  callee: Node;
+  method: Node;
+  /** The `messages` / `completions` identifier node. */
+  resource: Node;
+  args: Node;
+  /** The request parameters, when they are statically known. */
+  params?: Bag;
+  /** TS second argument (request options) / Python per-call keyword arguments like timeout. */
+  requestOptions?: Bag;
+  ctor?: ClientCtor;
+  /** Options from `.withOptions(...)` / `.with_options(...)` on the receiver. */
+  withOptions?: Bag;
+  provider: Provider;
+}
+
+const METHOD_KIND: Record<string, CallKind> = {
+  create: 'create', stream: 'stream', countTokens: 'countTokens', count_tokens: 'countTokens', parse: 'create',
+};
+
+export function collectCalls(src: Src, imports: SdkImports, ctors: ClientCtor[], from = 0, to = src.text.length): CallSite[] {
+  const out: CallSite[] = [];
+  const text = src.text;
+  const re = /\b(messages|completions)(\s*(?:\?\.|\.)\s*)(create|stream|countTokens|count_tokens|parse|batches\s*(?:\?\.|\.)\s*create)\b/g;
+  const byBinding = new Map<string, ClientCtor[]>();
+  for (const c of ctors) if (c.binding) byBinding.set(c.binding, [...(byBinding.get(c.binding) ?? []), c]);
+  const providers = new Set(ctors.map((c) => c.provider));
+  for (const m of scan(re, text, from, to)) {
+    const methodStart = m.index + m[1]!.length + m[2]!.length;
+    const methodText = m[3]!;
+    const isBatches = methodText.startsWith('batches');
+    const methodName = isBatches ? 'create' : methodText;
+    const mStart = isBatches ? methodStart + methodText.lastIndexOf('create') : methodStart;
+    const method = src.root.descendantForIndex(mStart, mStart + methodName.length);
+    if (!method || method.text !== methodName) continue;
+    const member = method.parent;
+    if (!member || (member.type !== 'member_expression' && member.type !== 'attribute')) continue;
+    const call = member.parent;
+    // (the member's parent is a call only when it is the callee: an argument's parent is the argument list)
+    if (!call || (call.type !== 'call_expression' && call.type !== 'call')) continue;
+    const args = field(call, 'arguments');
+    if (!args || (args.type !== 'arguments' && args.type !== 'argument_list')) continue;
+    let resourceExpr = field(member, 'object');
+    if (isBatches && resourceExpr) resourceExpr = field(resourceExpr, 'object');
+    if (!resourceExpr || (resourceExpr.type !== 'member_expression' && resourceExpr.type !== 'attribute')) continue;
+    const resource = field(resourceExpr, src.py ? 'attribute' : 'property');
+    if (!resource || resource.text !== m[1]) continue;
+    let receiver = field(resourceExpr, 'object');
+    if (!receiver) continue;
+    let beta = false;
+    if ((receiver.type === 'member_expression' || receiver.type === 'attribute') && field(receiver, src.py ? 'attribute' : 'property')?.text === 'beta') {
+      beta = true;
+      receiver = field(receiver, 'object')!;
+    }
+    // OpenAI's assistants API: client.beta.threads.messages.create(threadId, {...})
+    if ((receiver.type === 'member_expression' || receiver.type === 'attribute') && field(receiver, src.py ? 'attribute' : 'property')?.text === 'threads') continue;
+    let withOptions: Bag | undefined;
+    receiver = unwrap(receiver);
+    if ((receiver.type === 'call_expression' || receiver.type === 'call')) {
+      const fn = field(receiver, 'function');
+      const prop = fn && (fn.type === 'member_expression' || fn.type === 'attribute') ? field(fn, src.py ? 'attribute' : 'property')?.text : undefined;
+      if (prop === 'withOptions' || prop === 'with_options') {
+        const wargs = field(receiver, 'arguments');
+        if (wargs) withOptions = src.py ? kwargsBag(src, wargs) : named(wargs)[0] ? bagOf(src, named(wargs)[0]!) : undefined;
+        receiver = unwrap(field(fn!, 'object')!);
+      }
+    }
+    let ctor: ClientCtor | undefined;
+    const recText = receiver.text.replace(/\s+/g, '');
+    if (receiver.type === 'new_expression' || receiver.type === 'call' || receiver.type === 'call_expression') ctor = ctorOf(src, imports, receiver);
+    if (!ctor) {
+      const cands = byBinding.get(recText);
+      if (cands && cands.length > 0) ctor = cands[0];
+    }
+    let provider: Provider;
+    if (ctor) provider = ctor.provider;
+    else if (providers.size === 1) provider = [...providers][0]!;
+    else if (providers.size > 1) provider = 'unknown';
+    else provider = 'unknown';
+    const kind: CallKind = isBatches ? 'batches' : m[1] === 'completions' ? 'completions' : METHOD_KIND[methodName]!;
+    if (m[1] === 'completions' && methodName !== 'create') continue;
+    if (!ctor && imports.otherSdk && (kind === 'completions' || providers.size === 0)) continue;
+    let params: Bag | undefined;
+    let requestOptions: Bag | undefined;
+    if (src.py) {
+      params = kwargsBag(src, args);
+      requestOptions = params;
+    } else {
+      const list = named(args);
+      params = list[0] ? bagOf(src, list[0]) : undefined;
+      requestOptions = list[1] ? bagOf(src, list[1]) : undefined;
+      if (list.length === 0) params = undefined;
+    }
+    const calleeStart = resource.startIndex;
+    void calleeStart;
+    out.push({ kind, beta, call, callee: member, method, resource, args, params, requestOptions, ctor, withOptions, provider });
+  }
+  return out;
+}

@@ -1,0 +1,134 @@
+/** Fix building blocks several rules share: API version state, imports, the retry refactors. */
+import { SDK } from '../data/api-facts';
+import type { Ctx } from './context';
+import type { Node } from './parser';
+import type { CallSite, ClientCtor } from './sdk';
+import { field, indentUnit, insertItem, named, quoteStyle, valueOf } from './syntax';
+import { RETRY_HELPER_NAMES, PYTHON_ASYNC_RETRY_HELPER_NAME, retryHelperSource, sdkRetriesConfigSource } from './templates';
+import type { Fix, TextEdit } from './types';
+
+/** Which anthropic-version the SDK sends: 'current' (2026-10-21), 'legacy' (2023-06-01) or unknown. */
+export function apiVersionState(ctx: Ctx): 'current' | 'legacy' | 'unknown' {
+  const sdk = ctx.options.sdk;
+  if (ctx.src.py) {
+    if (sdk?.python === undefined) return 'unknown';
+    return SDK.python.apiVersionByMajor[sdk.python] === '2026-10-21' || sdk.python >= 2 ? 'current' : 'legacy';
+  }
+  if (sdk?.ts === undefined) return 'unknown';
+  return SDK.ts.apiVersionByMajor[sdk.ts] === '2026-10-21' || sdk.ts >= 1 ? 'current' : 'legacy';
+}
+
+/** `import x` line added after the leading imports (Python). */
+export function pyImportEdit(ctx: Ctx, module: string): TextEdit {
+  const at = ctx.imports.importInsertAt;
+  return { start: at, end: at, newText: `import ${module}\n` };
+}
+
+/**
+ * Expressions naming anthropic error classes in this Python file: `anthropic.X` when the module is
+ * imported, else bare names added to an existing `from anthropic import …`, else a new `import anthropic`.
+ */
+export function pyAnthropicNames(ctx: Ctx, names: string[]): { exprs: string[]; edits: TextEdit[] } {
+  const ns = [...ctx.imports.namespaces.keys()][0];
+  if (ns) return { exprs: names.map((n) => `${ns}.${n}`), edits: [] };
+  const from = ctx.imports.pyFrom[0];
+  if (from) {
+    const localByName = new Map<string, string>();
+    for (const [local, name] of ctx.imports.errors) localByName.set(name, local);
+    const missing = names.filter((n) => !localByName.has(n));
+    const edits: TextEdit[] = [];
+    if (missing.length > 0) {
+      let last: Node | undefined;
+      for (let i = 0; i < from.childCount; i++) if (from.fieldNameForChild(i) === 'name') last = from.child(i)!;
+      if (!last) return { exprs: names, edits: [{ start: ctx.imports.importInsertAt, end: ctx.imports.importInsertAt, newText: `from anthropic import ${missing.join(', ')}\n` }] };
+      edits.push({ start: last.endIndex, end: last.endIndex, newText: missing.map((m) => `, ${m}`).join('') });
+    }
+    return { exprs: names.map((n) => localByName.get(n) ?? n), edits };
+  }
+  return { exprs: names.map((n) => `anthropic.${n}`), edits: [pyImportEdit(ctx, 'anthropic')] };
+}
+
+function templateLanguage(ctx: Ctx): 'typescript' | 'javascript' | 'python' {
+  if (ctx.src.py) return 'python';
+  return ctx.options.language === 'typescript' || ctx.options.language === 'typescriptreact' ? 'typescript' : 'javascript';
+}
+
+/** "Wrap in retry helper": insert the helper (once) and wrap the call in it. */
+export function wrapHelperRefactor(ctx: Ctx, site: CallSite): Fix | undefined {
+  if (site.kind !== 'create' && site.kind !== 'countTokens') return undefined;
+  const { src } = ctx;
+  const lang = templateLanguage(ctx);
+  const parent = site.call.parent;
+  const awaited = !!parent && (parent.type === 'await_expression' || parent.type === 'await');
+  const callText = src.text.slice(site.call.startIndex, site.call.endIndex);
+  if (/\n/.test(callText) && src.py && !(parent && (parent.type === 'await' || parent.type === 'assignment' || parent.type === 'expression_statement' || parent.type === 'return_statement'))) {
+    // keep it simple for odd Python contexts
+  }
+  let name: string = RETRY_HELPER_NAMES[lang];
+  let wrapped: string;
+  if (src.py) {
+    if (awaited) name = PYTHON_ASYNC_RETRY_HELPER_NAME;
+    wrapped = `${name}(lambda: ${callText})`;
+  } else {
+    wrapped = `${name}(() => ${callText})`;
+  }
+  const edits: TextEdit[] = [{ start: site.call.startIndex, end: site.call.endIndex, newText: wrapped }];
+  if (!ctx.helperDeclared) {
+    const helper = retryHelperSource(lang, { indent: indentUnit(src), quote: quoteStyle(src) });
+    const at = src.py ? ctx.imports.importInsertAt : ctx.imports.tsImportInsertAt;
+    const before = at === 0 ? '' : '\n';
+    const after = src.py ? '\n\n' : '\n';
+    edits.push({ start: at, end: at, newText: `${before}${helper.code.replace(/\n*$/, '\n')}${after}` });
+  }
+  return { title: `Wrap in retry helper (${name})`, kind: 'refactor', safe: false, edits };
+}
+
+/** The retry helper is declared in this file already. */
+export function helperDeclared(text: string, py: boolean): boolean {
+  return py
+    ? new RegExp(`(^|\\n)\\s*(async\\s+)?def\\s+${RETRY_HELPER_NAMES.python}\\b`).test(text)
+    : new RegExp(`function\\s+${RETRY_HELPER_NAMES.typescript}\\b`).test(text);
+}
+
+/** "Configure SDK retries": set maxRetries/max_retries (and an explicit timeout) on the constructor. */
+export function configureRetriesRefactor(ctx: Ctx, ctor: ClientCtor): Fix | undefined {
+  const { src } = ctx;
+  const lang = templateLanguage(ctx);
+  const conf = sdkRetriesConfigSource(lang, { indent: indentUnit(src), quote: quoteStyle(src) });
+  const timeoutEntry = src.py ? `timeout=${SDK.python.defaultTimeoutMs / 1000}` : `timeout: ${SDK.ts.defaultTimeoutMs}`;
+  const edits: TextEdit[] = [];
+  const opts = ctor.options;
+  if (!src.py) {
+    const args = named(ctor.args);
+    if (args.length === 0) {
+      const open = ctor.args.child(0)!;
+      const close = ctor.args.child(ctor.args.childCount - 1)!;
+      return { title: 'Configure SDK retries', kind: 'refactor', safe: false, edits: [{ start: open.endIndex, end: close.startIndex, newText: `{ ${conf.entry}, ${timeoutEntry} }` }] };
+    }
+    if (!opts || opts.container.type !== 'object') return undefined;
+  }
+  if (!opts) return undefined;
+  const existing = opts.entries.get(conf.name);
+  if (existing && existing.container.id === opts.container.id) {
+    const v = valueOf(src, existing.valueNode);
+    const valueNode = src.py ? field(existing.item, 'value') : field(existing.item, 'value') ?? existing.item;
+    if (!valueNode) return undefined;
+    edits.push({ start: valueNode.startIndex, end: valueNode.endIndex, newText: conf.entry.replace(/^.*?[:=]\s*/, '') });
+    void v;
+  } else if (!existing) {
+    const list = named(opts.container);
+    edits.push(insertItem(src, opts.container, conf.entry, list[list.length - 1] ?? null));
+  } else return undefined;
+  if (!opts.entries.has('timeout')) {
+    const list = named(opts.container);
+    const last = list[list.length - 1] ?? null;
+    const e = insertItem(src, opts.container, timeoutEntry, last);
+    // Both insertions at the same point: merge them into one edit.
+    const same = edits.find((x) => x.start === e.start && x.end === e.end && x.start === x.end);
+    if (same && !existing) {
+      edits.length = 0;
+      edits.push(insertItem(src, opts.container, `${conf.entry}${src.py ? ', ' : ', '}${timeoutEntry}`, last));
+    } else edits.push(e);
+  }
+  return { title: 'Configure SDK retries', kind: 'refactor', safe: false, edits };
+}

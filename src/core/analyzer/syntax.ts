@@ -1,0 +1,513 @@
+/** Syntax helpers shared by the TS/JS and Python paths: values, scopes, list edits, styles. */
+import type { Node } from './parser';
+import type { TextEdit } from './types';
+
+export interface Src {
+  text: string;
+  py: boolean;
+  /** TypeScript syntax allowed (casts in inserted code). */
+  typed: boolean;
+  root: Node;
+  /** Per-run caches. */
+  scopeCache: Map<number, Map<string, Node[]>>;
+  mutationCache: Map<string, boolean>;
+  /** The unit (top-level statement) being analyzed; lookups outside it make the result uncacheable. */
+  unitFrom: number;
+  unitTo: number;
+  outside: boolean;
+  lineStarts?: number[];
+  quoteGuess?: "'" | '"';
+}
+
+export const WRAPPERS = new Set(['parenthesized_expression', 'as_expression', 'satisfies_expression', 'non_null_expression', 'type_assertion']);
+
+export function unwrap(n: Node): Node {
+  let cur = n;
+  for (let i = 0; i < 8 && WRAPPERS.has(cur.type); i++) {
+    const inner = cur.type === 'type_assertion' ? cur.namedChild(cur.namedChildCount - 1) : cur.namedChild(0);
+    if (!inner) break;
+    cur = inner;
+  }
+  return cur;
+}
+
+/** The text being analyzed (set by the engine for the duration of a run; lets named() spot comments without a wasm call). */
+let currentText: string | undefined;
+export function setCurrentText(text: string | undefined): void {
+  currentText = text;
+}
+
+function isComment(c: Node): boolean {
+  const t = currentText;
+  if (t === undefined) return c.type === 'comment';
+  const ch = t.charCodeAt(c.startIndex);
+  if (ch === 35 /* # */) return c.type === 'comment';
+  if (ch !== 47 /* / */) return false;
+  const next = t.charCodeAt(c.startIndex + 1);
+  return next === 47 || next === 42 ? c.type === 'comment' : false;
+}
+
+/** Named children without comments (one wasm call per node: `namedChildren` is batched and cached). */
+export function named(n: Node): Node[] {
+  const all = n.namedChildren as Node[];
+  let clean = true;
+  for (const c of all) if (!c || isComment(c)) { clean = false; break; }
+  return clean ? all : all.filter((c) => c && !isComment(c));
+}
+
+export function field(n: Node, name: string): Node | null {
+  return n.childForFieldName(name);
+}
+
+// -------------------------------------------------------------------------------------------------
+// Values
+// -------------------------------------------------------------------------------------------------
+
+export interface StrVal { kind: 'string'; value: string; node: Node; quote: string; contentStart: number; contentEnd: number }
+export type Val =
+  | StrVal
+  | { kind: 'number'; value: number; node: Node }
+  | { kind: 'bool'; value: boolean; node: Node }
+  | { kind: 'null'; node: Node }
+  | { kind: 'array'; node: Node; items: Node[]; hasSpread: boolean }
+  | { kind: 'object'; node: Node }
+  | { kind: 'unknown'; node: Node };
+
+function unescapeSimple(raw: string): string {
+  if (!raw.includes('\\')) return raw;
+  return raw.replace(/\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)/g, (_m, e: string) => {
+    if (e === 'n') return '\n';
+    if (e === 't') return '\t';
+    if (e === 'r') return '\r';
+    if (e.startsWith('u{')) return String.fromCodePoint(parseInt(e.slice(2, -1), 16));
+    if (e.length > 1 && (e[0] === 'u' || e[0] === 'x')) return String.fromCharCode(parseInt(e.slice(1), 16));
+    return e;
+  });
+}
+
+/** A string literal without interpolation, with its raw content span. */
+export function stringLiteral(src: Src, n: Node): StrVal | undefined {
+  if (src.py) {
+    if (n.type !== 'string') return undefined;
+    const start = n.child(0);
+    const end = n.child(n.childCount - 1);
+    if (!start || !end || start.type !== 'string_start' || end.type !== 'string_end') return undefined;
+    const prefix = start.text.replace(/["']+$/, '').toLowerCase();
+    if (prefix.includes('f') || prefix.includes('b') || prefix.includes('t')) {
+      for (let i = 1; i < n.childCount - 1; i++) if (n.child(i)!.type === 'interpolation') return undefined;
+      if (prefix.includes('b')) return undefined;
+    }
+    const raw = src.text.slice(start.endIndex, end.startIndex);
+    const quote = start.text.slice(prefix.length);
+    return { kind: 'string', value: prefix.includes('r') ? raw : unescapeSimple(raw), node: n, quote, contentStart: start.endIndex, contentEnd: end.startIndex };
+  }
+  if (n.type === 'string') {
+    const q = src.text[n.startIndex]!;
+    const raw = src.text.slice(n.startIndex + 1, n.endIndex - 1);
+    return { kind: 'string', value: unescapeSimple(raw), node: n, quote: q, contentStart: n.startIndex + 1, contentEnd: n.endIndex - 1 };
+  }
+  if (n.type === 'template_string') {
+    for (let i = 0; i < n.namedChildCount; i++) if (n.namedChild(i)!.type === 'template_substitution') return undefined;
+    const raw = src.text.slice(n.startIndex + 1, n.endIndex - 1);
+    return { kind: 'string', value: unescapeSimple(raw), node: n, quote: '`', contentStart: n.startIndex + 1, contentEnd: n.endIndex - 1 };
+  }
+  return undefined;
+}
+
+function numberValue(src: Src, n: Node): number | undefined {
+  const t = n.type;
+  if (t === 'number' || t === 'integer' || t === 'float') {
+    const v = Number(n.text.replace(/_/g, '').replace(/n$/, ''));
+    return Number.isFinite(v) ? v : undefined;
+  }
+  if (t === 'unary_expression' || t === 'unary_operator') {
+    const op = n.child(0)?.text;
+    const arg = n.namedChild(0);
+    if (arg && (op === '-' || op === '+')) {
+      const v = numberValue(src, unwrap(arg));
+      return v === undefined ? undefined : op === '-' ? -v : v;
+    }
+  }
+  if (t === 'binary_expression' || t === 'binary_operator') {
+    const l = field(n, 'left');
+    const r = field(n, 'right');
+    const op = field(n, 'operator')?.text ?? n.child(1)?.text;
+    if (!l || !r) return undefined;
+    const a = numberValue(src, unwrap(l));
+    const b = numberValue(src, unwrap(r));
+    if (a === undefined || b === undefined) return undefined;
+    switch (op) {
+      case '+': return a + b;
+      case '-': return a - b;
+      case '*': return a * b;
+      case '**': return a ** b;
+      case '/': return b === 0 ? undefined : a / b;
+      case '//': return b === 0 ? undefined : Math.floor(a / b);
+      default: return undefined;
+    }
+  }
+  if (t === 'parenthesized_expression') {
+    const inner = n.namedChild(0);
+    return inner ? numberValue(src, inner) : undefined;
+  }
+  return undefined;
+}
+
+/** Literal value of an expression, following `const` variables of the same or enclosing scopes. */
+export function valueOf(src: Src, node: Node, depth = 0): Val {
+  const n = unwrap(node);
+  const s = stringLiteral(src, n);
+  if (s) return s;
+  const num = numberValue(src, n);
+  if (num !== undefined) return { kind: 'number', value: num, node: n };
+  switch (n.type) {
+    case 'true': case 'false': return { kind: 'bool', value: n.type === 'true', node: n };
+    case 'null': case 'none': return { kind: 'null', node: n };
+    case 'array': case 'list': {
+      const items = named(n);
+      return { kind: 'array', node: n, items, hasSpread: items.some((i) => i.type === 'spread_element' || i.type === 'list_splat') };
+    }
+    case 'object': case 'dictionary': return { kind: 'object', node: n };
+    case 'call':
+      if (src.py && field(n, 'function')?.text === 'dict') return { kind: 'object', node: n };
+      break;
+    case 'identifier':
+    case 'shorthand_property_identifier': {
+      if (depth > 4) break;
+      if (!src.py && n.text === 'undefined') return { kind: 'null', node: n };
+      const def = resolveIdentifier(src, n);
+      if (def) return valueOf(src, def, depth + 1);
+      break;
+    }
+  }
+  return { kind: 'unknown', node: n };
+}
+
+/** All matches of a global regex inside [from, to), with indexes into the whole text. */
+export function scan(re: RegExp, text: string, from: number, to: number): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  const part = from === 0 && to >= text.length ? text : text.slice(from, to);
+  re.lastIndex = 0;
+  for (let m = re.exec(part); m; m = re.exec(part)) {
+    if (m[0].length === 0) re.lastIndex++;
+    m.index += from;
+    out.push(m);
+  }
+  return out;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Scopes: the single definition of a name, when there is exactly one and nothing mutates it
+// -------------------------------------------------------------------------------------------------
+
+const TS_SCOPES = new Set(['program', 'statement_block', 'class_body', 'switch_case', 'switch_default']);
+const TS_FUNCS = new Set(['function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition', 'generator_function_declaration', 'generator_function']);
+const PY_SCOPES = new Set(['module', 'function_definition', 'lambda']);
+const PY_COMPOUND = new Set(['block', 'if_statement', 'elif_clause', 'else_clause', 'for_statement', 'while_statement', 'with_statement', 'try_statement', 'except_clause', 'finally_clause', 'expression_statement', 'match_statement', 'case_clause']);
+
+export function isFunctionNode(src: Src, n: Node): boolean {
+  return src.py ? n.type === 'function_definition' || n.type === 'lambda' : TS_FUNCS.has(n.type);
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Text search for writes to `name` after the definition inside [from, to): reassignments and mutations. */
+function mutatedAfter(src: Src, name: string, from: number, to: number, def: Node): boolean {
+  const key = `${name}\u0000${from}\u0000${to}`;
+  const cached = src.mutationCache.get(key);
+  if (cached !== undefined) return cached;
+  const result = scanMutation(src, name, from, to, def);
+  src.mutationCache.set(key, result);
+  return result;
+}
+
+function scanMutation(src: Src, name: string, from: number, to: number, def: Node): boolean {
+  const n = escapeRe(name);
+  const re = src.py
+    ? new RegExp(`(?<![\\w.])${n}\\s*(?:\\.\\s*(?:append|extend|insert|pop|remove|clear|update|setdefault|sort|reverse)\\s*\\(|\\[[^\\]\\n]*\\]\\s*(?:[-+*/|&]?=)(?!=)|[-+*/|&]=)|\\b(?:global|nonlocal)\\s+[\\w\\s,]*\\b${n}\\b`, 'g')
+    : new RegExp(`(?<![\\w$.])${n}\\s*(?:\\.\\s*(?:push|unshift|splice|pop|shift|sort|reverse|fill|copyWithin|set|delete|clear)\\s*\\(|(?:\\.\\s*[\\w$]+|\\[[^\\]\\n]*\\])\\s*(?:[-+*/|&]|\\*\\*|\\?\\?|\\|\\||&&)?=(?![=>])|(?:[-+*/|&]|\\*\\*|\\?\\?|\\|\\||&&)?=(?![=>])|\\+\\+|--)|(?:\\+\\+|--)\\s*${n}\\b|Object\\.assign\\(\\s*${n}\\b|delete\\s+${n}\\s*[.[]`, 'g');
+  for (const m of scan(re, src.text, from, to)) {
+    // The definition itself (`const x = ...` / `x = ...`) is not a write after it.
+    if (m.index >= def.startIndex && m.index < def.endIndex) continue;
+    return true;
+  }
+  return false;
+}
+
+function tsScopeIndex(src: Src, scope: Node): Map<string, Node[]> {
+  let idx = src.scopeCache.get(scope.id);
+  if (idx) return idx;
+  idx = new Map();
+  for (let st of scope.namedChildren as Node[]) {
+    if (st.type === 'export_statement') st = field(st, 'declaration') ?? st;
+    if (st.type !== 'lexical_declaration' && st.type !== 'variable_declaration') continue;
+    for (const d of named(st)) {
+      if (d.type !== 'variable_declarator') continue;
+      const nm = field(d, 'name');
+      if (nm?.type !== 'identifier') continue;
+      const list = idx.get(nm.text) ?? [];
+      list.push(d);
+      idx.set(nm.text, list);
+    }
+  }
+  src.scopeCache.set(scope.id, idx);
+  return idx;
+}
+
+function pyCollect(src: Src, n: Node, idx: Map<string, Node[]>): void {
+  for (const c of n.namedChildren as Node[]) {
+    if (c.type === 'expression_statement') {
+      const a = c.namedChild(0);
+      if (a?.type === 'assignment') {
+        const left = field(a, 'left');
+        if (left?.type === 'identifier') {
+          const list = idx.get(left.text) ?? [];
+          list.push(a);
+          idx.set(left.text, list);
+        }
+      }
+      continue;
+    }
+    if (c.type === 'function_definition' || c.type === 'class_definition' || c.type === 'decorated_definition') {
+      const nm = c.type === 'decorated_definition' ? field(field(c, 'definition') ?? c, 'name') : field(c, 'name');
+      if (nm) {
+        const list = idx.get(nm.text) ?? [];
+        list.push(c);
+        idx.set(nm.text, list);
+      }
+      continue;
+    }
+    if (c.type === 'for_statement') {
+      const left = field(c, 'left');
+      if (left?.type === 'identifier') {
+        const list = idx.get(left.text) ?? [];
+        list.push(c);
+        idx.set(left.text, list);
+      }
+    }
+    if (PY_COMPOUND.has(c.type) || c.type === 'block') pyCollect(src, c, idx);
+  }
+}
+
+function pyScopeIndex(src: Src, scope: Node): Map<string, Node[]> {
+  let idx = src.scopeCache.get(scope.id);
+  if (idx) return idx;
+  idx = new Map();
+  const body = scope.type === 'module' ? scope : field(scope, 'body');
+  if (body) pyCollect(src, body, idx);
+  if (scope.type === 'function_definition') {
+    // Parameters shadow outer names: record them so lookups stop here (unknown value).
+    const params = field(scope, 'parameters');
+    if (params) {
+      for (const p of named(params)) {
+        const nm = p.type === 'identifier' ? p : field(p, 'name') ?? p.namedChild(0);
+        if (nm?.type === 'identifier') idx.set(nm.text, [...(idx.get(nm.text) ?? []), p]);
+      }
+    }
+  }
+  src.scopeCache.set(scope.id, idx);
+  return idx;
+}
+
+/** The value node of the only definition of `id` visible here, if it is not written again. */
+export function resolveIdentifier(src: Src, id: Node): Node | undefined {
+  const name = id.text;
+  if (src.py) {
+    for (let a: Node | null = id.parent; a; a = a.parent) {
+      if (!PY_SCOPES.has(a.type) || a.type === 'lambda') continue;
+      const defs = pyScopeIndex(src, a).get(name);
+      if (!defs) continue;
+      if (a.startIndex < src.unitFrom || a.endIndex > src.unitTo) src.outside = true;
+      if (defs.length !== 1) return undefined;
+      const d = defs[0]!;
+      if (d.type !== 'assignment') return undefined;
+      if (d.startIndex > id.startIndex && a.type !== 'module') return undefined;
+      if (d.startIndex > id.startIndex && !isFunctionBodyUse(src, id, a)) return undefined;
+      if (mutatedAfter(src, name, d.endIndex, a.endIndex, d)) return undefined;
+      return field(d, 'right') ?? undefined;
+    }
+    return undefined;
+  }
+  for (let a: Node | null = id.parent; a; a = a.parent) {
+    if (!TS_SCOPES.has(a.type)) {
+      if (TS_FUNCS.has(a.type)) {
+        // Parameters of an enclosing function shadow outer names.
+        const params = field(a, 'parameters') ?? field(a, 'parameter');
+        if (params && new RegExp(`(?<![\\w$])${escapeRe(name)}(?![\\w$])`).test(params.text)) return undefined;
+      }
+      continue;
+    }
+    const defs = tsScopeIndex(src, a).get(name);
+    if (!defs) continue;
+    if (a.startIndex < src.unitFrom || a.endIndex > src.unitTo) src.outside = true;
+    if (defs.length !== 1) return undefined;
+    const d = defs[0]!;
+    const decl = d.parent!;
+    const kind = decl.type === 'lexical_declaration' ? field(decl, 'kind')?.text ?? decl.child(0)?.text : 'var';
+    if (d.startIndex > id.startIndex && !isFunctionBodyUse(src, id, a)) return undefined;
+    if (kind !== 'const' && mutatedAfter(src, name, a.startIndex, a.endIndex, d)) return undefined;
+    if (kind === 'const' && mutatedAfter(src, name, d.endIndex, a.endIndex, d)) return undefined;
+    return field(d, 'value') ?? undefined;
+  }
+  return undefined;
+}
+
+/** A use inside a function body may refer to a definition placed later in the enclosing scope. */
+function isFunctionBodyUse(src: Src, id: Node, scope: Node): boolean {
+  for (let a: Node | null = id.parent; a && a.id !== scope.id; a = a.parent) if (isFunctionNode(src, a)) return true;
+  return false;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Positions and style
+// -------------------------------------------------------------------------------------------------
+
+export function lineStarts(src: Src): number[] {
+  if (!src.lineStarts) {
+    const starts = [0];
+    const t = src.text;
+    for (let i = t.indexOf('\n'); i !== -1; i = t.indexOf('\n', i + 1)) starts.push(i + 1);
+    src.lineStarts = starts;
+  }
+  return src.lineStarts;
+}
+
+export function lineOf(src: Src, offset: number): number {
+  const s = lineStarts(src);
+  let lo = 0;
+  let hi = s.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (s[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+export function lineStartOf(src: Src, offset: number): number {
+  return lineStarts(src)[lineOf(src, offset)]!;
+}
+
+/** Leading whitespace of the line holding `offset`. */
+export function indentAt(src: Src, offset: number): string {
+  const start = lineStartOf(src, offset);
+  const m = /^[ \t]*/.exec(src.text.slice(start, Math.min(src.text.length, start + 200)));
+  return m ? m[0] : '';
+}
+
+/** The file's indentation unit, from the first indented line. */
+export function indentUnit(src: Src): string {
+  const m = /\n([ \t]+)\S/.exec(src.text);
+  if (!m) return src.py ? '    ' : '  ';
+  const w = m[1]!;
+  return w.startsWith('\t') ? '\t' : w.length >= 4 && src.py ? '    ' : w.length >= 4 ? (w.length % 4 === 0 ? '    ' : '  ') : w;
+}
+
+export function isFirstOnLine(src: Src, n: Node): boolean {
+  const start = lineStartOf(src, n.startIndex);
+  return /^[ \t]*$/.test(src.text.slice(start, n.startIndex));
+}
+
+export function quoteStyle(src: Src, near?: Node): "'" | '"' {
+  if (near) {
+    const q = src.text[near.startIndex];
+    if (q === '"' || q === "'") return q;
+  }
+  if (!src.quoteGuess) {
+    const t = src.text;
+    let single = 0;
+    let double = 0;
+    const re = src.py ? /(?<![\w"'])(['"])[^'"\n\\]*\1/g : /(?<![\w"'`])(['"])[^'"\n\\]*\1/g;
+    let count = 0;
+    for (let m = re.exec(t); m && count < 400; m = re.exec(t), count++) {
+      if (m[1] === "'") single++;
+      else double++;
+    }
+    src.quoteGuess = single > double ? "'" : double > single ? '"' : src.py ? '"' : "'";
+  }
+  return src.quoteGuess;
+}
+
+export function quoteString(value: string, q: "'" | '"'): string {
+  return q + value.replace(/\\/g, '\\\\').replace(new RegExp(q, 'g'), `\\${q}`).replace(/\n/g, '\\n') + q;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Editing items in lists: objects, dicts, argument lists, arrays
+// -------------------------------------------------------------------------------------------------
+
+export const ITEM_SKIP = new Set(['comment', '(', ')', '{', '}', '[', ']', ',']);
+
+export function items(container: Node): Node[] {
+  return named(container);
+}
+
+function commaAfter(n: Node): Node | undefined {
+  for (let s = n.nextSibling; s; s = s.nextSibling) {
+    if (s.type === ',') return s;
+    if (s.type !== 'comment') return undefined;
+  }
+  return undefined;
+}
+
+/** Whether the container puts each item on its own line. */
+export function isMultiline(src: Src, container: Node, list: Node[]): boolean {
+  if (list.length === 0) return container.startPosition.row !== container.endPosition.row;
+  return list.some((i) => isFirstOnLine(src, i));
+}
+
+/** Insert `code` (an item: `key: value` / `key=value` / element) after `after`, or first. */
+export function insertItem(src: Src, container: Node, code: string, after?: Node | null): TextEdit {
+  const list = items(container);
+  const multi = isMultiline(src, container, list);
+  if (list.length === 0) {
+    const open = container.child(0)!;
+    const close = container.child(container.childCount - 1)!;
+    const inner = src.text.slice(open.endIndex, close.startIndex);
+    if (/\S/.test(inner)) return { start: open.endIndex, end: open.endIndex, newText: code };
+    if (multi) {
+      const ind = indentAt(src, container.startIndex);
+      return { start: open.endIndex, end: close.startIndex, newText: `\n${ind}${indentUnit(src)}${code}${src.py ? ',' : ','}\n${ind}` };
+    }
+    const pad = container.type === 'object' || container.type === 'dictionary' ? ' ' : '';
+    return { start: open.endIndex, end: close.startIndex, newText: `${pad}${code}${pad}` };
+  }
+  if (!after) {
+    const first = list[0]!;
+    const ind = multi ? indentAt(src, first.startIndex) : '';
+    return { start: first.startIndex, end: first.startIndex, newText: multi ? `${code},\n${ind}` : `${code}, ` };
+  }
+  const comma = commaAfter(after);
+  const ind = multi ? indentAt(src, after.startIndex) : '';
+  if (comma) return { start: comma.endIndex, end: comma.endIndex, newText: multi ? `\n${ind}${code},` : ` ${code},` };
+  return { start: after.endIndex, end: after.endIndex, newText: multi ? `,\n${ind}${code}` : `, ${code}` };
+}
+
+/** Insert `code` as an item right before `before` (an item of `container`). */
+export function insertBefore(src: Src, container: Node, code: string, before: Node): TextEdit {
+  const list = items(container);
+  const multi = isMultiline(src, container, list);
+  const ind = multi ? indentAt(src, before.startIndex) : '';
+  if (multi && isFirstOnLine(src, before)) return { start: before.startIndex, end: before.startIndex, newText: `${code},\n${ind}` };
+  return { start: before.startIndex, end: before.startIndex, newText: `${code}, ` };
+}
+
+/** Remove one item with its comma, keeping the surrounding layout. */
+export function removeItem(src: Src, container: Node, item: Node): TextEdit {
+  const list = items(container);
+  const i = list.findIndex((x) => x.id === item.id);
+  if (list.length <= 1 || i < 0) {
+    const open = container.child(0)!;
+    const close = container.child(container.childCount - 1)!;
+    return { start: open.endIndex, end: close.startIndex, newText: '' };
+  }
+  const next = list[i + 1];
+  if (next) return { start: item.startIndex, end: next.startIndex, newText: '' };
+  const prev = list[i - 1]!;
+  const trailing = commaAfter(item);
+  const prevComma = commaAfter(prev);
+  if (trailing && prevComma) return { start: prevComma.endIndex, end: trailing.endIndex, newText: '' };
+  return { start: prev.endIndex, end: item.endIndex, newText: '' };
+}
