@@ -48,7 +48,7 @@ export function createAnalyzer(host?: { wasmDir?: string }): Analyzer {
       if (!mentionsClaudeSdk(text, options.language)) return [];
       const tree = await pool.parse(text, options.language);
       try {
-        return runRules(tree, text, options).findings;
+        return matchLineEndings(text, runRules(tree, text, options).findings);
       } finally {
         tree.delete();
       }
@@ -100,7 +100,7 @@ export function createAnalyzer(host?: { wasmDir?: string }): Analyzer {
         const oldest = cache.keys().next().value;
         if (oldest !== undefined) drop(oldest);
       }
-      return result.findings;
+      return matchLineEndings(text, result.findings);
     },
 
     forget(key) {
@@ -112,4 +112,17 @@ export function createAnalyzer(host?: { wasmDir?: string }): Analyzer {
       tree.delete();
     },
   };
+}
+
+/**
+ * Fixes are written with `\n`; in a CRLF file every inserted line break becomes `\r\n`, so a fix
+ * (in the editor or through `claude-doctor fix`) never leaves a file with mixed line endings.
+ */
+export function matchLineEndings(text: string, findings: Finding[]): Finding[] {
+  const crlf = (text.match(/\r\n/g) ?? []).length;
+  if (crlf === 0 || crlf * 2 < (text.match(/\n/g) ?? []).length) return findings;
+  const conv = (t: string): string => t.replace(/\r?\n/g, '\r\n');
+  return findings.map((f) => f.fixes.some((x) => x.edits.some((e) => e.newText.includes('\n')))
+    ? { ...f, fixes: f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, newText: conv(e.newText) })) })) }
+    : f);
 }
