@@ -1,7 +1,7 @@
 // Bundles every entry point: the extension host code, the CLI, the webviews and the
 // in-host integration tests. `node esbuild.mjs [--watch] [--production]`.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, existsSync, readdirSync } from 'node:fs';
+import { cpSync, mkdirSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
@@ -19,7 +19,8 @@ const common = {
 const builds = [
   {
     ...common,
-    entryPoints: { extension: 'src/extension/extension.ts' },
+    // connection-runtime: the SDK-based client and the simulator, loaded on first use (H5).
+    entryPoints: { extension: 'src/extension/extension.ts', 'connection-runtime': 'src/extension/connection/runtime.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
@@ -57,11 +58,27 @@ if (existsSync(webviewDir)) {
   }
 }
 
-// In-host integration tests (mocha inside the extension host): test/integration/index.ts.
-if (existsSync('test/integration/index.ts') && !production) {
+// In-host integration tests (mocha inside the extension host; owner: test/host). Every
+// test/integration/<suite>.test.ts becomes out/test/integration/<suite>.test.js, plus index.js,
+// which finds the suites at run time by reading its own folder: adding a suite = dropping a file.
+const integrationDir = 'test/integration';
+if (existsSync(join(integrationDir, 'index.ts')) && !production) {
+  const entries = { index: join(integrationDir, 'index.ts') };
+  for (const f of readdirSync(integrationDir)) {
+    if (f.endsWith('.test.ts')) entries[f.slice(0, -'.ts'.length)] = join(integrationDir, f);
+  }
+  // Stale bundles of deleted suites must not run (only those are removed: a concurrent run
+  // reading the folder keeps its files).
+  const outDir = 'out/test/integration';
+  if (existsSync(outDir)) {
+    for (const f of readdirSync(outDir)) {
+      const m = /^(.*\.test)\.js(\.map)?$/.exec(f);
+      if (m && !entries[m[1]]) rmSync(join(outDir, f), { force: true });
+    }
+  }
   builds.push({
     ...common,
-    entryPoints: { index: 'test/integration/index.ts' },
+    entryPoints: entries,
     outdir: 'out/test/integration',
     platform: 'node',
     format: 'cjs',

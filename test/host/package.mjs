@@ -37,12 +37,23 @@ export function requiredFiles() {
   if (existsSync(join(ROOT, 'docs', 'rules'))) {
     for (const f of readdirSync(join(ROOT, 'docs', 'rules'))) if (f.endsWith('.md')) req.push(`docs/rules/${f}`);
   }
+  // Images the README shows with relative links (resolved inside the installed extension).
+  req.push(...readmeImages());
   // Stylesheets and other media the webviews reference.
   for (const f of readdirSync(join(ROOT, 'media'), { recursive: true })) {
     const p = `media/${f}`;
     if (statSync(join(ROOT, p)).isFile()) req.push(p);
   }
   return [...new Set(req)];
+}
+
+/** Relative image paths in README.md (markdown `![…](path)` and `<img src="path">`). */
+export function readmeImages() {
+  const readme = join(ROOT, 'README.md');
+  if (!existsSync(readme)) return [];
+  const text = readFileSync(readme, 'utf8');
+  const links = [...text.matchAll(/!\[[^\]]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g), ...text.matchAll(/<img[^>]+src=["']([^"']+)["']/g)].map((m) => m[1]);
+  return [...new Set(links.filter((l) => !/^[a-z][\w+.-]*:/i.test(l) && !l.startsWith('#')).map((l) => l.replace(/^\.\//, '')))];
 }
 
 /** Paths under `extension/` in a .vsix (a zip), read from its central directory. */
