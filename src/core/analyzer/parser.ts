@@ -65,7 +65,10 @@ async function loadRuntime(wasmDir: string): Promise<TreeSitterModule> {
     const imported = (await import('@vscode/tree-sitter-wasm')) as TreeSitterModule & { default?: TreeSitterModule };
     const mod: TreeSitterModule = imported.Parser ? imported : (imported.default as TreeSitterModule);
     const wasmPath = path.join(wasmDir, 'tree-sitter.wasm');
-    await mod.Parser.init({ locateFile: () => wasmPath });
+    // Emscripten uses the options object as its Module: the heap helpers end up on it.
+    const moduleObject: Record<string, unknown> = { locateFile: () => wasmPath };
+    await mod.Parser.init(moduleObject as { locateFile: () => string });
+    fastHeapAccess(moduleObject);
     memoizeNodeGetters(mod);
     return mod;
   })();
@@ -74,8 +77,35 @@ async function loadRuntime(wasmDir: string): Promise<TreeSitterModule> {
 }
 
 /**
- * A Node is an immutable view of one tree, but every `type`/`parent` read crosses into wasm.
- * Rules read them many times per node: remember them on the instance.
+ * Every node handed between JS and wasm is copied through the runtime's generic `getValue` /
+ * `setValue(ptr, value, type)` helpers: a string switch and a DataView call per 32-bit word, five
+ * words per node each way. On a little-endian host an Int32Array view of the same heap reads and
+ * writes the same bytes: use it for aligned `i32` (all node and cursor marshalling uses), and leave
+ * every other type to the original helpers. The view is re-read on every call (memory growth
+ * replaces it). The parser's own input callback does not go through these helpers.
+ */
+function fastHeapAccess(m: Record<string, unknown>): void {
+  const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  const get = m.getValue as ((ptr: number, type?: string) => number) | undefined;
+  const set = m.setValue as ((ptr: number, value: number, type?: string) => void) | undefined;
+  if (!littleEndian || typeof get !== 'function' || typeof set !== 'function' || !(m.HEAP32 instanceof Int32Array)) return;
+  m.getValue = (ptr: number, type?: string): number => {
+    if (type === 'i32' && (ptr & 3) === 0) return (m.HEAP32 as Int32Array)[ptr >> 2]!;
+    return get(ptr, type);
+  };
+  m.setValue = (ptr: number, value: number, type?: string): void => {
+    if (type === 'i32' && (ptr & 3) === 0) (m.HEAP32 as Int32Array)[ptr >> 2] = value;
+    else set(ptr, value, type);
+  };
+}
+
+type MemoNode = Node & Record<string, unknown>;
+
+/**
+ * A Node is an immutable view of one tree, but every `type`/`parent` read crosses into wasm (and
+ * tree-sitter answers `parent` by descending from the root, scanning its children one by one).
+ * Rules read them many times per node: remember them on the instance. A node's children and field
+ * children learn their parent (`this`) when they are fetched, so climbing back up from them is free.
  */
 function memoizeNodeGetters(mod: TreeSitterModule): void {
   const proto = (mod.Node as unknown as { prototype: Record<string, unknown> }).prototype;
@@ -95,6 +125,34 @@ function memoizeNodeGetters(mod: TreeSitterModule): void {
       },
     });
   }
+  for (const [name, seeded] of [['children', '__pc'], ['namedChildren', '__pn']] as const) {
+    const get = Object.getOwnPropertyDescriptor(proto, name)?.get;
+    if (!get) continue;
+    Object.defineProperty(proto, name, {
+      configurable: true,
+      get(this: MemoNode) {
+        const list = get.call(this) as MemoNode[];
+        if (this[seeded] === undefined) {
+          this[seeded] = true;
+          for (const c of list) if (c && c.__p === undefined) c.__p = this;
+        }
+        return list;
+      },
+    });
+  }
+  for (const name of ['child', 'namedChild'] as const) {
+    const fn = proto[name] as ((this: Node, i: number) => Node | null) | undefined;
+    if (typeof fn !== 'function') continue;
+    Object.defineProperty(proto, name, {
+      configurable: true,
+      writable: true,
+      value(this: MemoNode, i: number): Node | null {
+        const v = fn.call(this, i) as MemoNode | null;
+        if (v && v.__p === undefined) v.__p = this;
+        return v;
+      },
+    });
+  }
   const byField = proto.childForFieldName as ((this: Node, name: string) => Node | null) | undefined;
   if (typeof byField === 'function') {
     Object.defineProperty(proto, 'childForFieldName', {
@@ -104,7 +162,8 @@ function memoizeNodeGetters(mod: TreeSitterModule): void {
         const memo = (this.__f ??= Object.create(null) as Record<string, Node | null>);
         const hit = memo[fieldName];
         if (hit !== undefined) return hit;
-        const v = byField.call(this, fieldName);
+        const v = byField.call(this, fieldName) as MemoNode | null;
+        if (v && v.__p === undefined) v.__p = this;
         memo[fieldName] = v;
         return v;
       },
@@ -172,10 +231,23 @@ export function pointAt(text: string, offset: number): { row: number; column: nu
   return { row, column: offset - lineStart };
 }
 
+/** Point of `offset` (>= `from`), continuing from the point of `from`: scans only the text between. */
+function pointFrom(text: string, at: { row: number; column: number }, from: number, offset: number): { row: number; column: number } {
+  let row = at.row;
+  let lineStart = from - at.column;
+  let i = text.indexOf('\n', from);
+  while (i !== -1 && i < offset) {
+    row++;
+    lineStart = i + 1;
+    i = text.indexOf('\n', lineStart);
+  }
+  return { row, column: offset - lineStart };
+}
+
 /** The tree-sitter edit for replacing [start, start+oldLength) of `before` by `newText`. */
 export function treeEdit(before: string, start: number, oldLength: number, newText: string): Edit {
   const startPosition = pointAt(before, start);
-  const oldEndPosition = pointAt(before, start + oldLength);
+  const oldEndPosition = pointFrom(before, startPosition, start, start + oldLength);
   const lines = newText.split('\n');
   const newEndPosition = lines.length === 1
     ? { row: startPosition.row, column: startPosition.column + newText.length }

@@ -21,7 +21,8 @@ const PY_IMPORT = /(?:^|[\n;])[ \t]*(?:from[ \t]+anthropic\b|import[ \t]+(?:[\w.
  * Files that answer false are never parsed, so grammars stay unloaded.
  */
 export function mentionsClaudeSdk(text: string, language: AnalyzerLanguage): boolean {
+  // The SDK import usually sits near the top: test it before the key scan (which reads the whole text).
+  if (language !== 'python') return text.includes('@anthropic-ai/') || text.includes('sk-ant-');
   if (text.includes('sk-ant-')) return true;
-  if (language === 'python') return text.includes('anthropic') && PY_IMPORT.test(text);
-  return text.includes('@anthropic-ai/');
+  return text.includes('anthropic') && PY_IMPORT.test(text);
 }

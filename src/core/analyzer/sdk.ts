@@ -400,11 +400,16 @@ function ctorOf(src: Src, imports: SdkImports, call: Node): ClientCtor | undefin
 export function collectCtors(src: Src, imports: SdkImports): ClientCtor[] {
   const names = new Set<string>([...imports.classes.keys(), ...imports.namespaces.keys()]);
   if (names.size === 0) return [];
-  const re = new RegExp(`(?<![\\w$.])(?:${[...names].map((n) => n.replace(/[$]/g, '\\$')).join('|')})(?![\\w$])`, 'g');
+  // (?<![\w$.]) is checked by hand: a leading lookbehind keeps the regex engine off its fast literal scan.
+  const re = new RegExp(`(?:${[...names].map((n) => n.replace(/[$]/g, '\\$')).join('|')})(?![\\w$])`, 'g');
   const out: ClientCtor[] = [];
   const seen = new Set<number>();
   const text = src.text;
   for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m.index > 0 && /[\w$.]/.test(text[m.index - 1]!)) {
+      re.lastIndex = m.index + 1;
+      continue;
+    }
     let n: Node | null = src.root.descendantForIndex(m.index, m.index + m[0].length);
     if (!n || n.text !== m[0]) continue;
     // climb `ns.Anthropic` to the member node

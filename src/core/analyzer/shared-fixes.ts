@@ -85,6 +85,8 @@ export function wrapHelperRefactor(ctx: Ctx, site: CallSite): Fix | undefined {
 
 /** The retry helper is declared in this file already. */
 export function helperDeclared(text: string, py: boolean): boolean {
+  // A plain substring search first: most files never mention the helper at all.
+  if (!text.includes(py ? RETRY_HELPER_NAMES.python : RETRY_HELPER_NAMES.typescript)) return false;
   return py
     ? new RegExp(`(^|\\n)\\s*(async\\s+)?def\\s+${RETRY_HELPER_NAMES.python}\\b`).test(text)
     : new RegExp(`function\\s+${RETRY_HELPER_NAMES.typescript}\\b`).test(text);

@@ -386,8 +386,10 @@ export function lineOf(src: Src, offset: number): number {
   return lo;
 }
 
+/** Start of the line holding `offset` (a backwards search: no whole-file line table needed). */
 export function lineStartOf(src: Src, offset: number): number {
-  return lineStarts(src)[lineOf(src, offset)]!;
+  if (offset <= 0) return 0;
+  return src.text.lastIndexOf('\n', offset - 1) + 1;
 }
 
 /** Leading whitespace of the line holding `offset`. */
