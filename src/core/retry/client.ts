@@ -4,7 +4,9 @@
  * top: classification of every failure, jittered backoff, `retry-after` honoured within limits,
  * spend cap never retried, `x-should-retry` obeyed, a total deadline, an optional retry budget,
  * an optional fallback model, streaming with the "retry only before content" rule, and
- * cancellation that stops a sleeping backoff at once. Every step is emitted as a `ClientEvent`.
+ * cancellation that stops a sleeping backoff at once, and a process-wide adaptive concurrency
+ * limiter (limiter.ts) that makes concurrent runs against one endpoint wait for a slot under
+ * overload instead of piling on 529s. Every step is emitted as a `ClientEvent`.
  * The key never appears in any event: every event is passed through `redactSecrets`.
  */
 import Anthropic from '@anthropic-ai/sdk';
@@ -14,6 +16,7 @@ import { classify, classifyError, type Classification } from '../taxonomy';
 import { isRetryBudget, RetryBudget } from './budget';
 import type { AttemptEvent, BackoffReason, ClientEvent, RateLimitInfo, ResultEvent, Verdict } from './events';
 import { headerValue, parseRateLimitHeaders } from './headers';
+import { isLimiter, isSaturated, overloadSignal, sharedLimiter, type Limiter, type Permit } from './limiter';
 import { computeBackoff, parseRetryAfter, resolvePolicy, type RetryPolicy } from './policy';
 import { abortableSleep } from './sleep';
 
@@ -40,6 +43,11 @@ export interface ConnectionTestOptions {
 }
 
 export const DEFAULT_ATTEMPT_TIMEOUT_MS = 30_000;
+/**
+ * Near the deadline, an attempt is started only with at least this much time left (or the run's
+ * fastest attempt so far, if longer): a request with a 2 ms timeout cannot succeed, it only adds load.
+ */
+export const MIN_ATTEMPT_MS = 50;
 export const DEFAULT_PROMPT = 'Reply with the single word: ok';
 /** Header the simulator uses to scope "N failures then 200" counters to one run. */
 export const SESSION_HEADER = 'x-simulate-session';
@@ -50,6 +58,11 @@ export const SESSION_HEADER = 'x-simulate-session';
 
 function newRunId(): string {
   return `run_${Date.now().toString(36)}_${Math.floor(Math.random() * 0xffffff).toString(16).padStart(6, '0')}`;
+}
+
+function fmtLimit(n: number): string {
+  const f = Math.floor(n);
+  return `${plural(Math.max(1, f), 'attempt')}`;
 }
 
 function fmtS(ms: number): string {
@@ -561,6 +574,9 @@ async function run(
 
   const history = state.history;
   let totalBackoffMs = 0;
+  /** Time spent waiting for a limiter slot (not counted as backoff). */
+  let totalQueuedMs = 0;
+  const queuedText = () => (totalQueuedMs > 0 ? ` and ${fmtS(totalQueuedMs)} queued for a slot (other runs were overloading the endpoint)` : '');
   let lastStatus: number | null = null;
   let model = baseModel;
   state.model = model;
@@ -598,6 +614,11 @@ async function run(
     return finish(false, verdictFrom(null, 'connection', `No request was sent: the base URL "${safeBaseURL(String(opts.baseURL ?? ''))}" is not a valid http(s) URL (for example https://api.anthropic.com).`));
   }
 
+  // The shared adaptive limiter of this endpoint (origin and path, never credentials), unless the
+  // policy brings its own or turns it off.
+  const limiter: Limiter | undefined =
+    policy.limiter === false ? undefined : isLimiter(policy.limiter) ? policy.limiter : sharedLimiter(`${safeURL.origin}${safeURL.pathname.replace(/\/+$/, '')}`);
+
   // A line break inside a key cannot be sent in an HTTP header: say so instead of a cryptic error.
   const trimmedKey = key.trim();
   if (/[\r\n\0]/.test(trimmedKey)) {
@@ -633,18 +654,76 @@ async function run(
     let retriesUsed = 0;
     let fallbackUsed = false;
     let prevDelay = 0;
+    /** The fastest attempt of this run so far: what another attempt needs at least. */
+    let fastestMs = Infinity;
+    const attemptFloor = () => Math.max(MIN_ATTEMPT_MS, Number.isFinite(fastestMs) ? fastestMs : 0);
+    let lastFailure: Classification | null = null;
+    const tooLate = (attempt: number, remaining: number, extra: string): ResultEvent => {
+      const last = history.length ? history[history.length - 1]! : undefined;
+      const earlier = history.length ? ` Attempts: ${historyText(history)}.` : '';
+      return finish(
+        false,
+        verdictFrom(
+          lastFailure,
+          last ? last.category : 'timeout',
+          `Stopped at the ${fmtS(policy.deadlineMs!)} deadline after ${plural(history.length, 'attempt')}: only ${fmtS(Math.max(0, remaining))} was left, less than the ${fmtS(attemptFloor())} an attempt needs, so attempt ${attempt} was not sent.${extra}${earlier}`,
+        ),
+      );
+    };
 
     for (;;) {
       if (signal?.aborted) return cancelled(`before attempt ${history.length + 1}`, null);
       const attempt = history.length + 1;
-      const startedAt = Date.now();
-      const a0 = performance.now();
-      emit({ event: 'attemptStart', runId, attempt, model, startedAt });
 
-      let timeoutMs = attemptTimeout;
-      if (deadlineAt !== undefined) timeoutMs = Math.max(1, Math.min(timeoutMs, deadlineAt - performance.now()));
-      const outcome = await runAttempt({ client, capture, ctxToken, retryCount: attempt - 1, model, maxTokens, prompt, stream, timeoutMs, ...(signal ? { signal } : {}) });
-      const latencyMs = performance.now() - a0;
+      // Too little time left for another attempt: stop instead of sending a doomed request.
+      if (deadlineAt !== undefined && attempt > 1) {
+        const remaining = deadlineAt - performance.now();
+        if (remaining < attemptFloor()) return tooLate(attempt, remaining, '');
+      }
+
+      // A slot in the adaptive limiter. Waiting is not an attempt; it ends at the deadline (less
+      // the time an attempt needs) or on cancel.
+      let permit: Permit | undefined;
+      let queuedMs = 0;
+      if (limiter) {
+        const got = await limiter.acquire({
+          ...(signal ? { signal } : {}),
+          ...(deadlineAt !== undefined ? { deadlineAt: deadlineAt - attemptFloor() } : {}),
+        });
+        if (!got.ok) {
+          const s = got.snapshot;
+          const state = ` The shared concurrency limiter for this endpoint allows ${fmtLimit(s.limit)} at once after overload answers (${s.inFlight} in flight, ${s.queued} waiting); waited ${fmtS(got.waitedMs)} for a slot.`;
+          if (got.reason === 'aborted') return cancelled(`while waiting for a free slot before attempt ${attempt} (queued ${fmtS(got.waitedMs)})`, null);
+          return tooLate(attempt, deadlineAt !== undefined ? deadlineAt - performance.now() : 0, state);
+        }
+        permit = got.permit;
+        if (permit.queued) {
+          queuedMs = permit.waitedMs;
+          const s = limiter.snapshot();
+          emit({ event: 'backoff', runId, attempt: attempt - 1, delayMs: queuedMs, reason: 'limiter', limiter: { limit: s.limit, inFlight: s.inFlight, queued: s.queued } });
+          emit({ event: 'backoffDone', runId, attempt: attempt - 1, plannedMs: queuedMs, actualMs: queuedMs });
+          totalQueuedMs += queuedMs;
+        }
+      }
+
+      let outcome: AttemptOutcome;
+      let latencyMs: number;
+      let startedAt: number;
+      try {
+        if (signal?.aborted) return cancelled(`before attempt ${attempt}`, null);
+        startedAt = Date.now();
+        const a0 = performance.now();
+        emit({ event: 'attemptStart', runId, attempt, model, startedAt, ...(permit?.queued ? { queuedMs } : {}) });
+
+        let timeoutMs = attemptTimeout;
+        if (deadlineAt !== undefined) timeoutMs = Math.max(1, Math.min(timeoutMs, deadlineAt - performance.now()));
+        outcome = await runAttempt({ client, capture, ctxToken, retryCount: attempt - 1, model, maxTokens, prompt, stream, timeoutMs, ...(signal ? { signal } : {}) });
+        latencyMs = performance.now() - a0;
+        permit?.release(outcome.ok ? 'success' : overloadSignal(outcome.cls.status, outcome.cls.category));
+      } finally {
+        permit?.release('ignore');
+      }
+      fastestMs = Math.min(fastestMs, latencyMs);
       const headers = outcome.headers;
       const rateLimit: RateLimitInfo | undefined = parseRateLimitHeaders(headers);
 
@@ -662,16 +741,17 @@ async function run(
         const rid = outcome.requestId ? ` (request ${outcome.requestId})` : '';
         let summary: string;
         if (failures.length === 0) {
-          summary = `Connected: ${model} answered on the first attempt in ${fmtS(latencyMs)}${rid}.`;
+          summary = `Connected: ${model} answered on the first attempt in ${fmtS(latencyMs)}${rid}${totalQueuedMs > 0 ? `, after ${fmtS(totalQueuedMs)} queued for a slot (other runs were overloading the endpoint)` : ''}.`;
         } else if (model !== baseModel) {
-          summary = `${baseModel} failed ${plural(failures.length, 'time')} (${historyText(failures)}); the fallback model ${model} answered${rid}. Waited ${fmtS(totalBackoffMs)} in backoff, ${fmtS(performance.now() - t0)} in total.`;
+          summary = `${baseModel} failed ${plural(failures.length, 'time')} (${historyText(failures)}); the fallback model ${model} answered${rid}. Waited ${fmtS(totalBackoffMs)} in backoff${queuedText()}, ${fmtS(performance.now() - t0)} in total.`;
         } else {
-          summary = `Succeeded on the ${ordinal(attempt)} attempt after ${plural(failures.length, 'failure')} (${historyText(failures)})${rid}. Waited ${fmtS(totalBackoffMs)} in backoff, ${fmtS(performance.now() - t0)} in total.`;
+          summary = `Succeeded on the ${ordinal(attempt)} attempt after ${plural(failures.length, 'failure')} (${historyText(failures)})${rid}. Waited ${fmtS(totalBackoffMs)} in backoff${queuedText()}, ${fmtS(performance.now() - t0)} in total.`;
         }
         return finish(true, verdictFrom(null, 'ok', summary), outcome.text);
       }
 
       const cls = outcome.cls;
+      lastFailure = cls;
       lastStatus = state.lastStatus = cls.status;
       const ev: AttemptEvent = {
         event: 'attempt', runId, attempt, model, ok: false, status: cls.status, errorType: cls.errorType, errorCode: cls.errorCode,
@@ -724,7 +804,7 @@ async function run(
           const timeoutNote = cls.category === 'timeout' ? ' Each attempt hit the per-attempt timeout; a retried POST after a timeout may have been generated and billed.' : '';
           return finish(
             false,
-            verdictFrom(cls, cls.category, `Gave up after ${plural(history.length, 'attempt')} (${historyText(history)}); last: ${stop(what)}${fallbackUsed ? ` The fallback model ${model} failed too.` : ''}${timeoutNote} Waited ${fmtS(totalBackoffMs)} in backoff.${rid}`),
+            verdictFrom(cls, cls.category, `Gave up after ${plural(history.length, 'attempt')} (${historyText(history)}); last: ${stop(what)}${fallbackUsed ? ` The fallback model ${model} failed too.` : ''}${timeoutNote} Waited ${fmtS(totalBackoffMs)} in backoff${queuedText()}.${rid}`),
           );
         }
       }
@@ -748,6 +828,12 @@ async function run(
         delay = computeBackoff(retriesUsed, policy, prevDelay, random);
         reason = 'jitter';
       }
+      // While the shared limiter is throttling (others queued, or every slot taken), an overload
+      // answer's retry waits in its queue instead of a jittered sleep: the queue already spreads
+      // the retries (FIFO, admitted only as slots free up), and a sleep on top only leaves slots
+      // idle. A run alone never sees a saturated limiter, so it keeps its jittered backoff; a
+      // server's retry-after is always honoured.
+      const paced = reason === 'jitter' && limiter !== undefined && overloadSignal(cls.status, cls.category) === 'overload' && isSaturated(limiter);
 
       // 5. Retry budget (shared token bucket).
       if (budget && !budget.canRetry()) {
@@ -758,13 +844,17 @@ async function run(
         );
       }
 
-      // 6. Total deadline.
+      // 6. Total deadline: a retry needs the wait plus the time an attempt takes.
       if (deadlineAt !== undefined) {
         const remaining = deadlineAt - performance.now();
-        if (remaining <= 1) {
-          return finish(false, verdictFrom(cls, cls.category, `${stop(what)} Stopped at the ${fmtS(policy.deadlineMs!)} deadline after ${plural(history.length, 'attempt')}.${earlier}${rid}`));
+        const need = attemptFloor();
+        if (remaining < need) {
+          return finish(
+            false,
+            verdictFrom(cls, cls.category, `${stop(what)} Stopped at the ${fmtS(policy.deadlineMs!)} deadline after ${plural(history.length, 'attempt')}: ${fmtS(Math.max(0, remaining))} left is less than the ${fmtS(need)} another attempt needs.${earlier}${rid}`),
+          );
         }
-        if (delay >= remaining) {
+        if (!paced && delay + need > remaining) {
           if (reason !== 'jitter') {
             return finish(
               false,
@@ -772,7 +862,7 @@ async function run(
             );
           }
           // Shorten the wait so one last attempt still fits in the time budget.
-          delay = remaining / 2;
+          delay = Math.min(remaining / 2, remaining - need);
           reason = 'budget';
         }
       }
@@ -784,6 +874,7 @@ async function run(
         retriesUsed++;
       }
       if (reason === 'jitter' || reason === 'budget') prevDelay = delay;
+      if (paced) continue; // the wait happens in the limiter's queue (reported as reason 'limiter')
 
       emit({ event: 'backoff', runId, attempt, delayMs: delay, reason });
       const slept = await abortableSleep(delay, signal);

@@ -7,10 +7,12 @@ import type { ErrorCategory, Fault } from '../data/api-facts';
 export type JitterKind = 'full' | 'equal' | 'decorrelated' | 'none' | 'sdk';
 /**
  * Why the client waits this long: the server's `retry-after` (seconds or HTTP-date) or
- * `retry-after-ms`; our jitter formula; or `budget` — a jittered wait shortened so one more attempt
- * still fits in the run's total deadline (`policy.deadlineMs`).
+ * `retry-after-ms`; our jitter formula; `budget` — a jittered wait shortened so one more attempt
+ * still fits in the run's total deadline (`policy.deadlineMs`); or `limiter` — the time this run
+ * waited in the shared adaptive concurrency limiter's queue for a free slot (emitted once the slot
+ * is granted, only when the run actually had to queue; `delayMs` is the time queued).
  */
-export type BackoffReason = 'retry-after' | 'retry-after-ms' | 'jitter' | 'budget';
+export type BackoffReason = 'retry-after' | 'retry-after-ms' | 'jitter' | 'budget' | 'limiter';
 
 /** One `anthropic-ratelimit-{kind}-*` triple. */
 export interface RateLimitWindow {
@@ -45,6 +47,8 @@ export interface AttemptStartEvent {
   attempt: number; // 1-based
   model: string;
   startedAt: number; // epoch ms
+  /** Milliseconds this attempt waited for a slot in the concurrency limiter (absent when it did not queue). */
+  queuedMs?: number;
 }
 
 export interface AttemptEvent {
@@ -74,6 +78,8 @@ export interface BackoffEvent {
   attempt: number; // the attempt that just failed
   delayMs: number; // planned
   reason: BackoffReason;
+  /** reason 'limiter': the limiter's state when the slot was granted. */
+  limiter?: { limit: number; inFlight: number; queued: number };
 }
 
 export interface BackoffDoneEvent {

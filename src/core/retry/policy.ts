@@ -5,6 +5,7 @@
 import { HEADERS, SDK } from '../data/api-facts';
 import type { JitterKind } from './events';
 import { headerValue, type HeadersLike } from './headers';
+import { isLimiter, type Limiter } from './limiter';
 
 export type { JitterKind } from './events';
 
@@ -25,6 +26,12 @@ export interface RetryPolicy {
   retryBudget?: { maxTokens: number; tokenRatio: number } | false;
   /** Tried once after the 529 retries are exhausted. */
   fallbackModel?: string;
+  /**
+   * Adaptive concurrency limiter (limiter.ts): every attempt first waits for a permit. Absent: the
+   * process-wide shared limiter of the run's base URL, so concurrent runs in one process cooperate
+   * under overload (one run alone never waits). A `Limiter`: use that one. `false`: none.
+   */
+  limiter?: Limiter | false;
 }
 
 /**
@@ -82,6 +89,7 @@ export function resolvePolicy(partial?: Partial<RetryPolicy> | null): RetryPolic
     out.retryBudget = p.retryBudget;
   }
   if (typeof p.fallbackModel === 'string' && p.fallbackModel.trim()) out.fallbackModel = p.fallbackModel.trim();
+  if (p.limiter === false || isLimiter(p.limiter)) out.limiter = p.limiter;
   return out;
 }
 
