@@ -468,6 +468,10 @@ function reasonText(e: BackoffEvent): string {
       return 'server asked: retry-after-ms';
     case 'budget':
       return 'retry budget';
+    case 'limiter':
+      return e.limiter
+        ? `queued for capacity: ${e.limiter.inFlight} in flight, limit ${Math.max(1, Math.floor(e.limiter.limit))}`
+        : 'queued for capacity';
     default:
       return 'jittered backoff';
   }

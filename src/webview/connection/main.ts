@@ -232,6 +232,7 @@ function reasonText(reason: string): string {
     case 'retry-after': return t('server retry-after');
     case 'retry-after-ms': return t('server retry-after-ms');
     case 'budget': return t('retry budget');
+    case 'limiter': return t('queued for capacity (adaptive limiter)');
     case 'jitter': return jitterText(state?.run?.jitter ?? 'full');
     default: return reason;
   }

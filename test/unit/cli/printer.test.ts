@@ -84,3 +84,17 @@ describe('human printer', () => {
     expect(verdictLine(ok)).toBe('Success: Connected.');
   });
 });
+
+describe('backoff reasons in plain lines', () => {
+  it('names each reason, including a wait queued by the adaptive limiter', () => {
+    const io = fakeIo(false);
+    const p = createPrinter(io, false);
+    p.onEvent({ event: 'backoff', runId: 'r', attempt: 1, delayMs: 1000, reason: 'retry-after' });
+    p.onEvent({ event: 'backoff', runId: 'r', attempt: 2, delayMs: 300, reason: 'jitter' });
+    p.onEvent({ event: 'backoff', runId: 'r', attempt: 3, delayMs: 40, reason: 'limiter', limiter: { limit: 5.6, inFlight: 5, queued: 12 } });
+    const lines = io.text().trim().split('\n');
+    expect(lines[0]).toContain('(server asked: retry-after)');
+    expect(lines[1]).toContain('(jittered backoff)');
+    expect(lines[2]).toContain('(queued for capacity: 5 in flight, limit 5)');
+  });
+});
