@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { mulberry32 } from '../src/core/util/random';
 
 export const BENCH_DIR = resolve(__dirname);
 export const RESULTS_DIR = join(BENCH_DIR, 'results');
@@ -98,17 +99,8 @@ export async function time<T>(fn: () => Promise<T>): Promise<{ ms: number; value
   return { ms: now() - t, value };
 }
 
-/** Deterministic PRNG (mulberry32) for reproducible jitter draws. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG for reproducible jitter draws. */
+export const seeded = mulberry32;
 
 // ---------------------------------------------------------------------------------------------
 // The simulator in its own process: the server's CPU work then does not share the client's event

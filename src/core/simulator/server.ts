@@ -43,6 +43,7 @@ import {
   type Buckets,
   type Lifecycle,
 } from './shapes';
+import { mulberry32 } from '../util/random';
 
 export interface SimulatorOptions {
   /** Default '127.0.0.1'. */
@@ -137,17 +138,6 @@ interface SessionState {
   rng?: () => number;
 }
 
-/** mulberry32: small, fast, seeded. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hashString(s: string): number {
   let h = 2166136261;

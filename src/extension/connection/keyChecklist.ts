@@ -4,17 +4,10 @@
  * "sk-ant-api"), never the key. Pure: no vscode import.
  */
 import { KEY_PREFIXES } from '../../core/data/api-facts';
+import type { KeyDescription } from '../../core/redact';
 import type { AuthHeader, Target } from './settingsModel';
 
-/** Shape of `describeKey()` from src/core/redact.ts. */
-export interface KeyDescription {
-  present: boolean;
-  length: number;
-  prefix: string;
-  hasWhitespace: boolean;
-  hasNewline: boolean;
-  kind: 'api' | 'admin' | 'oauth' | 'unknown';
-}
+export type { KeyDescription };
 
 export type CheckOutcome = 'pass' | 'fail' | 'warn' | 'info';
 

@@ -82,6 +82,7 @@ export const WEBVIEW_STRINGS: readonly string[] = [
   "operational",
   "planned {0} ({1})",
   "retry budget",
+  "queued for capacity (adaptive limiter)",
   "retryable error",
   "server retry-after",
   "server retry-after-ms",

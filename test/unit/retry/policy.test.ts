@@ -9,20 +9,10 @@ import {
   resolvePolicy,
   type RetryPolicy,
 } from '../../../src/core/retry/policy';
+import { mulberry32 as seeded } from '../../../src/core/util/random';
 
 const P = (over: Partial<RetryPolicy> = {}): RetryPolicy => ({ ...DEFAULT_POLICY, ...over });
 
-/** A small seeded PRNG (mulberry32) so the statistics are reproducible. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DRAWS = 20_000;
 
