@@ -18,6 +18,8 @@ async function fixesAt(ui: Ui, rel: string, after: string, anchor: string, expec
   const at = text.indexOf(anchor, from);
   if (at < 0) throw new Error(`"${anchor}" not after "${after}" in ${rel}`);
   const before = text.slice(0, at + offset).split('\n');
+  // Ask for the menu only once our diagnostics are there (the analyzer has answered).
+  await ui.waitForProblems(1);
   await ui.gotoLine(before.length, before[before.length - 1].length + 1);
   // Analysis runs after the file opens (and the SDK version is read from package.json): retry.
   const labels = await ui.quickFixMenu({ expect, timeoutMs: 60_000 });
