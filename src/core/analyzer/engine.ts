@@ -9,7 +9,7 @@
 import type { AnalyzeOptions, Finding, RuleId } from './types';
 import type { Tree } from './parser';
 import { createCtx } from './context';
-import { collectCalls, collectCtors, collectImports, type CallSite } from './sdk';
+import { collectCalls, collectCtors, collectImports, ctorNameHits, type CallSite, type NameHits } from './sdk';
 import { indentUnit, lineOf, quoteStyle, setCurrentText, type Src } from './syntax';
 import { requestRules } from './request-rules';
 import {
@@ -17,13 +17,14 @@ import {
 } from './retry-rules';
 import { helperDeclared } from './shared-fixes';
 import { RULE_BY_ID } from './rules';
+import { RETRY_HELPER_NAMES } from './templates';
 
 const IGNORE = /claude-doctor-ignore-next-line\b([^\n]*)/g;
 
 /** Line (0-based) → the rules ignored on it (undefined = all rules). */
-function ignoredLines(src: Src): Map<number, Set<string> | undefined> {
+function ignoredLines(src: Src, mentioned: boolean): Map<number, Set<string> | undefined> {
   const out = new Map<number, Set<string> | undefined>();
-  if (!src.text.includes('claude-doctor-ignore')) return out;
+  if (!mentioned) return out;
   IGNORE.lastIndex = 0;
   for (let m = IGNORE.exec(src.text); m; m = IGNORE.exec(src.text)) {
     const node = src.root.descendantForIndex(m.index, m.index + 1);
@@ -48,10 +49,34 @@ export interface UnitCache {
   text: string;
   a: Map<number, UnitA>;
   b: Map<number, Stored>;
+  /** The top-level units of `text` (reused by the next incremental run outside the changed region). */
+  units?: Unit[];
+  /** Whole-text substring searches: needle → its first index in `text` (-1: absent). */
+  scans?: Map<string, number>;
+  /** Where client class names stand in `text` (see ctorNameHits). */
+  ctorHits?: NameHits;
+}
+
+/**
+ * The first index of `needle` in `text`, answered from the previous text's answer when the edit
+ * cannot have changed it: an occurrence wholly before the edit stays first; when the old text had
+ * none, any new one must overlap the edited range, so only a window around it is searched.
+ */
+function firstIndexAfterEdit(needle: string, text: string, prev: number | undefined, dirty: Dirty | undefined): number {
+  if (prev === undefined || !dirty) return text.indexOf(needle);
+  const len = needle.length;
+  if (prev >= 0) return prev + len <= dirty.start ? prev : text.indexOf(needle);
+  const w0 = Math.max(0, dirty.start - len + 1);
+  const w1 = Math.min(text.length, dirty.end + len - 1);
+  if (w1 - w0 < len) return -1;
+  const i = text.slice(w0, w1).indexOf(needle);
+  return i < 0 ? -1 : w0 + i;
 }
 
 /** The part of the new text an edit touched: [start, end) in new offsets; offsets after it moved by delta. */
-export interface Dirty { start: number; end: number; delta: number }
+export interface Dirty {
+  start: number; end: number; delta: number;
+}
 
 /** Common prefix / suffix of two texts: the dirty range when no edit list is known. */
 export function diffRange(before: string, after: string): Dirty {
@@ -75,7 +100,19 @@ const B_ANCHOR_PY = /\bexcept\b|@|sk-ant-/;
 
 const TS_DECLARATION_UNITS = new Set(['import_statement', 'lexical_declaration', 'variable_declaration', 'export_statement']);
 
-interface Unit { start: number; end: number; fn: boolean; type: string; error?: boolean }
+/** A top-level unit; `id` is its node's id (tree-sitter subtree) in the tree it was read from. */
+interface Unit { start: number; end: number; fn: boolean; type: string; error?: boolean; id: number }
+
+const EXPORTED_DECLARATION = /^export\s+(?:default\s+)?(?:async\s+)?(?:function|class|abstract\s+class|interface|type)\b/;
+
+function unitAt(type: string, start: number, end: number, id: number, text: string): Unit {
+  if (type === 'export_statement') {
+    // export function … / export class …: look at the declaration keyword cheaply.
+    const head = text.slice(start, Math.min(end, start + 40));
+    if (EXPORTED_DECLARATION.test(head)) type = 'function_declaration';
+  }
+  return { start, end, fn: FUNCTION_UNITS.has(type), type, id };
+}
 
 function unitsOf(tree: Tree, text: string): Unit[] {
   const out: Unit[] = [];
@@ -84,15 +121,43 @@ function unitsOf(tree: Tree, text: string): Unit[] {
     if (!cursor.gotoFirstChild()) return out;
     do {
       if (!cursor.nodeIsNamed) continue;
-      let type = cursor.nodeType;
+      out.push(unitAt(cursor.nodeType, cursor.startIndex, cursor.endIndex, cursor.nodeId, text));
+    } while (cursor.gotoNextSibling());
+  } finally {
+    cursor.delete();
+  }
+  return out;
+}
+
+/**
+ * The top-level units after an incremental re-parse. A top-level node whose syntax subtree the
+ * parser reused from the previous tree has the same node id (tree-sitter's subtree pointer: the
+ * previous tree is still alive while the new one is built, and the edit marked every subtree it
+ * touched as changed, so such subtrees are never reused): its type and length are the old unit's,
+ * only its start is read. Every other node is read from the tree. Without the previous list, or
+ * without a known edit, lists them all.
+ */
+function unitsAfterEdit(tree: Tree, text: string, old: Unit[] | undefined, dirty: Dirty | undefined): Unit[] {
+  if (!old || !dirty) return unitsOf(tree, text);
+  const out: Unit[] = [];
+  const delta = dirty.delta;
+  let j = 0;
+  const cursor = tree.walk();
+  try {
+    if (!cursor.gotoFirstChild()) return out;
+    do {
+      const id = cursor.nodeId;
       const start = cursor.startIndex;
-      const end = cursor.endIndex;
-      if (type === 'export_statement') {
-        // export function … / export class …: look at the declaration keyword cheaply.
-        const head = text.slice(start, Math.min(end, start + 40));
-        if (/^export\s+(?:default\s+)?(?:async\s+)?(?:function|class|abstract\s+class|interface|type)\b/.test(head)) type = 'function_declaration';
+      const oldStart = start < dirty.start ? start : start - delta;
+      while (j < old.length && old[j]!.start < oldStart) j++;
+      const o = old[j];
+      if (o && o.start === oldStart && o.id === id) {
+        out.push({ start, end: start + (o.end - o.start), fn: o.fn, type: o.type, id });
+        j++;
+        continue;
       }
-      out.push({ start, end, fn: FUNCTION_UNITS.has(type), type });
+      if (!cursor.nodeIsNamed) continue;
+      out.push(unitAt(cursor.nodeType, start, cursor.endIndex, id, text));
     } while (cursor.gotoNextSibling());
   } finally {
     cursor.delete();
@@ -186,12 +251,25 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache?: U
     text, py, typed: options.language === 'typescript' || options.language === 'typescriptreact',
     root: tree.rootNode, scopeCache: new Map(), mutationCache: new Map(), unitFrom: 0, unitTo: text.length, outside: false,
   };
-  const units = unitsOf(tree, text);
+  const units = unitsAfterEdit(tree, text, cache?.units, dirtyHint);
+  const scans = new Map<string, number>();
+  /** The edit from the cached text to this one, when known. */
+  const edit = cache && dirtyHint && cache.text.length + dirtyHint.delta === text.length ? dirtyHint : undefined;
+  /** Whether `text` contains `needle` (remembered per document for the next incremental run). */
+  const mentions = (needle: string): boolean => {
+    let i = scans.get(needle);
+    if (i === undefined) {
+      i = firstIndexAfterEdit(needle, text, cache?.scans?.get(needle), edit);
+      scans.set(needle, i);
+    }
+    return i >= 0;
+  };
   const imports = collectImports(src, units.filter((u) => !u.fn));
   const usesSdk = imports.classes.size > 0 || imports.namespaces.size > 0 || imports.errors.size > 0 || imports.pyFrom.length > 0
-    || (!py && text.includes('@anthropic-ai/'));
-  const ctors = usesSdk ? collectCtors(src, imports) : [];
-  const declared = helperDeclared(text, py);
+    || (!py && mentions('@anthropic-ai/'));
+  const ctorHits = usesSdk ? ctorNameHits(text, imports, cache?.ctorHits, edit) : undefined;
+  const ctors = usesSdk ? collectCtors(src, imports, ctorHits) : [];
+  const declared = mentions(py ? RETRY_HELPER_NAMES.python : RETRY_HELPER_NAMES.typescript) && helperDeclared(text, py);
   // Cheap file-level switches: skip per-call work no rule can use.
   const needCallers = py ? /\bexcept\b|@/.test(text) : /\bcatch\b/.test(text);
   const mayDisableRetries = py ? /max_retries\s*=\s*0\b/.test(text) : /maxRetries\s*:\s*0\b/.test(text);
@@ -222,7 +300,7 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache?: U
   }
   const global = keyParts.join('\u0001');
   const reuse = cache && cache.global === global ? cache : undefined;
-  const next: UnitCache = { global, callersKey: '', text, a: new Map(), b: new Map() };
+  const next: UnitCache = { global, callersKey: '', text, a: new Map(), b: new Map(), units, scans, ctorHits };
   const dirty = reuse ? dirtyHint ?? diffRange(reuse.text, text) : undefined;
   /** Where a unit of the new text started in the cached text, if its text is certainly unchanged. */
   const oldStart = (u: Unit): number | undefined => {
@@ -344,7 +422,7 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache?: U
 
   // Merge: dedupe, ignore comments, order.
   const seen = new Set<string>();
-  const ignored = ignoredLines(src);
+  const ignored = ignoredLines(src, mentions('claude-doctor-ignore'));
   const findings: Finding[] = [];
   for (const f of all) {
     const k = `${f.rule}:${f.start}:${f.end}`;

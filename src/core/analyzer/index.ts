@@ -80,7 +80,7 @@ export function createAnalyzer(host?: { wasmDir?: string }): Analyzer {
             : { start: o, end: o + ch.text.length, delta: shift };
         }
         dirty = ok && cur === text ? d : undefined;
-        tree = ok && cur === text ? await pool.parse(text, options.language, prev.tree) : await pool.parse(text, options.language);
+        tree = dirty ? await pool.parse(text, options.language, prev.tree) : await pool.parse(text, options.language);
       } else if (prev && prev.language === options.language && prev.text === text) {
         tree = prev.tree.copy();
       } else {

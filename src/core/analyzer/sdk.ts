@@ -397,19 +397,79 @@ function ctorOf(src: Src, imports: SdkImports, call: Node): ClientCtor | undefin
   return { node: call, provider, options, args, binding: ctorBinding(src, call) };
 }
 
-export function collectCtors(src: Src, imports: SdkImports): ClientCtor[] {
-  const names = new Set<string>([...imports.classes.keys(), ...imports.namespaces.keys()]);
-  if (names.size === 0) return [];
+/**
+ * Where a client class name (imported class or namespace) stands alone in `text`: a name not
+ * preceded by [\w$.] nor followed by [\w$]. Each position depends only on the text from one
+ * character before it to one character after the name, so positions can be kept across edits.
+ */
+export interface NameHits { names: string; maxLen: number; at: number[]; len: number[] }
+
+function ctorNames(imports: SdkImports): string[] {
+  return [...new Set<string>([...imports.classes.keys(), ...imports.namespaces.keys()])];
+}
+
+function scanNames(text: string, names: string[], from: number, to: number, at: number[], len: number[]): void {
   // (?<![\w$.]) is checked by hand: a leading lookbehind keeps the regex engine off its fast literal scan.
-  const re = new RegExp(`(?:${[...names].map((n) => n.replace(/[$]/g, '\\$')).join('|')})(?![\\w$])`, 'g');
-  const out: ClientCtor[] = [];
-  const seen = new Set<number>();
-  const text = src.text;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m.index > 0 && /[\w$.]/.test(text[m.index - 1]!)) {
+  const re = new RegExp(`(?:${names.map((n) => n.replace(/[$]/g, '\\$')).join('|')})(?![\\w$])`, 'g');
+  const part = from === 0 && to >= text.length ? text : text.slice(from, to);
+  for (let m = re.exec(part); m; m = re.exec(part)) {
+    const i = from + m.index;
+    const end = i + m[0].length;
+    if ((i > 0 && /[\w$.]/.test(text[i - 1]!)) || (end < text.length && /[\w$]/.test(text[end]!))) {
       re.lastIndex = m.index + 1;
       continue;
     }
+    at.push(i);
+    len.push(m[0].length);
+  }
+}
+
+/** The name positions of `text`, from those of the text before an edit when given (see NameHits). */
+export function ctorNameHits(
+  text: string, imports: SdkImports, prev?: NameHits, dirty?: { start: number; end: number; delta: number },
+): NameHits | undefined {
+  const names = ctorNames(imports);
+  if (names.length === 0) return undefined;
+  const key = names.join('\u0001');
+  const maxLen = Math.max(...names.map((n) => n.length));
+  const at: number[] = [];
+  const len: number[] = [];
+  if (!prev || !dirty || prev.names !== key) {
+    scanNames(text, names, 0, text.length, at, len);
+    return { names: key, maxLen, at, len };
+  }
+  const w0 = Math.max(0, dirty.start - maxLen);
+  const w1 = Math.min(text.length, dirty.end + 1);
+  let k = 0;
+  // Kept before: the name and the character after it end before the edit.
+  for (; k < prev.at.length && prev.at[k]! < w0; k++) {
+    at.push(prev.at[k]!);
+    len.push(prev.len[k]!);
+  }
+  // Read again: every position whose name or neighbours touch the edited range.
+  scanNames(text, names, w0, Math.min(text.length, w1 + maxLen + 1), at, len);
+  while (at.length > 0 && at[at.length - 1]! >= w1) {
+    at.pop();
+    len.pop();
+  }
+  // Kept after, moved: the character before the name is after the edit.
+  const oldFrom = w1 - dirty.delta;
+  while (k < prev.at.length && prev.at[k]! < oldFrom) k++;
+  for (; k < prev.at.length; k++) {
+    at.push(prev.at[k]! + dirty.delta);
+    len.push(prev.len[k]!);
+  }
+  return { names: key, maxLen, at, len };
+}
+
+export function collectCtors(src: Src, imports: SdkImports, hits?: NameHits): ClientCtor[] {
+  const found = hits ?? ctorNameHits(src.text, imports);
+  if (!found) return [];
+  const out: ClientCtor[] = [];
+  const seen = new Set<number>();
+  const text = src.text;
+  for (let h = 0; h < found.at.length; h++) {
+    const m = { index: found.at[h]!, 0: text.slice(found.at[h]!, found.at[h]! + found.len[h]!) };
     let n: Node | null = src.root.descendantForIndex(m.index, m.index + m[0].length);
     if (!n || n.text !== m[0]) continue;
     // climb `ns.Anthropic` to the member node
