@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { createAnalyzer, languageFromPath, type Analyzer } from '../../../src/core/analyzer/index';
 import { ParserPool, type Node } from '../../../src/core/analyzer/parser';
 import type { AnalyzeOptions, AnalyzerLanguage, Finding } from '../../../src/core/analyzer/types';
+import { mulberry32 } from '../../../src/core/util/random';
 
 export const ROOT = resolve(__dirname, '../../..');
 export const FIXTURES = join(ROOT, 'test/fixtures/analyzer');
@@ -102,13 +103,4 @@ export function pythonParses(sources: readonly string[]): boolean[] {
 }
 
 /** A small seeded PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
