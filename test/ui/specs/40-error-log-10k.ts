@@ -158,9 +158,12 @@ export default [
     // Cold: the first show after the window loaded (the extension activates on this command).
     const cold = await openAndMeasure(ui);
     console.log(describe('cold open', cold));
-    const fullyLoaded = (f: Frame) => waitUntil('stats for 10,000 entries', async () => {
+    // Loaded means both the stats and the grid have all 10,000 (the grid re-renders after the
+    // stats line when the full read replaces the newest-entries preview).
+    const fullyLoaded = (f: Frame) => waitUntil('stats and grid for 10,000 entries', async () => {
       const t = await f.locator('#stats').innerText();
-      return /\b10,000 entries\b/.test(t) && !/Loading/.test(t) ? t : undefined;
+      const aria = await f.locator('#grid').getAttribute('aria-rowcount');
+      return /\b10,000 entries\b/.test(t) && !/Loading/.test(t) && aria === String(N + 1) ? t : undefined;
     }, { timeoutMs: 60_000 });
     await fullyLoaded(cold.frame);
     await ui.screenshot('error-log-10k-cold');
