@@ -165,6 +165,8 @@ export default [
       const aria = await f.locator('#grid').getAttribute('aria-rowcount');
       return /\b10,000 entries\b/.test(t) && !/Loading/.test(t) && aria === String(N + 1) ? t : undefined;
     }, { timeoutMs: 60_000 });
+    // Filters persist across panels (an earlier spec searched the log): show everything.
+    await cold.frame.getByRole('button', { name: 'Reset filters' }).click();
     await fullyLoaded(cold.frame);
     await ui.screenshot('error-log-10k-cold');
 
