@@ -123,7 +123,7 @@ describe('fix shapes keep indentation and quotes', () => {
   });
 
   it('reads a hard-coded key from the environment (adding import os)', async () => {
-    const key = 'sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcdefAA';
+    const key = 'sk-ant-api03-FAKE-KEY-FOR-TESTS-ONLY';
     const py = await fixOne(`"""Doc."""\nimport anthropic\nc = anthropic.Anthropic(api_key='${key}')\n`, PY, 'hardcoded-api-key');
     expect(py).toBe(`"""Doc."""\nimport anthropic\nimport os\nc = anthropic.Anthropic(api_key=os.environ['ANTHROPIC_API_KEY'])\n`);
     const ts = await fixOne(`import Anthropic from '@anthropic-ai/sdk';\nconst c = new Anthropic({ apiKey: "${key}" });\n`, TS, 'hardcoded-api-key');

@@ -129,7 +129,7 @@ describe('messages say what the API answers', () => {
   });
 
   it('never repeats a key literal in a message', async () => {
-    const key = 'sk-ant-api03-ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvuAA';
+    const key = 'sk-ant-api03-FAKE-KEY-FOR-RULE-TESTS';
     for (const [text, language] of [
       [`import Anthropic from '@anthropic-ai/sdk';\nnew Anthropic({ apiKey: '${key}' });\n`, 'typescript'],
       [`import anthropic\nanthropic.Anthropic(api_key="${key}")\n`, 'python'],
