@@ -5,6 +5,8 @@ import type { Node } from './parser';
 import type { Src } from './syntax';
 import type { CallSite, ClientCtor, SdkImports } from './sdk';
 
+const NO_CALLERS = (): Set<string> => new Set();
+
 const RANK: Record<Severity, number> = { hint: 0, info: 1, warning: 2, error: 3 };
 
 export interface Ctx {
@@ -19,8 +21,8 @@ export interface Ctx {
   /** The unit being analyzed: anchors are searched in [from, to) only. */
   from: number;
   to: number;
-  /** Names of functions (anywhere in the file) whose body calls Claude. */
-  callers: Set<string>;
+  /** Names of functions (anywhere in the file) whose body calls Claude (worked out on first use). */
+  callers: () => Set<string>;
   /** The retry helper is already declared somewhere in the file. */
   helperDeclared: boolean;
   /** keyRule: check constructor options (global pass) instead of literals in the unit. */
@@ -31,13 +33,13 @@ export interface Ctx {
 
 export function createCtx(
   src: Src, options: AnalyzeOptions, imports: SdkImports, usesSdk: boolean, ctors: ClientCtor[], calls: CallSite[],
-  range: { from: number; to: number; callers?: Set<string>; helperDeclared?: boolean },
+  range: { from: number; to: number; callers?: () => Set<string>; helperDeclared?: boolean },
 ): Ctx {
   const findings: Finding[] = [];
   const seen = new Set<string>();
   return {
     src, options, imports, usesSdk, ctors, calls, findings,
-    from: range.from, to: range.to, callers: range.callers ?? new Set(), helperDeclared: range.helperDeclared ?? false,
+    from: range.from, to: range.to, callers: range.callers ?? NO_CALLERS, helperDeclared: range.helperDeclared ?? false,
     report(rule, at, message, fixes = [], cap) {
       if (options.disabled?.has(rule)) return;
       const start = 'startIndex' in at ? at.startIndex : at.start;

@@ -8,7 +8,7 @@
  */
 import type { AnalyzeOptions, Finding, RuleId } from './types';
 import type { Tree } from './parser';
-import { createCtx } from './context';
+import { createCtx, type Ctx } from './context';
 import { collectCalls, collectCtors, collectImports, ctorNameHits, type CallSite, type NameHits } from './sdk';
 import { indentUnit, lineOf, quoteStyle, setCurrentText, type Src } from './syntax';
 import { requestRules } from './request-rules';
@@ -236,16 +236,20 @@ function dropFixesNearErrors(findings: Finding[], units: Unit[], tree: Tree): vo
   }
 }
 
-export function runRules(tree: Tree, text: string, options: AnalyzeOptions, cache?: UnitCache, dirtyHint?: Dirty): { findings: Finding[]; cache: UnitCache } {
+/**
+ * `retain`: the returned cache will be used for a next run (the editor). A one-off analysis (the
+ * CLI, a workspace scan) passes false and skips work only a next run would read.
+ */
+export function runRules(tree: Tree, text: string, options: AnalyzeOptions, cache?: UnitCache, dirtyHint?: Dirty, retain = true): { findings: Finding[]; cache: UnitCache } {
   setCurrentText(text);
   try {
-    return runRulesIn(tree, text, options, cache, dirtyHint);
+    return runRulesIn(tree, text, options, cache, dirtyHint, retain);
   } finally {
     setCurrentText(undefined);
   }
 }
 
-function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache?: UnitCache, dirtyHint?: Dirty): { findings: Finding[]; cache: UnitCache } {
+function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: UnitCache | undefined, dirtyHint: Dirty | undefined, retain: boolean): { findings: Finding[]; cache: UnitCache } {
   const py = options.language === 'python';
   const src: Src = {
     text, py, typed: options.language === 'typescript' || options.language === 'typescriptreact',
@@ -320,6 +324,8 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache?: U
   // Phase A: call sites and request rules, per unit.
   const unitCalls = new Map<number, CallSite[]>();
   const aResults: UnitA[] = [];
+  /** Units whose caller names are worked out only if phase B asks (a one-off run). */
+  const callersLater: Ctx[] = [];
   if (usesSdk) {
     for (const u of units) {
       const hit = lookup(reuse?.a, u);
@@ -351,16 +357,24 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache?: U
       const usedCtors = calls.length > 0 ? unitNoRetryCandidates(ctxN, mayDisableRetries) : [];
       const res: UnitA = {
         findings: ctx.findings, start: u.start, end: u.end,
-        callers: calls.length > 0 && needCallers ? callerNames(ctx) : [],
+        callers: calls.length > 0 && needCallers && retain ? callerNames(ctx) : [],
         usedCtors, retryLoop: calls.length > 0 && mayDisableRetries && unitHasRetryLoop(ctx), noRetry: ctxN.findings,
       };
+      if (calls.length > 0 && needCallers && !retain) callersLater.push(ctx);
       if (!src.outside) next.a.set(u.start, res);
       aResults.push(res);
     }
   }
-  const callers = new Set<string>();
-  for (const r of aResults) for (const c of r.callers) callers.add(c);
-  next.callersKey = [...callers].sort().join(',');
+  let callerSet: Set<string> | undefined;
+  const callers = (): Set<string> => {
+    if (!callerSet) {
+      callerSet = new Set<string>();
+      for (const r of aResults) for (const c of r.callers) callerSet.add(c);
+      for (const c of callersLater) for (const name of callerNames(c)) callerSet.add(name);
+    }
+    return callerSet;
+  };
+  if (retain) next.callersKey = [...callers()].sort().join(',');
   const reuseB = reuse && reuse.callersKey === next.callersKey ? reuse : undefined;
 
   // Phase B: handlers, decorators, keys, per unit.

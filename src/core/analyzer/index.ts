@@ -48,7 +48,7 @@ export function createAnalyzer(host?: { wasmDir?: string }): Analyzer {
       if (!mentionsClaudeSdk(text, options.language)) return [];
       const tree = await pool.parse(text, options.language);
       try {
-        return matchLineEndings(text, runRules(tree, text, options).findings);
+        return matchLineEndings(text, runRules(tree, text, options, undefined, undefined, false).findings);
       } finally {
         tree.delete();
       }

@@ -99,7 +99,39 @@ function fastHeapAccess(m: Record<string, unknown>): void {
   };
 }
 
-type MemoNode = Node & Record<string, unknown>;
+/**
+ * What we remember about one Node. One object per node, created with every slot, so every Node
+ * gains exactly one own property (`__m`) and rule code reading through the getters stays
+ * monomorphic (adding slots one by one, in whatever order rules happen to read them, gave Nodes
+ * dozens of hidden classes).
+ */
+class Memo {
+  t: string | undefined = undefined;
+  p: Node | null | undefined = undefined;
+  e: number | undefined = undefined;
+  x: string | undefined = undefined;
+  /** children / namedChildren already told their parent */
+  pc = false;
+  pn = false;
+  f: Record<string, Node | null> | undefined = undefined;
+}
+
+type MemoNode = Node & { __m?: Memo };
+
+function memoOf(n: MemoNode): Memo {
+  let m = n.__m;
+  if (m === undefined) {
+    m = new Memo();
+    n.__m = m;
+  }
+  return m;
+}
+
+/** Tell `child` its parent, unless it knows it already. */
+function seedParent(child: MemoNode, parent: Node): void {
+  const m = memoOf(child);
+  if (m.p === undefined) m.p = parent;
+}
 
 /**
  * A Node is an immutable view of one tree, but every `type`/`parent` read crosses into wasm (and
@@ -110,31 +142,73 @@ type MemoNode = Node & Record<string, unknown>;
 function memoizeNodeGetters(mod: TreeSitterModule): void {
   const proto = (mod.Node as unknown as { prototype: Record<string, unknown> }).prototype;
   if ((proto as { __claudeDoctorMemo?: boolean }).__claudeDoctorMemo) return;
-  for (const [name, slot] of [['type', '__t'], ['parent', '__p'], ['endIndex', '__e'], ['text', '__x']] as const) {
-    const desc = Object.getOwnPropertyDescriptor(proto, name);
-    const get = desc?.get;
-    if (!get) continue;
-    Object.defineProperty(proto, name, {
+  const getter = (name: string): ((this: Node) => unknown) | undefined => Object.getOwnPropertyDescriptor(proto, name)?.get as ((this: Node) => unknown) | undefined;
+  const getType = getter('type');
+  if (getType) {
+    Object.defineProperty(proto, 'type', {
       configurable: true,
-      get(this: Record<string, unknown>) {
-        const cached = this[slot];
-        if (cached !== undefined) return cached;
-        const v = get.call(this);
-        this[slot] = v;
-        return v;
+      get(this: MemoNode) {
+        const m = memoOf(this);
+        return m.t ??= getType.call(this) as string;
       },
     });
   }
-  for (const [name, seeded] of [['children', '__pc'], ['namedChildren', '__pn']] as const) {
-    const get = Object.getOwnPropertyDescriptor(proto, name)?.get;
-    if (!get) continue;
-    Object.defineProperty(proto, name, {
+  const getParent = getter('parent');
+  if (getParent) {
+    Object.defineProperty(proto, 'parent', {
       configurable: true,
       get(this: MemoNode) {
-        const list = get.call(this) as MemoNode[];
-        if (this[seeded] === undefined) {
-          this[seeded] = true;
-          for (const c of list) if (c && c.__p === undefined) c.__p = this;
+        const m = memoOf(this);
+        if (m.p === undefined) m.p = getParent.call(this) as Node | null;
+        return m.p;
+      },
+    });
+  }
+  const getEnd = getter('endIndex');
+  if (getEnd) {
+    Object.defineProperty(proto, 'endIndex', {
+      configurable: true,
+      get(this: MemoNode) {
+        const m = memoOf(this);
+        return m.e ??= getEnd.call(this) as number;
+      },
+    });
+  }
+  const getText = getter('text');
+  if (getText) {
+    Object.defineProperty(proto, 'text', {
+      configurable: true,
+      get(this: MemoNode) {
+        const m = memoOf(this);
+        return m.x ??= getText.call(this) as string;
+      },
+    });
+  }
+  const getChildren = getter('children');
+  if (getChildren) {
+    Object.defineProperty(proto, 'children', {
+      configurable: true,
+      get(this: MemoNode) {
+        const list = getChildren.call(this) as MemoNode[];
+        const m = memoOf(this);
+        if (!m.pc) {
+          m.pc = true;
+          for (const c of list) if (c) seedParent(c, this);
+        }
+        return list;
+      },
+    });
+  }
+  const getNamed = getter('namedChildren');
+  if (getNamed) {
+    Object.defineProperty(proto, 'namedChildren', {
+      configurable: true,
+      get(this: MemoNode) {
+        const list = getNamed.call(this) as MemoNode[];
+        const m = memoOf(this);
+        if (!m.pn) {
+          m.pn = true;
+          for (const c of list) if (c) seedParent(c, this);
         }
         return list;
       },
@@ -148,7 +222,7 @@ function memoizeNodeGetters(mod: TreeSitterModule): void {
       writable: true,
       value(this: MemoNode, i: number): Node | null {
         const v = fn.call(this, i) as MemoNode | null;
-        if (v && v.__p === undefined) v.__p = this;
+        if (v) seedParent(v, this);
         return v;
       },
     });
@@ -158,12 +232,13 @@ function memoizeNodeGetters(mod: TreeSitterModule): void {
     Object.defineProperty(proto, 'childForFieldName', {
       configurable: true,
       writable: true,
-      value(this: Node & { __f?: Record<string, Node | null> }, fieldName: string): Node | null {
-        const memo = (this.__f ??= Object.create(null) as Record<string, Node | null>);
+      value(this: MemoNode, fieldName: string): Node | null {
+        const m = memoOf(this);
+        const memo = (m.f ??= Object.create(null) as Record<string, Node | null>);
         const hit = memo[fieldName];
         if (hit !== undefined) return hit;
         const v = byField.call(this, fieldName) as MemoNode | null;
-        if (v && v.__p === undefined) v.__p = this;
+        if (v) seedParent(v, this);
         memo[fieldName] = v;
         return v;
       },

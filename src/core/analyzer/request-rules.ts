@@ -6,7 +6,7 @@ import type { Ctx } from './context';
 import type { Node } from './parser';
 import { bagOf, type Bag, type CallSite, type Entry } from './sdk';
 import {
-  field, indentAt, insertBefore, insertItem, named, quoteString, quoteStyle, removeItem, unwrap, valueOf, type StrVal, type Val,
+  field, indentAt, insertBefore, insertItem, isSpreadItem, named, quoteString, quoteStyle, removeItem, unwrap, valueOf, type StrVal, type Val,
 } from './syntax';
 import type { Fix, TextEdit } from './types';
 import { apiVersionState, wrapHelperRefactor, configureRetriesRefactor } from './shared-fixes';
@@ -55,7 +55,7 @@ function modelOf(ctx: Ctx, site: CallSite, bag: Bag): ModelRef | undefined {
 
 const currentModel = (m: ModelRef | undefined): CurrentModel | undefined => (m?.status?.kind === 'current' ? m.status.model : undefined);
 
-function edit(node: Node, newText: string): TextEdit {
+function edit(node: { startIndex: number; endIndex: number }, newText: string): TextEdit {
   return { start: node.startIndex, end: node.endIndex, newText };
 }
 
@@ -126,7 +126,7 @@ function messagesOf(ctx: Ctx, bag: Bag): Msgs | undefined {
   const v = valueOf(ctx.src, e.valueNode);
   if (v.kind !== 'array') return undefined;
   const items: Msg[] = v.items.map((it) => {
-    const spread = it.type === 'spread_element' || it.type === 'list_splat';
+    const spread = isSpreadItem(ctx.src, it);
     return { node: it, spread, resolved: spread };
   });
   const last = items[items.length - 1];

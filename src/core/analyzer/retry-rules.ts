@@ -90,11 +90,13 @@ function callingFunctions(ctx: Ctx): Set<string> {
   return out;
 }
 
-/** The protected block calls Claude, a function that does, or a function-typed parameter (generic helper). */
-function callsClaude(ctx: Ctx, block: Node, callers: Set<string>): boolean {
+/**
+ * The protected block calls Claude, a function-typed parameter (generic helper), or a function that
+ * calls Claude (asked last: the callers are only worked out when a file needs them).
+ */
+function callsClaude(ctx: Ctx, block: Node, callers: () => Set<string>): boolean {
   if (ctx.calls.some((c) => c.call.startIndex >= block.startIndex && c.call.endIndex <= block.endIndex)) return true;
   const text = block.text;
-  for (const name of callers) if (new RegExp(`(?<![\\w$.])${name}\\s*\\(`).test(text)) return true;
   const fn = enclosingFunction(ctx, block);
   const params = fn ? field(fn, 'parameters') ?? field(fn, 'parameter') : null;
   if (params) {
@@ -103,6 +105,7 @@ function callsClaude(ctx: Ctx, block: Node, callers: Set<string>): boolean {
       if (id?.type === 'identifier' && new RegExp(`(?<![\\w$.])${id.text}\\s*\\(`).test(text)) return true;
     }
   }
+  for (const name of callers()) if (new RegExp(`(?<![\\w$.])${name}\\s*\\(`).test(text)) return true;
   return false;
 }
 
@@ -135,7 +138,7 @@ function unusedName(text: string, base: string): string {
   return name;
 }
 
-function tsHandlers(ctx: Ctx, callers: Set<string>): void {
+function tsHandlers(ctx: Ctx, callers: () => Set<string>): void {
   const { src } = ctx;
   const re = /\bcatch\b/g;
   for (const m of scan(re, src.text, ctx.from, ctx.to)) {
@@ -280,7 +283,7 @@ function exceptTypesOf(value: Node): { value?: Node; types: Node[]; alias?: Node
 
 const lastSegment = (n: Node): string => n.text.replace(/^.*\./, '');
 
-function pyHandlers(ctx: Ctx, callers: Set<string>): void {
+function pyHandlers(ctx: Ctx, callers: () => Set<string>): void {
   const { src } = ctx;
   const re = /\bexcept\b/g;
   for (const m of scan(re, src.text, ctx.from, ctx.to)) {
@@ -380,7 +383,7 @@ function tenacityName(ctx: Ctx, name: string): { expr: string; edits: TextEdit[]
   return { expr: name, edits: [{ start: ctx.imports.importInsertAt, end: ctx.imports.importInsertAt, newText: `from tenacity import ${name}\n` }] };
 }
 
-function pyDecorators(ctx: Ctx, callers: Set<string>): void {
+function pyDecorators(ctx: Ctx, callers: () => Set<string>): void {
   const { src } = ctx;
   const re = /@[ \t]*([\w.]+)/g;
   for (const m of scan(re, src.text, ctx.from, ctx.to)) {

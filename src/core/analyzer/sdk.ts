@@ -252,8 +252,63 @@ export interface Bag {
   style: 'object' | 'dict' | 'kwargs';
 }
 
+const IDENT_KEY = /[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*/uy;
+const PY_IDENT = /[\p{ID_Start}_][\p{ID_Continue}]*/uy;
+
+/**
+ * A key read from the source at `at`, without asking the tree for types or ends (wasm calls, on
+ * the hottest path of a cold analysis): a plain identifier, or a simple quoted string (not in
+ * Python keyword arguments), followed on the same line by `sep` — `:` for an object or dict pair,
+ * `=` (not `==`) for a Python keyword argument. Anything else (escapes, string prefixes, numbers,
+ * computed keys, shorthand properties, methods, spreads, comments before the separator) answers
+ * null: ask the tree.
+ */
+export function keyFromSource(text: string, at: number, py: boolean, sep: ':' | '=' = ':'): string | null {
+  const ch = text.charCodeAt(at);
+  let end: number;
+  let key: string;
+  if ((ch === 34 || ch === 39) && sep === ':') {
+    const close = text.indexOf(text[at]!, at + 1);
+    if (close < 0) return null;
+    key = text.slice(at + 1, close);
+    if (key.includes('\\') || key.includes('\n')) return null;
+    end = close + 1;
+  } else {
+    const re = py ? PY_IDENT : IDENT_KEY;
+    re.lastIndex = at;
+    const m = re.exec(text);
+    if (!m) return null;
+    key = m[0];
+    end = at + key.length;
+  }
+  const want = sep.charCodeAt(0);
+  while (end < text.length) {
+    const c = text.charCodeAt(end);
+    if (c === want) return sep === '=' && text.charCodeAt(end + 1) === 61 ? null : key;
+    if (c !== 32 && c !== 9) return null;
+    end++;
+  }
+  return null;
+}
+
+/**
+ * A pair whose key was read from the source: the value node is fetched from the tree only when a
+ * rule asks for it (most keys are only tested for presence). Only used for a container without a
+ * syntax error inside, where every pair has a value.
+ */
+class LazyEntry implements Entry {
+  private value: Node | undefined;
+  constructor(readonly key: string, readonly item: Node, readonly container: Node, private readonly valueField: string) {}
+  get valueNode(): Node {
+    return this.value ??= field(this.item, this.valueField) ?? this.item;
+  }
+}
+
+
 function bagKey(src: Src, keyNode: Node | null): string | undefined {
   if (!keyNode) return undefined;
+  const fast = keyFromSource(src.text, keyNode.startIndex, src.py, ':');
+  if (fast !== null) return fast;
   if (keyNode.type === 'property_identifier' || keyNode.type === 'identifier') return keyNode.text;
   const s = stringLiteral(src, keyNode);
   if (s) return s.value;
@@ -285,7 +340,16 @@ export function bagOf(src: Src, node: Node, depth = 0): Bag | undefined {
   }
   if (n.type === 'object' || n.type === 'dictionary') {
     const bag: Bag = { container: n, entries: new Map(), unknownSpread: false, style: n.type === 'object' ? 'object' : 'dict' };
+    const lazy = !n.hasError;
     for (const it of named(n)) {
+      if (lazy) {
+        // `key:` at the item's start: in an object or dict literal only a pair starts so.
+        const k = keyFromSource(src.text, it.startIndex, src.py, ':');
+        if (k !== null) {
+          bag.entries.set(k, new LazyEntry(k, it, n, 'value'));
+          continue;
+        }
+      }
       if (it.type === 'pair') {
         // key and value in one batched call (a pair's named children), unless a comment sits inside
         const kids = it.namedChildren as Node[];
@@ -322,7 +386,16 @@ export function bagOf(src: Src, node: Node, depth = 0): Bag | undefined {
 /** Python call keyword arguments (positional arguments are ignored: the SDK methods take none). */
 export function kwargsBag(src: Src, args: Node, depth = 0): Bag {
   const bag: Bag = { container: args, entries: new Map(), unknownSpread: false, style: 'kwargs' };
+  const lazy = !args.hasError;
   for (const a of named(args)) {
+    if (lazy) {
+      // `name=` (not `==`) at the argument's start: only a keyword argument starts so.
+      const k = keyFromSource(src.text, a.startIndex, true, '=');
+      if (k !== null) {
+        bag.entries.set(k, new LazyEntry(k, a, args, 'value'));
+        continue;
+      }
+    }
     if (a.type === 'keyword_argument') {
       const kids = a.namedChildren as Node[];
       const two = kids.length === 2;
@@ -495,9 +568,10 @@ export interface CallSite {
   call: Node;
   /** `messages.create` part of the callee (finding anchor). */
   callee: Node;
-  method: Node;
-  /** The `messages` / `completions` identifier node. */
-  resource: Node;
+  /** The method name (`create`, `stream`, …). */
+  method: Span;
+  /** The `messages` / `completions` name. */
+  resource: Span;
   args: Node;
   /** The request parameters, when they are statically known. */
   params?: Bag;
@@ -513,6 +587,52 @@ const METHOD_KIND: Record<string, CallKind> = {
   create: 'create', stream: 'stream', countTokens: 'countTokens', count_tokens: 'countTokens', parse: 'create',
 };
 
+const isMember = (n: Node): boolean => n.type === 'member_expression' || n.type === 'attribute';
+const isCall = (n: Node): boolean => n.type === 'call_expression' || n.type === 'call';
+
+/** A stretch of source a finding or fix points at (the resource and method names of a call). */
+export interface Span { startIndex: number; endIndex: number; text: string }
+
+const IDENT_CHAR = /[\p{ID_Continue}$\u200c\u200d]/u;
+
+/**
+ * The call whose callee ends in the method named at `mStart` (`….messages.create(`), with its
+ * callee; undefined when the name there is not such a callee.
+ *
+ * Usually one descent finds the call itself: the smallest node spanning from the resource name to
+ * the `(` after the method is the call, and a callee (member expression) ending where the method
+ * name ends has that name as its property. Asking a node for its parent makes tree-sitter search
+ * down from the root across every top-level statement, so climbing up from the method costs far
+ * more per call site. Other shapes (`create?.(`, `create<T>(`, comments) take the climb.
+ */
+export function calleeAt(src: Src, resStart: number, mStart: number, methodName: string): { member: Node; call: Node } | undefined {
+  const text = src.text;
+  const mEnd = mStart + methodName.length;
+  let p = mEnd;
+  while (p < text.length && /\s/.test(text[p]!)) p++;
+  if (text.charCodeAt(p) === 40 /* ( */) {
+    const call = src.root.descendantForIndex(resStart, p + 1);
+    if (call && isCall(call)) {
+      const member = field(call, 'function');
+      if (member && isMember(member) && member.endIndex === mEnd) return { member, call };
+    }
+  }
+  return calleeByClimb(src, mStart, methodName);
+}
+
+/** calleeAt the slow way: from the method name up (the fallback, and the reference in tests). */
+export function calleeByClimb(src: Src, mStart: number, methodName: string): { member: Node; call: Node } | undefined {
+  const mEnd = mStart + methodName.length;
+  const method = src.root.descendantForIndex(mStart, mEnd);
+  if (!method || method.text !== methodName) return undefined;
+  const member = method.parent;
+  if (!member || !isMember(member)) return undefined;
+  const call = member.parent;
+  // (the member's parent is a call only when it is the callee: an argument's parent is the argument list)
+  if (!call || !isCall(call)) return undefined;
+  return { member, call };
+}
+
 export function collectCalls(src: Src, imports: SdkImports, ctors: ClientCtor[], from = 0, to = src.text.length): CallSite[] {
   const out: CallSite[] = [];
   const text = src.text;
@@ -526,20 +646,21 @@ export function collectCalls(src: Src, imports: SdkImports, ctors: ClientCtor[],
     const isBatches = methodText.startsWith('batches');
     const methodName = isBatches ? 'create' : methodText;
     const mStart = isBatches ? methodStart + methodText.lastIndexOf('create') : methodStart;
-    const method = src.root.descendantForIndex(mStart, mStart + methodName.length);
-    if (!method || method.text !== methodName) continue;
-    const member = method.parent;
-    if (!member || (member.type !== 'member_expression' && member.type !== 'attribute')) continue;
-    const call = member.parent;
-    // (the member's parent is a call only when it is the callee: an argument's parent is the argument list)
-    if (!call || (call.type !== 'call_expression' && call.type !== 'call')) continue;
+    // (the regex puts only `.`, `?.` and blanks before the method name, so it starts a name)
+    const found = calleeAt(src, m.index, mStart, methodName);
+    if (!found) continue;
+    const { member, call } = found;
+    const method: Span = { startIndex: mStart, endIndex: mStart + methodName.length, text: methodName };
     const args = field(call, 'arguments');
     if (!args || (args.type !== 'arguments' && args.type !== 'argument_list')) continue;
     let resourceExpr = field(member, 'object');
     if (isBatches && resourceExpr) resourceExpr = field(resourceExpr, 'object');
     if (!resourceExpr || (resourceExpr.type !== 'member_expression' && resourceExpr.type !== 'attribute')) continue;
-    const resource = field(resourceExpr, src.py ? 'attribute' : 'property');
-    if (!resource || resource.text !== m[1]) continue;
+    // A member expression ending where the resource name ends has it as its property, unless the
+    // name seen by the regex is the tail of a longer one (`$messages`): then ask the tree.
+    const resource: Span = { startIndex: m.index, endIndex: m.index + m[1]!.length, text: m[1]! };
+    if (resourceExpr.endIndex !== resource.endIndex) continue;
+    if (m.index > 0 && IDENT_CHAR.test(text[m.index - 1]!) && field(resourceExpr, src.py ? 'attribute' : 'property')?.text !== m[1]) continue;
     let receiver = field(resourceExpr, 'object');
     if (!receiver) continue;
     let beta = false;
@@ -586,8 +707,6 @@ export function collectCalls(src: Src, imports: SdkImports, ctors: ClientCtor[],
       requestOptions = list[1] ? bagOf(src, list[1]) : undefined;
       if (list.length === 0) params = undefined;
     }
-    const calleeStart = resource.startIndex;
-    void calleeStart;
     out.push({ kind, beta, call, callee: member, method, resource, args, params, requestOptions, ctor, withOptions, provider });
   }
   return out;

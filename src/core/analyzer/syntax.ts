@@ -153,6 +153,17 @@ function numberValue(src: Src, n: Node): number | undefined {
   return undefined;
 }
 
+/**
+ * A spread (`...x`) / star (`*x`) item of an array or list. Only such an item starts with `.` or
+ * `*`, so the source answers for most items without asking the tree for their type.
+ */
+export function isSpreadItem(src: Src, item: Node): boolean {
+  const ch = src.text.charCodeAt(item.startIndex);
+  if (ch !== 46 /* . */ && ch !== 42 /* * */) return false;
+  const t = item.type;
+  return t === 'spread_element' || t === 'list_splat';
+}
+
 /** Literal value of an expression, following `const` variables of the same or enclosing scopes. */
 export function valueOf(src: Src, node: Node, depth = 0): Val {
   const n = unwrap(node);
@@ -165,7 +176,7 @@ export function valueOf(src: Src, node: Node, depth = 0): Val {
     case 'null': case 'none': return { kind: 'null', node: n };
     case 'array': case 'list': {
       const items = named(n);
-      return { kind: 'array', node: n, items, hasSpread: items.some((i) => i.type === 'spread_element' || i.type === 'list_splat') };
+      return { kind: 'array', node: n, items, hasSpread: items.some((i) => isSpreadItem(src, i)) };
     }
     case 'object': case 'dictionary': return { kind: 'object', node: n };
     case 'call':

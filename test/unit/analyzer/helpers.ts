@@ -104,3 +104,31 @@ export function pythonParses(sources: readonly string[]): boolean[] {
 
 /** A small seeded PRNG (mulberry32). */
 export const rng = mulberry32;
+
+const TOKENS = ['(', ')', '{', '}', '[', ']', ',', ':', '=', '"', "'", '`', '\n', '    ', '...', '**', 'messages', 'model', 'max_tokens', 'await ', 'try', 'catch', 'except', 'claude-3-opus-20240229', 'sk-ant-api03-', '0', '#', '//', '${', '\\'];
+
+/** Random structural damage: delete/duplicate/move spans, insert tokens, swap lines. */
+export function mutate(text: string, r: () => number): string {
+  let t = text;
+  const ops = 1 + Math.floor(r() * 4);
+  for (let k = 0; k < ops; k++) {
+    const a = Math.floor(r() * (t.length + 1));
+    const len = Math.floor(r() * 40);
+    const b = Math.min(t.length, a + len);
+    switch (Math.floor(r() * 5)) {
+      case 0: t = t.slice(0, a) + t.slice(b); break;
+      case 1: t = t.slice(0, b) + t.slice(a, b) + t.slice(b); break;
+      case 2: t = t.slice(0, a) + TOKENS[Math.floor(r() * TOKENS.length)] + t.slice(a); break;
+      case 3: {
+        const lines = t.split('\n');
+        const i = Math.floor(r() * lines.length);
+        const j = Math.floor(r() * lines.length);
+        [lines[i], lines[j]] = [lines[j]!, lines[i]!];
+        t = lines.join('\n');
+        break;
+      }
+      default: t = t.slice(0, a) + t.slice(b, b + len) + t.slice(a, b) + t.slice(b + len);
+    }
+  }
+  return t;
+}
