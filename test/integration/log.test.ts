@@ -72,6 +72,14 @@ function fakeContext(storage: string, extensionUri: vscode.Uri, state = memento(
   } as unknown as vscode.ExtensionContext;
 }
 
+/** The state the host put in the page's HTML (`data-initial-state` on #app). */
+function pageState(html: string): Extract<HostToWebview, { type: 'state' }> {
+  const m = /<main id="app"[^>]*\sdata-initial-state="([^"]*)"/.exec(html);
+  assert.ok(m, 'no initial state in the page');
+  const json = m[1]!.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return JSON.parse(json) as Extract<HostToWebview, { type: 'state' }>;
+}
+
 const lastOf = <K extends HostToWebview['type']>(h: ErrorLogHandle, type: K) =>
   [...h.testing.posted()].reverse().find((m): m is Extract<HostToWebview, { type: K }> => m.type === type);
 
@@ -116,6 +124,12 @@ describe('error log', function () {
     const html = real.testing.panelHtml()!;
     assert.match(html, /Content-Security-Policy/);
     assert.match(html, /script-src 'nonce-/);
+    // Script and styles are in the page itself, under the nonce: no fetch before the first paint.
+    assert.match(html, /style-src [^;]*'nonce-/);
+    assert.match(html, /<script nonce="[^"]+">/);
+    assert.match(html, /<style nonce="[^"]+">/);
+    assert.doesNotMatch(html, /<script[^>]*\ssrc=/);
+    assert.doesNotMatch(html, /<link[^>]*stylesheet/);
     assert.ok(real.storePath.endsWith(join('error-log', 'errors.jsonl')));
     real.testing.closePanel();
   });
@@ -136,6 +150,12 @@ describe('error log', function () {
     const st = await waitFor('state', () => lastOf(b, 'state'));
     assert.equal(st.totalAll, 3);
     assert.deepEqual(st.rows.map((r) => r.id), es.map((e) => e.id).reverse());
+    // The page itself carries the newest entries (for its first paint), redacted like the messages.
+    const html = b.testing.panelHtml()!;
+    const embedded = pageState(html);
+    assert.deepEqual(embedded.rows.map((r) => r.id), es.map((e) => e.id).reverse());
+    assert.ok(!html.includes(CANARY), 'the key is in the page');
+    assert.ok(embedded.rows.some((r) => /\[redacted\]/.test(r.message)), 'the redacted message is not in the page');
     b.testing.closePanel();
   });
 
@@ -254,6 +274,10 @@ describe('error log', function () {
     assert.equal(st.totalAll, 10_000);
     assert.equal(full.rows, 10_000);
     assert.ok(first.rows > 0, 'the preview painted no rows');
+    // The first rows came with the page (no handshake, no message round trip): the newest screenful.
+    assert.equal(first.fromPage, true, 'the first rows waited for a message');
+    assert.ok(first.rows <= 150, `the page carried ${first.rows} rows`);
+    assert.equal(pageState(h.testing.panelHtml()!).rows[0]!.message, 'Overloaded #9999');
     assert.ok(full.renderedRows > 0 && full.renderedRows < 200, `rendered ${full.renderedRows} rows`);
     assert.ok(first.renderMs < 1000 && full.renderMs < 2000, `message to paint: ${first.renderMs} / ${full.renderMs} ms`);
     h.testing.closePanel();

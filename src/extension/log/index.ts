@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import type { LogEntry } from '../../core/log/types';
 import { LogStore, LogStoreError, type LogReader } from '../../core/log/store';
 import { isEmptyFilter, toCsv, toJson } from '../../core/log/query';
-import { redactSecrets } from '../../core/log/redact';
+import { redactDeep, redactSecrets } from '../../core/log/redact';
 import { renderWebviewHtml, webviewLocalRoots } from '../webviewHtml';
 import { LogViewModel } from './model';
 import {
@@ -62,11 +62,19 @@ export interface ErrorLogTestHooks {
   closePanel(): void;
 }
 
-export interface PaintMetrics { firstPaintMs: number; renderMs: number; rows: number; renderedRows: number }
+export interface PaintMetrics {
+  firstPaintMs: number; renderMs: number; rows: number; renderedRows: number;
+  /** The rows came with the page's HTML, before the ready handshake. */
+  fromPage: boolean;
+}
 
 export const SHOW_COMMAND = 'claudeDoctor.showErrorLog';
 export const VIEW_TYPE = 'claudeDoctor.errorLog';
 const STATE_KEY = 'claudeDoctor.log.viewState';
+/** Rows the page itself carries (a tall screen shows about 60). */
+const INITIAL_ROWS = 100;
+/** How long opening the panel waits for the log's tail before showing the page without rows. */
+const PREVIEW_WAIT_MS = 250;
 /** Set in the extension host when running tests, so a suite bundled separately finds the live handle. */
 export const GLOBAL_HOOK = '__claudeDoctorErrorLog';
 
@@ -203,15 +211,36 @@ export function registerErrorLog(
     return loading;
   };
 
-  const postState = (source: LogViewModel | undefined = model, isPreview = false): void => {
-    if (!panel || !source || !webviewReady) return;
+  const stateOf = (source: LogViewModel, isPreview: boolean): Extract<HostToWebview, { type: 'state' }> => {
     source.setFilter(view.filter); // re-anchors relative ranges ("last hour") to now
     const { rows, stats } = source.view();
     if (!isPreview && view.selectedId && !source.find(view.selectedId)) view.selectedId = null;
-    post({
+    return {
       type: 'state', view: { ...view }, rows, stats, totalAll: source.size, skipped: source.skipped,
       errorTypes: source.errorTypes(), storePath, notice, loading: isPreview,
-    });
+    };
+  };
+
+  const postState = (source: LogViewModel | undefined = model, isPreview = false): void => {
+    if (!panel || !source || !webviewReady) return;
+    post(stateOf(source, isPreview));
+  };
+
+  /**
+   * The first screenful of the newest entries, for the page itself (first paint without waiting
+   * for the ready handshake and a message round trip). Redacted like everything the panel shows.
+   */
+  const initialState = (): Extract<HostToWebview, { type: 'state' }> | undefined => {
+    const source = loaded ? model : preview?.model;
+    if (!source || source.size === 0) return undefined;
+    const state = stateOf(source, !loaded);
+    // Enough rows for the first screen at the remembered scroll position.
+    const keep = INITIAL_ROWS + Math.ceil(view.scrollTop / 20);
+    if (state.rows.length > keep) {
+      state.rows = state.rows.slice(0, keep);
+      state.loading = true;
+    }
+    return redactDeep(state, secrets());
   };
 
   /** Reads what was appended (by us or any other window) and pushes it to the panel. */
@@ -398,13 +427,13 @@ export function registerErrorLog(
         await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(storePath));
         return;
       case 'metrics':
-        paint[msg.phase] = { firstPaintMs: msg.firstPaintMs, renderMs: msg.renderMs, rows: msg.rows, renderedRows: msg.renderedRows };
+        paint[msg.phase] = { firstPaintMs: msg.firstPaintMs, renderMs: msg.renderMs, rows: msg.rows, renderedRows: msg.renderedRows, fromPage: msg.fromPage === true };
         if (msg.phase === 'first') firstPaintSignal.resolve();
         return;
     }
   };
 
-  const setupPanel = (p: vscode.WebviewPanel): void => {
+  const setupPanel = async (p: vscode.WebviewPanel): Promise<void> => {
     shownAt = performance.now();
     for (const k of Object.keys(timings) as (keyof typeof timings)[]) delete timings[k];
     panel = p;
@@ -414,10 +443,19 @@ export function registerErrorLog(
     delete paint.first;
     delete paint.full;
     p.webview.options = { enableScripts: true, localResourceRoots: webviewLocalRoots(context.extensionUri) };
-    p.webview.html = renderWebviewHtml(p.webview, context.extensionUri, {
-      title: vscode.l10n.t('Claude Doctor: Error Log'), script: 'log', styles: ['log.css'],
-    });
     void load();
+    listen(p);
+    // The page carries the newest entries itself (read from the log's tail, a few ms), so its
+    // first paint has rows; a slow disk only delays that, never the page (at most PREVIEW_WAIT_MS).
+    const p0 = preview;
+    if (p0 && !loaded) await Promise.race([p0.ready, new Promise((res) => setTimeout(res, PREVIEW_WAIT_MS))]);
+    if (panel !== p) return; // closed meanwhile
+    p.webview.html = renderWebviewHtml(p.webview, context.extensionUri, {
+      title: vscode.l10n.t('Claude Doctor: Error Log'), script: 'log', styles: ['log.css'], initialState: initialState(), inline: true,
+    });
+  };
+
+  const listen = (p: vscode.WebviewPanel): void => {
     panelDisposables = [
       p.webview.onDidReceiveMessage((m) => {
         handle(m).catch((e) => setNotice({ level: 'error', text: e instanceof Error ? e.message : String(e) }));
@@ -456,7 +494,7 @@ export function registerErrorLog(
       panel.reveal();
       return;
     }
-    setupPanel(vscode.window.createWebviewPanel(VIEW_TYPE, vscode.l10n.t('Claude Doctor: Error Log'),
+    await setupPanel(vscode.window.createWebviewPanel(VIEW_TYPE, vscode.l10n.t('Claude Doctor: Error Log'),
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
       { enableScripts: true, localResourceRoots: webviewLocalRoots(context.extensionUri), retainContextWhenHidden: false }));
   };
@@ -491,7 +529,7 @@ export function registerErrorLog(
     disposables.push(vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       deserializeWebviewPanel: async (p) => {
         if (panel) p.dispose();
-        else setupPanel(p);
+        else await setupPanel(p);
       },
     }));
   }

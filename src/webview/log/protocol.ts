@@ -74,7 +74,8 @@ export type WebviewToHost =
   | { type: 'refresh' }
   | { type: 'openFolder' }
   /** Sent once per webview load after the first rows are painted. */
-  | { type: 'metrics'; phase: 'first' | 'full'; firstPaintMs: number; renderMs: number; rows: number; renderedRows: number };
+  /** Paint timing; `fromPage`: these rows came with the page itself (before any host message). */
+  | { type: 'metrics'; phase: 'first' | 'full'; firstPaintMs: number; renderMs: number; rows: number; renderedRows: number; fromPage?: boolean };
 
 const MAX_MESSAGE = 240;
 
@@ -130,7 +131,8 @@ export function isWebviewMessage(m: unknown): m is WebviewToHost {
     case 'replay':
       return isStr(o.id);
     case 'metrics':
-      return (o.phase === 'first' || o.phase === 'full') && isNum(o.firstPaintMs) && isNum(o.renderMs) && isNum(o.rows) && isNum(o.renderedRows);
+      return (o.phase === 'first' || o.phase === 'full') && isNum(o.firstPaintMs) && isNum(o.renderMs) && isNum(o.rows) && isNum(o.renderedRows)
+        && (o.fromPage === undefined || typeof o.fromPage === 'boolean');
     default:
       return false;
   }
