@@ -2,8 +2,13 @@
  * Analyzer benchmarks, side by side in one run:
  *
  * 1. Full analysis of an 8,000-line TypeScript file vs a bare parse of it (`parseOnly`),
- *    interleaved, grammar already loaded.                                  Goal ≤ 1.25×.
+ *    interleaved, grammar already loaded: a file of ordinary handlers with a few problems, and a
+ *    findings-heavy one (a problem in most handlers). The goal holds for both. Goal ≤ 1.25×.
  * 2. Re-analysis after a one-character edit via `analyzeIncremental`.      Goal ≤ 5 ms.
+ *
+ * 1 and 2 measure the analyzer as it ships: `src/core/analyzer` bundled and minified by esbuild
+ * with the options `esbuild.mjs --production` uses for the extension and the CLI (running the
+ * TypeScript sources through tsx adds per-function helpers the product does not have).
  * 3. A 1,000-file workspace scan (generated into a temp folder) with `claude-doctor lint`,
  *    in-process and end to end (the bundled CLI), vs a bare walk + read.   Goal ≤ 10 s.
  *
@@ -14,7 +19,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
-import { createAnalyzer, type ContentChange } from '../src/core/analyzer/index';
+import { createAnalyzer, type Analyzer, type ContentChange } from '../src/core/analyzer/index';
 import type { AnalyzeOptions } from '../src/core/analyzer/types';
 import { lintPaths } from '../src/cli/lint';
 import { fmt, goal, median, now, percentile, printGoals, table, writeResults, type Goal } from './common';
@@ -87,6 +92,78 @@ function bigTsFile(lines: number): string {
     count += b.split('\n').length - 1;
   }
   return parts.join('').split('\n').slice(0, lines).join('\n') + '\n';
+}
+
+/** Findings-heavy: every third handler calls a retired model, every fifth lacks max_tokens. */
+function denseTsFile(lines: number): string {
+  const parts: string[] = [`import Anthropic from '@anthropic-ai/sdk';\n\nconst client = new Anthropic({ maxRetries: 2 });\n\n`];
+  let count = 4;
+  for (let i = 0; count < lines; i++) {
+    const b = `export async function handler${i}(input: string): Promise<string> {\n`
+      + `  const reply = await client.messages.create({\n`
+      + `    model: '${i % 3 === 0 ? 'claude-3-5-sonnet-20241022' : 'claude-haiku-4-5'}',\n`
+      + (i % 5 === 0 ? '' : `    max_tokens: ${256 + (i % 4) * 64},\n`)
+      + `    messages: [{ role: 'user', content: \`Task ${i}: \${input}\` }],\n`
+      + `  });\n`
+      + `  const text = reply.content.map((b) => (b.type === 'text' ? b.text : '')).join('');\n`
+      + `  return text.trim() + String(${i});\n`
+      + `}\n\n`;
+    parts.push(b);
+    count += b.split('\n').length - 1;
+  }
+  return parts.join('').split('\n').slice(0, lines).join('\n') + '\n';
+}
+
+/** The analyzer as it ships: bundled and minified like `esbuild.mjs --production`. */
+async function shippedAnalyzer(dir: string): Promise<typeof import('../src/core/analyzer/index')> {
+  mkdirSync(dir, { recursive: true });
+  const outfile = join(dir, 'analyzer.js');
+  await esbuild.build({
+    entryPoints: [join(ROOT, 'src/core/analyzer/index.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+  });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(outfile) as typeof import('../src/core/analyzer/index');
+}
+
+interface RatioRun { label: string; text: string; findings: number; parseMs: number[]; analyzeMs: number[]; ratio: number; ratioOfMedians: number }
+
+/** Analysis vs bare parse of one file, interleaved pairs (alternating which runs first). */
+async function ratioRun(analyzer: Analyzer, label: string, text: string, opts: AnalyzeOptions, reps: number): Promise<RatioRun> {
+  // Warm-up (not measured): both paths run a few times so the JIT has settled on each of them.
+  const findings = (await analyzer.analyze(text, opts)).length;
+  for (let i = 0; i < 3; i++) {
+    await analyzer.parseOnly(text, 'typescript');
+    await analyzer.analyze(text, opts);
+  }
+  const parseMs: number[] = [];
+  const analyzeMs: number[] = [];
+  const ratios: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    let p = 0;
+    let a = 0;
+    for (const which of i % 2 ? ['a', 'p'] : ['p', 'a']) {
+      const t = now();
+      if (which === 'p') await analyzer.parseOnly(text, 'typescript');
+      else await analyzer.analyze(text, opts);
+      const ms = now() - t;
+      if (which === 'p') p = ms;
+      else a = ms;
+    }
+    parseMs.push(p);
+    analyzeMs.push(a);
+    ratios.push(a / p);
+  }
+  // Paired ratios (each analysis next to its own parse) are the robust side-by-side figure on
+  // shared cores; the ratio of medians is shown too.
+  return { label, text, findings, parseMs, analyzeMs, ratio: median(ratios), ratioOfMedians: median(analyzeMs) / median(parseMs) };
 }
 
 function pyFile(i: number): string {
@@ -162,50 +239,29 @@ async function main(): Promise<void> {
   const goals: Goal[] = [];
   console.log('Analyzer benchmarks' + (QUICK ? ' (quick)' : ''));
 
-  // 1. Full analysis vs bare parse.
+  // 1. Full analysis vs bare parse, on the shipped bundle.
+  const shipDir = join(ROOT, '.cache', `bench-analyzer-${process.pid}`);
+  const shipped = await shippedAnalyzer(shipDir);
   const text = bigTsFile(8000);
+  const dense = denseTsFile(8000);
   const opts: AnalyzeOptions = { language: 'typescript', sdk: { ts: 1 } };
-  const analyzer = createAnalyzer();
+  const analyzer = shipped.createAnalyzer();
   const tLoad = now();
   await analyzer.parseOnly('const x = 1;\n', 'typescript'); // runtime + grammar load, reported apart
   const loadMs = now() - tLoad;
-  // Warm-up (not measured): both paths run a few times so the JIT has settled on each of them.
-  const findings = await analyzer.analyze(text, opts);
-  for (let i = 0; i < 3; i++) {
-    await analyzer.parseOnly(text, 'typescript');
-    await analyzer.analyze(text, opts);
-  }
-  const reps = QUICK ? 7 : 21;
-  const parseMs: number[] = [];
-  const analyzeMs: number[] = [];
-  const ratios: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    let p = 0;
-    let a = 0;
-    for (const which of i % 2 ? ['a', 'p'] : ['p', 'a']) {
-      const t = now();
-      if (which === 'p') await analyzer.parseOnly(text, 'typescript');
-      else await analyzer.analyze(text, opts);
-      const ms = now() - t;
-      if (which === 'p') p = ms;
-      else a = ms;
-    }
-    parseMs.push(p);
-    analyzeMs.push(a);
-    ratios.push(a / p);
-  }
-  // Paired ratios (each analysis next to its own parse) are the robust side-by-side figure on
-  // shared cores; the ratio of medians is shown too.
-  const ratio = median(ratios);
-  const ratioOfMedians = median(analyzeMs) / median(parseMs);
-  table(`8,000-line TypeScript file (${text.length.toLocaleString('en-US')} chars, ${findings.length} findings; grammar load ${fmt(loadMs, 0)} ms, excluded)`, [
-    'measure', 'p50 ms', 'min ms', 'max ms',
-  ], [
-    ['bare parse (parseOnly)', median(parseMs), Math.min(...parseMs), Math.max(...parseMs)],
-    ['full analysis (analyze)', median(analyzeMs), Math.min(...analyzeMs), Math.max(...analyzeMs)],
-  ]);
-  console.log(`analysis / parse: median of paired ratios ${fmt(ratio, 3)}× (ratio of medians ${fmt(ratioOfMedians, 3)}×)`);
-  goals.push(goal('full analysis / bare parse, 8,000-line file', ratio, '×', '<=', 1.25));
+  const reps = QUICK ? 9 : 21;
+  const runs = [
+    await ratioRun(analyzer, 'ordinary handlers', text, opts, reps),
+    await ratioRun(analyzer, 'findings-heavy', dense, opts, reps),
+  ];
+  table(`8,000-line TypeScript files (shipped bundle; grammar load ${fmt(loadMs, 0)} ms, excluded)`, [
+    'file', 'chars', 'findings', 'parse p50 ms', 'analysis p50 ms', 'analysis min ms', 'analysis / parse',
+  ], runs.map((r) => [r.label, r.text.length.toLocaleString('en-US'), String(r.findings), median(r.parseMs), median(r.analyzeMs), Math.min(...r.analyzeMs), `${fmt(r.ratio, 3)}×`]));
+  console.log('analysis / parse: median of paired ratios (ratio of medians: '
+    + runs.map((r) => `${r.label} ${fmt(r.ratioOfMedians, 3)}×`).join(', ') + ')');
+  const worst = runs.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+  goals.push(goal(`full analysis / bare parse, 8,000-line file (worse of two: ${worst.label})`, worst.ratio, '×', '<=', 1.25));
+  const [ordinary, heavy] = runs as [RatioRun, RatioRun];
 
   // 2. One-character edits through analyzeIncremental.
   const key = 'file:///bench/big.ts';
@@ -226,7 +282,7 @@ async function main(): Promise<void> {
   }
   analyzer.forget(key);
   table(`Re-analysis after a one-character edit (${edits} edits, same file)`, ['measure', 'p50 ms', 'p90 ms', 'max ms', 'vs full analysis'], [
-    ['analyzeIncremental', median(incMs), percentile(incMs, 90), Math.max(...incMs), `${fmt(median(incMs) / median(analyzeMs), 3)}×`],
+    ['analyzeIncremental', median(incMs), percentile(incMs, 90), Math.max(...incMs), `${fmt(median(incMs) / median(ordinary.analyzeMs), 3)}×`],
   ]);
   goals.push(goal('re-analysis after a one-character edit (p50)', median(incMs), 'ms', '<=', 5));
 
@@ -271,7 +327,9 @@ async function main(): Promise<void> {
     ]);
     goals.push(goal('1,000-file workspace scan, CLI end to end', cliMs / 1000, 's', '<=', 10));
     writeResults('analyzer', {
-      bigFile: { lines: 8000, chars: text.length, findings: findings.length, grammarLoadMs: loadMs, parseMedianMs: median(parseMs), analyzeMedianMs: median(analyzeMs), ratio, ratioOfMedians },
+      grammarLoadMs: loadMs,
+      bigFile: { lines: 8000, chars: text.length, findings: ordinary.findings, parseMedianMs: median(ordinary.parseMs), analyzeMedianMs: median(ordinary.analyzeMs), ratio: ordinary.ratio, ratioOfMedians: ordinary.ratioOfMedians },
+      denseFile: { lines: 8000, chars: dense.length, findings: heavy.findings, parseMedianMs: median(heavy.parseMs), analyzeMedianMs: median(heavy.analyzeMs), ratio: heavy.ratio, ratioOfMedians: heavy.ratioOfMedians },
       incremental: { edits, p50Ms: median(incMs), p90Ms: percentile(incMs, 90), maxMs: Math.max(...incMs) },
       workspace: { files, sdkFiles: gen.sdkFiles, lines: gen.lines, walkReadMs: walkMs, inProcessMs: inMs, cliMs, analyzed: report.analyzed, findings: report.entries.length },
       goals,
@@ -279,6 +337,7 @@ async function main(): Promise<void> {
   } finally {
     rmSync(ws, { recursive: true, force: true });
     rmSync(cliDir, { recursive: true, force: true });
+    rmSync(shipDir, { recursive: true, force: true });
   }
   printGoals(goals);
 }

@@ -143,77 +143,46 @@ function memoizeNodeGetters(mod: TreeSitterModule): void {
   const proto = (mod.Node as unknown as { prototype: Record<string, unknown> }).prototype;
   if ((proto as { __claudeDoctorMemo?: boolean }).__claudeDoctorMemo) return;
   const getter = (name: string): ((this: Node) => unknown) | undefined => Object.getOwnPropertyDescriptor(proto, name)?.get as ((this: Node) => unknown) | undefined;
-  const getType = getter('type');
-  if (getType) {
-    Object.defineProperty(proto, 'type', {
+  /** A getter answered once per node, then from its memo slot. */
+  const remember = <K extends 't' | 'p' | 'e' | 'x'>(name: string, slot: K): void => {
+    const get = getter(name);
+    if (!get) return;
+    Object.defineProperty(proto, name, {
       configurable: true,
       get(this: MemoNode) {
         const m = memoOf(this);
-        return m.t ??= getType.call(this) as string;
+        let v = m[slot];
+        if (v === undefined) {
+          v = get.call(this) as Memo[K];
+          m[slot] = v;
+        }
+        return v;
       },
     });
-  }
-  const getParent = getter('parent');
-  if (getParent) {
-    Object.defineProperty(proto, 'parent', {
+  };
+  remember('type', 't');
+  remember('parent', 'p');
+  remember('endIndex', 'e');
+  remember('text', 'x');
+  /** A child list (fetched once by the library itself) whose nodes learn their parent the first time. */
+  const seeding = (name: string, flag: 'pc' | 'pn'): void => {
+    const get = getter(name);
+    if (!get) return;
+    Object.defineProperty(proto, name, {
       configurable: true,
       get(this: MemoNode) {
+        const list = get.call(this) as MemoNode[];
         const m = memoOf(this);
-        if (m.p === undefined) m.p = getParent.call(this) as Node | null;
-        return m.p;
-      },
-    });
-  }
-  const getEnd = getter('endIndex');
-  if (getEnd) {
-    Object.defineProperty(proto, 'endIndex', {
-      configurable: true,
-      get(this: MemoNode) {
-        const m = memoOf(this);
-        return m.e ??= getEnd.call(this) as number;
-      },
-    });
-  }
-  const getText = getter('text');
-  if (getText) {
-    Object.defineProperty(proto, 'text', {
-      configurable: true,
-      get(this: MemoNode) {
-        const m = memoOf(this);
-        return m.x ??= getText.call(this) as string;
-      },
-    });
-  }
-  const getChildren = getter('children');
-  if (getChildren) {
-    Object.defineProperty(proto, 'children', {
-      configurable: true,
-      get(this: MemoNode) {
-        const list = getChildren.call(this) as MemoNode[];
-        const m = memoOf(this);
-        if (!m.pc) {
-          m.pc = true;
+        if (!m[flag]) {
+          m[flag] = true;
           for (const c of list) if (c) seedParent(c, this);
         }
         return list;
       },
     });
-  }
-  const getNamed = getter('namedChildren');
-  if (getNamed) {
-    Object.defineProperty(proto, 'namedChildren', {
-      configurable: true,
-      get(this: MemoNode) {
-        const list = getNamed.call(this) as MemoNode[];
-        const m = memoOf(this);
-        if (!m.pn) {
-          m.pn = true;
-          for (const c of list) if (c) seedParent(c, this);
-        }
-        return list;
-      },
-    });
-  }
+  };
+  seeding('children', 'pc');
+  seeding('namedChildren', 'pn');
   for (const name of ['child', 'namedChild'] as const) {
     const fn = proto[name] as ((this: Node, i: number) => Node | null) | undefined;
     if (typeof fn !== 'function') continue;
