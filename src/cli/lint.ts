@@ -19,6 +19,7 @@ import {
   RULES,
   type Analyzer,
 } from '../core/analyzer/index';
+import { LineIndex } from '../core/analyzer/lineIndex';
 import type { AnalyzerLanguage, Finding, RuleId, SdkVersions, Severity, TextEdit } from '../core/analyzer/types';
 import { parseArgs, UsageError, type FlagSpec } from './args';
 import { processIo, style, type Io } from './output';
@@ -289,35 +290,10 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 // Positions
 // ---------------------------------------------------------------------------------------------
 
-/** UTF-16 offset → 1-based line and column (column in UTF-16 code units). */
-export class LineIndex {
-  private readonly starts: number[] = [0];
-  constructor(readonly text: string) {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) this.starts.push(i + 1);
-      else if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        this.starts.push(i + 1);
-      }
-    }
-  }
-  position(offset: number): { line: number; column: number } {
-    const o = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: o - this.starts[lo]! + 1 };
-  }
-  lineText(line: number): string {
-    const start = this.starts[line - 1] ?? this.text.length;
-    const end = this.starts[line] ?? this.text.length;
-    return this.text.slice(start, end).replace(/\r?\n$|\r$/, '');
-  }
+/** UTF-16 offset → 1-based line and column (column in UTF-16 code units), as the CLI prints them. */
+export function position(idx: LineIndex, offset: number): { line: number; column: number } {
+  const p = idx.positionAt(offset);
+  return { line: p.line + 1, column: p.character + 1 };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -365,13 +341,15 @@ export function getAnalyzer(): Analyzer {
   return sharedAnalyzer;
 }
 
-/** Lints paths in-process; the engine of `claude-doctor lint` and of the workspace benchmark. */
-export async function lintPaths(paths: readonly string[], opts: LintOptions, analyzer = getAnalyzer()): Promise<LintReport> {
-  const skipped: Skipped[] = [];
-  const files = await collectFiles(paths, skipped);
-  const versions = new SdkVersionCache(opts.sdk);
-  const entries: LintEntry[] = [];
-  let analyzed = 0;
+/**
+ * The walk shared by lint and fix: reads each candidate, keeps those that mention a Claude SDK and
+ * runs `analyze` on them, in order. Unreadable files and failed analyses go to `skipped`, never fatal.
+ */
+export async function* analyzeEach<T>(
+  files: readonly Candidate[],
+  skipped: Skipped[],
+  analyze: (text: string, file: Candidate) => Promise<T>,
+): AsyncGenerator<{ file: Candidate; src: Extract<ReadResult, { ok: true }>; result: T }> {
   for (const file of files) {
     const src = await readSource(file.path);
     if (!src.ok) {
@@ -379,20 +357,39 @@ export async function lintPaths(paths: readonly string[], opts: LintOptions, ana
       continue;
     }
     if (!mentionsClaudeSdk(src.text, file.language)) continue;
-    analyzed++;
-    let findings: Finding[];
+    let result: T;
     try {
-      findings = await analyzer.analyze(src.text, { language: file.language, sdk: versions.get(file.path), disabled: opts.disabled });
+      result = await analyze(src.text, file);
     } catch (e) {
       skipped.push({ file: file.path, reason: `analysis failed: ${e instanceof Error ? e.message : String(e)}` });
       continue;
     }
+    yield { file, src, result };
+  }
+}
+
+function analyzeOptions(file: Candidate, versions: SdkVersionCache, opts: LintOptions): { language: AnalyzerLanguage; sdk: SdkVersions; disabled: Set<RuleId> } {
+  return { language: file.language, sdk: versions.get(file.path), disabled: opts.disabled };
+}
+
+/** Lints paths in-process; the engine of `claude-doctor lint` and of the workspace benchmark. */
+export async function lintPaths(paths: readonly string[], opts: LintOptions, analyzer = getAnalyzer()): Promise<LintReport> {
+  const skipped: Skipped[] = [];
+  const files = await collectFiles(paths, skipped);
+  const versions = new SdkVersionCache(opts.sdk);
+  const entries: LintEntry[] = [];
+  let analyzed = 0;
+  const analyze = (text: string, file: Candidate): Promise<Finding[]> => {
+    analyzed++; // every file that mentions an SDK, those whose analysis fails included
+    return analyzer.analyze(text, analyzeOptions(file, versions, opts));
+  };
+  for await (const { file, src, result: findings } of analyzeEach(files, skipped, analyze)) {
     const idx = new LineIndex(src.text);
     const shown = displayPath(file.path);
     for (const f of findings) {
       if (opts.disabled.has(f.rule)) continue;
-      const a = idx.position(f.start);
-      const b = idx.position(Math.max(f.end, f.start));
+      const a = position(idx, f.start);
+      const b = position(idx, Math.max(f.end, f.start));
       entries.push({
         file: shown,
         line: a.line,
@@ -403,7 +400,7 @@ export async function lintPaths(paths: readonly string[], opts: LintOptions, ana
         severity: f.severity,
         message: f.message,
         fixable: isSafelyFixable(f),
-        lineText: idx.lineText(a.line),
+        lineText: idx.lineText(a.line - 1),
       });
     }
   }
@@ -672,20 +669,8 @@ export async function fixCommand(argv: string[], io: Io = processIo()): Promise<
   let failed = 0;
   let remainingErrors = 0;
   let remainingOther = 0;
-  for (const file of files) {
-    const src = await readSource(file.path);
-    if (!src.ok) {
-      skipped.push({ file: file.path, reason: src.reason });
-      continue;
-    }
-    if (!mentionsClaudeSdk(src.text, file.language)) continue;
-    let res: Awaited<ReturnType<typeof fixText>>;
-    try {
-      res = await fixText(src.text, { language: file.language, sdk: versions.get(file.path), disabled: opts.disabled }, analyzer);
-    } catch (e) {
-      skipped.push({ file: file.path, reason: `analysis failed: ${e instanceof Error ? e.message : String(e)}` });
-      continue;
-    }
+  const fix = (text: string, file: Candidate) => fixText(text, analyzeOptions(file, versions, opts), analyzer);
+  for await (const { file, src, result: res } of analyzeEach(files, skipped, fix)) {
     for (const f of res.remaining) {
       if (f.severity === 'error') remainingErrors++;
       else remainingOther++;

@@ -151,6 +151,19 @@ async function* scanLines(fh: FileHandle, start: number, end: number, done: { co
   }
 }
 
+/**
+ * Opens a log file for reading. Undefined when it is gone (rotated away since it was listed);
+ * any other failure is a LogStoreError (`pending`: entries still held in memory).
+ */
+async function openForRead(file: string, pending: number): Promise<FileHandle | undefined> {
+  try {
+    return await fsp.open(file, 'r');
+  } catch (e) {
+    if (errCode(e) === 'ENOENT') return undefined;
+    throw new LogStoreError(describeFsError(e, 'read the error log', file), errCode(e), file, pending, { cause: e });
+  }
+}
+
 /** Identity of a file that survives renames. */
 function fileKey(st: Stats): string {
   return `${st.dev}:${st.ino}`;
@@ -475,13 +488,8 @@ export class LogStore {
   /** Streams every valid entry, oldest file first. */
   async *entries(counters?: { skipped: number }): AsyncGenerator<LogEntry> {
     for (const f of await this.listFiles()) {
-      let fh: FileHandle;
-      try {
-        fh = await fsp.open(f.path, 'r');
-      } catch (e) {
-        if (errCode(e) === 'ENOENT') continue;
-        throw new LogStoreError(describeFsError(e, 'read the error log', f.path), errCode(e), f.path, this.pendingLines.length, { cause: e });
-      }
+      const fh = await openForRead(f.path, this.pendingLines.length);
+      if (!fh) continue;
       try {
         const st = await fh.stat();
         const done = { consumed: 0 };
@@ -511,13 +519,8 @@ export class LogStore {
     let budget = maxBytes;
     for (const f of files) {
       if (budget <= 0) break;
-      let fh: FileHandle;
-      try {
-        fh = await fsp.open(f.path, 'r');
-      } catch (e) {
-        if (errCode(e) === 'ENOENT') continue;
-        throw new LogStoreError(describeFsError(e, 'read the error log', f.path), errCode(e), f.path, 0, { cause: e });
-      }
+      const fh = await openForRead(f.path, 0);
+      if (!fh) continue;
       try {
         const st = await fh.stat();
         const start = Math.max(0, st.size - budget);
@@ -596,13 +599,8 @@ export class LogReader {
     let skipped = 0;
     const live = new Set<string>();
     for (const f of await this.store.listFiles()) {
-      let fh: FileHandle;
-      try {
-        fh = await fsp.open(f.path, 'r');
-      } catch (e) {
-        if (errCode(e) === 'ENOENT') continue;
-        throw new LogStoreError(describeFsError(e, 'read the error log', f.path), errCode(e), f.path, 0, { cause: e });
-      }
+      const fh = await openForRead(f.path, 0);
+      if (!fh) continue;
       try {
         const st = await fh.stat();
         const key = fileKey(st);

@@ -17,7 +17,7 @@ import {
   type SdkVersions,
   type Severity,
 } from '../../core/analyzer';
-import { LineIndex } from './lineIndex';
+import { LineIndex } from '../../core/analyzer/lineIndex';
 import { DocumentScheduler, type Change } from './scheduler';
 import { mergeSdk, parseSettings, type AnalyzerSettings } from './settings';
 import { MANIFEST_GLOB, SdkVersionCache } from './sdkVersions';

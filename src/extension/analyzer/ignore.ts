@@ -3,7 +3,7 @@
  * (`#` in Python) on the line above a finding; no rule = every rule. This builds the edit.
  */
 import type { AnalyzerLanguage, RuleId, TextEdit } from '../../core/analyzer/types';
-import { LineIndex } from './lineIndex';
+import { LineIndex } from '../../core/analyzer/lineIndex';
 
 export const IGNORE_DIRECTIVE = 'claude-doctor-ignore-next-line';
 

@@ -22,7 +22,7 @@ import { buildCurl } from './curl';
 import { loadRuntime } from './loadRuntime';
 import { keyChecklist } from './keyChecklist';
 import { fetchStatus, describeIndicator, type StatusResult } from './statusPage';
-import { applyEvent, initialState, isServerSide, startRun, setStatusPage, formatMs, statusLabel } from '../../webview/connection/model';
+import { applyEvent, attemptOutcome, initialState, isServerSide, startRun, setStatusPage, formatMs, statusLabel } from '../../webview/connection/model';
 import type { PanelState, RunInfo, StatusView, WebviewToHost } from '../../webview/connection/protocol';
 
 export const DEFAULT_PROMPT = 'Reply with the single word: pong';
@@ -494,15 +494,8 @@ class PendingLog {
       model: e.model,
       stream: this.ctx.stream,
       attempt: e.attempt,
-      ok: e.ok,
-      status: e.status,
-      errorType: e.errorType,
-      errorCode: e.errorCode,
-      message: e.message,
-      requestId: e.requestId,
+      ...attemptOutcome(e),
       latencyMs: Math.round(e.latencyMs),
-      retryable: e.retryable,
-      category: e.category,
       ...(e.rateLimit ? { rateLimit: e.rateLimit } : {}),
       request: { maxTokens: this.ctx.maxTokens, prompt: this.ctx.prompt, stream: this.ctx.stream, ...(this.ctx.scenario ? { scenario: this.ctx.scenario } : {}) },
     };

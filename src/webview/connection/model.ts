@@ -4,7 +4,7 @@
  * the host (reducer) and the webview (derivations). No vscode, no DOM.
  */
 import type { ErrorCategory } from '../../core/data/api-facts';
-import type { ClientEvent, RateLimitInfo, RateLimitWindow } from '../../core/retry/events';
+import type { AttemptEvent, ClientEvent, RateLimitInfo, RateLimitWindow } from '../../core/retry/events';
 import type { AttemptView, ChipClass, PanelState, RunInfo, StatusView } from './protocol';
 
 export function initialState(keyState: PanelState['keyState'] = 'none'): PanelState {
@@ -12,6 +12,23 @@ export function initialState(keyState: PanelState['keyState'] = 'none'): PanelSt
 }
 
 const NETWORK: ReadonlySet<ErrorCategory> = new Set(['connection', 'timeout', 'request_timeout', 'aborted']);
+
+export type AttemptOutcome = Pick<AttemptEvent, 'ok' | 'status' | 'errorType' | 'errorCode' | 'message' | 'requestId' | 'latencyMs' | 'retryable' | 'category'>;
+
+/** What an attempt came to, as both the panel (AttemptView) and the error log (LogEntry) record it. */
+export function attemptOutcome(e: AttemptEvent): AttemptOutcome {
+  return {
+    ok: e.ok,
+    status: e.status,
+    errorType: e.errorType,
+    errorCode: e.errorCode,
+    message: e.message,
+    requestId: e.requestId,
+    latencyMs: e.latencyMs,
+    retryable: e.retryable,
+    category: e.category,
+  };
+}
 
 /** The chip colour class of an attempt: ok, retryable (amber), fatal (red), network (grey). */
 export function chipFor(ok: boolean | null, category: ErrorCategory | null, retryable: boolean | null): ChipClass {
@@ -83,15 +100,7 @@ export function applyEvent(state: PanelState, e: ClientEvent, now: number): Pane
         model: e.model,
         startedAt: e.startedAt,
         state: 'done',
-        ok: e.ok,
-        status: e.status,
-        errorType: e.errorType,
-        errorCode: e.errorCode,
-        message: e.message,
-        requestId: e.requestId,
-        latencyMs: e.latencyMs,
-        retryable: e.retryable,
-        category: e.category,
+        ...attemptOutcome(e),
         chip: chipFor(e.ok, e.category, e.retryable),
         ...(e.partialTextLength !== undefined ? { partialTextLength: e.partialTextLength } : {}),
       }));

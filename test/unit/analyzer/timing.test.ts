@@ -50,6 +50,6 @@ describe('timing (printed, not asserted: the machine is shared)', () => {
       inc.push(performance.now() - t);
       expect(got.length).toBe(findings.length);
     }
-    console.log(`8,000 lines (${text.length} chars, ${findings.length} findings): bare parse p50 ${median(parse).toFixed(1)} ms, cold analysis p50 ${median(full).toFixed(1)} ms (${(median(full) / median(parse)).toFixed(2)}×, goal ≤ 1.25×); one-character edit re-analysis p50 ${median(inc).toFixed(2)} ms (goal ≤ 5 ms)`);
+    console.log(`8,000 lines (${text.length} chars, ${findings.length} findings): bare parse p50 ${median(parse).toFixed(1)} ms, cold analysis p50 ${median(full).toFixed(1)} ms (${(median(full) / median(parse)).toFixed(2)}×); one-character edit re-analysis p50 ${median(inc).toFixed(2)} ms — indicative only (TypeScript sources, other test files running alongside): \`npm run bench\` measures the shipped bundle against the goals`);
   }, 120_000);
 });

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   collectFiles,
   formatText,
-  LineIndex,
   MAX_FILE_BYTES,
+  position,
   readSource,
   ruleHelpUri,
   toSarif,
@@ -18,6 +18,7 @@ import {
   type Skipped,
 } from '../../../src/cli/lint';
 import { RULES } from '../../../src/core/analyzer/index';
+import { LineIndex } from '../../../src/core/analyzer/lineIndex';
 import { validateSarif } from './sarif-check';
 
 let tmp: string;
@@ -26,29 +27,29 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-describe('LineIndex', () => {
+describe('position (1-based CLI positions over LineIndex)', () => {
   it('1-based lines and UTF-16 columns, surrogate pairs count twice', () => {
     const text = "a\nconst s = '👋'; model\nlast";
     const idx = new LineIndex(text);
-    expect(idx.position(0)).toEqual({ line: 1, column: 1 });
-    expect(idx.position(2)).toEqual({ line: 2, column: 1 });
+    expect(position(idx, 0)).toEqual({ line: 1, column: 1 });
+    expect(position(idx, 2)).toEqual({ line: 2, column: 1 });
     const at = text.indexOf('model');
     // "const s = '👋'; " is 16 UTF-16 units (the emoji is two).
-    expect(idx.position(at)).toEqual({ line: 2, column: 17 });
-    expect(idx.position(text.length)).toEqual({ line: 3, column: 5 });
-    expect(idx.lineText(2)).toBe("const s = '👋'; model");
+    expect(position(idx, at)).toEqual({ line: 2, column: 17 });
+    expect(position(idx, text.length)).toEqual({ line: 3, column: 5 });
+    expect(idx.lineText(position(idx, at).line - 1)).toBe("const s = '👋'; model");
   });
   it('CRLF and lone CR end lines', () => {
     const idx = new LineIndex('a\r\nb\rc\nd');
-    expect(idx.position(3)).toEqual({ line: 2, column: 1 });
-    expect(idx.position(5)).toEqual({ line: 3, column: 1 });
-    expect(idx.position(7)).toEqual({ line: 4, column: 1 });
-    expect(idx.lineText(1)).toBe('a');
+    expect(position(idx, 3)).toEqual({ line: 2, column: 1 });
+    expect(position(idx, 5)).toEqual({ line: 3, column: 1 });
+    expect(position(idx, 7)).toEqual({ line: 4, column: 1 });
+    expect(idx.lineText(0)).toBe('a');
   });
   it('clamps out-of-range offsets', () => {
     const idx = new LineIndex('ab');
-    expect(idx.position(-5)).toEqual({ line: 1, column: 1 });
-    expect(idx.position(99)).toEqual({ line: 1, column: 3 });
+    expect(position(idx, -5)).toEqual({ line: 1, column: 1 });
+    expect(position(idx, 99)).toEqual({ line: 1, column: 3 });
   });
 });
 

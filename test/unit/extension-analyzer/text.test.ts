@@ -1,40 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { LineIndex } from '../../../src/extension/analyzer/lineIndex';
 import { ignoreRuleEdit, parseIgnoreDirective } from '../../../src/extension/analyzer/ignore';
 import { diffEdits } from '../../../src/extension/analyzer/diff';
 import { fixAll } from '../../../src/extension/analyzer/fixall';
 import { applyEdits } from '../../../src/core/analyzer';
 import type { Finding } from '../../../src/core/analyzer/types';
-
-describe('LineIndex', () => {
-  it('maps offsets across \\n, \\r\\n and \\r like VS Code', () => {
-    const text = 'ab\ncd\r\nef\rgh';
-    const ix = new LineIndex(text);
-    expect(ix.lineCount).toBe(4);
-    expect(ix.positionAt(0)).toEqual({ line: 0, character: 0 });
-    expect(ix.positionAt(2)).toEqual({ line: 0, character: 2 });
-    expect(ix.positionAt(3)).toEqual({ line: 1, character: 0 });
-    expect(ix.positionAt(6)).toEqual({ line: 1, character: 2 }); // between \r and \n → end of line
-    expect(ix.positionAt(7)).toEqual({ line: 2, character: 0 });
-    expect(ix.positionAt(10)).toEqual({ line: 3, character: 0 });
-    expect(ix.positionAt(999)).toEqual({ line: 3, character: 2 });
-    expect(ix.positionAt(-3)).toEqual({ line: 0, character: 0 });
-    expect(ix.lineText(1)).toBe('cd');
-    expect(ix.eol()).toBe('\n');
-    for (let o = 0; o <= text.length; o++) {
-      if (o === 6) continue;
-      expect(ix.offsetAt(ix.positionAt(o))).toBe(o);
-    }
-    expect(ix.offsetAt({ line: 1, character: 99 })).toBe(5);
-    expect(new LineIndex('x\r\ny').eol()).toBe('\r\n');
-  });
-
-  it('counts UTF-16 code units (emoji = 2)', () => {
-    const ix = new LineIndex('😀x\ny');
-    expect(ix.positionAt(2)).toEqual({ line: 0, character: 2 });
-    expect(ix.positionAt(4)).toEqual({ line: 1, character: 0 });
-  });
-});
 
 describe('ignore comments', () => {
   it('inserts a directive above with the line indentation (TS and Python)', () => {

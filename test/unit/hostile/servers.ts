@@ -24,6 +24,27 @@ export interface TestServer {
 
 export type Handler = (req: http.IncomingMessage, res: http.ServerResponse, n: number, body: string) => void;
 
+/** Listens on 127.0.0.1, on a free port, and returns that port. */
+async function listenLocal(server: net.Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+/** Starts `server` on 127.0.0.1; close() destroys the open `sockets` (hanging ones included), then closes. */
+async function serve(server: net.Server, requests: SeenRequest[], sockets: Set<net.Socket>): Promise<TestServer> {
+  const port = await listenLocal(server);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 /** An http server whose `handler` gets the 1-based request number. Hanging sockets are destroyed on close. */
 export async function httpServer(handler: Handler): Promise<TestServer> {
   const requests: SeenRequest[] = [];
@@ -45,18 +66,7 @@ export async function httpServer(handler: Handler): Promise<TestServer> {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return serve(server, requests, sockets);
 }
 
 /** A raw TCP server: `onData` gets the socket and the first request bytes. */
@@ -75,25 +85,13 @@ export async function tcpServer(onConnection: (socket: net.Socket, n: number) =>
       onConnection(socket, requests.length);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return serve(server, requests, sockets);
 }
 
 /** A port with nothing listening on it (bound, then closed). */
 export async function closedPort(): Promise<number> {
   const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenLocal(server);
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }

@@ -2,38 +2,21 @@
  * The retrying client against the real simulator (real HTTP on 127.0.0.1), one scenario at a time:
  * the event sequence, the verdict, and timing within tolerances that survive a loaded 2-core box.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../../src/core/simulator';
+import { describe, expect, it } from 'vitest';
 import { RetryBudget } from '../../../src/core/retry/budget';
 import { runConnectionTest, SESSION_HEADER, type ConnectionTestOptions } from '../../../src/core/retry/client';
 import type { AttemptEvent, BackoffDoneEvent, BackoffEvent, ClientEvent, ResultEvent } from '../../../src/core/retry/events';
 import { errorBody, httpServer, messageBody, names, sendJson, until } from '../hostile/servers';
+import { FAST, runStorm, useSimulator } from './simulated';
 
 const KEY = 'sk-ant-api03-CLIENTTEST_secret_0123456789abcdefghijklmnopqrstuvwxyz-AA';
-const FAST = { baseDelayMs: 20, maxDelayMs: 80 };
 /** Slack for timers on a loaded machine: never fail because the box was busy. */
 const SLACK_MS = 1000;
 
-let sim: RunningSimulator;
-beforeAll(async () => {
-  sim = await startSimulator({ apiKey: KEY, serviceTimeMs: 2 });
-});
-afterAll(async () => {
-  await sim.close();
-});
+const env = useSimulator(KEY);
 
 async function runScenario(scenario: string, extra: Partial<ConnectionTestOptions> = {}) {
-  const events: ClientEvent[] = [];
-  const result = await runConnectionTest({
-    baseURL: sim.url,
-    apiKey: KEY,
-    model: 'claude-haiku-4-5',
-    timeoutMs: 5000,
-    ...extra,
-    headers: { 'x-simulate-scenario': scenario, ...(extra.headers ?? {}) },
-    policy: { ...FAST, ...(extra.policy ?? {}) },
-    onEvent: (e) => events.push(e),
-  });
+  const { result, events } = await env.runScenario(scenario, extra);
   const attempts = events.filter((e): e is AttemptEvent => e.event === 'attempt');
   const backoffs = events.filter((e): e is BackoffEvent => e.event === 'backoff');
   const dones = events.filter((e): e is BackoffDoneEvent => e.event === 'backoffDone');
@@ -96,7 +79,7 @@ describe('client against the simulator: scenarios', () => {
     expect(result).toMatchObject({ ok: true, attempts: 3, status: 200 });
     expect(result.verdict.summary).toMatch(/third attempt after 2 failures \(529 Overloaded ×2\)/);
     // Our retries are visible to the server like the SDK's (x-stainless-retry-count > 0).
-    expect(sim.stats().retries).toBeGreaterThanOrEqual(2);
+    expect(env.sim.stats().retries).toBeGreaterThanOrEqual(2);
   });
 
   it('rate-limited;retryAfterMs=150: waits what the server asked (retry-after-ms)', async () => {
@@ -135,7 +118,7 @@ describe('client against the simulator: scenarios', () => {
     expect(attempts[0]).toMatchObject({ status: 429, category: 'spend_cap', errorCode: 'enforced_spend_limit_reached', retryable: false });
     expect(result.verdict).toMatchObject({ category: 'spend_cap', fault: 'limit' });
     expect(result.verdict.summary).toMatch(/Not retried/);
-    expect(sim.stats().byStatus['429']).toBeGreaterThan(0);
+    expect(env.sim.stats().byStatus['429']).toBeGreaterThan(0);
   });
 
   it('server-error 500 then 200; 503 twice then 200', async () => {
@@ -233,30 +216,13 @@ describe('client against the simulator: scenarios', () => {
   });
 
   it('storm: 30 concurrent runs against capacity 5; client and server agree on the attempt count', async () => {
-    // A service time long enough that the 30 callers overlap even on a loaded machine.
-    const storm = await startSimulator({ apiKey: KEY, capacity: 5, serviceTimeMs: 150 });
-    try {
-      const results = await Promise.all(
-        Array.from({ length: 30 }, (_, i) =>
-          runConnectionTest({
-            baseURL: storm.url,
-            apiKey: KEY,
-            model: 'claude-haiku-4-5',
-            headers: { 'x-simulate-scenario': 'storm' },
-            policy: { baseDelayMs: 50, maxDelayMs: 600, maxRetries: 8 },
-            runId: `storm-${i}`,
-          }),
-        ),
-      );
-      const attempts = results.reduce((n, r) => n + r.attempts, 0);
-      expect(storm.stats().requests).toBe(attempts);
-      expect(results.filter((r) => r.ok).length).toBeGreaterThanOrEqual(20);
-      expect(storm.stats().byStatus['529']).toBeGreaterThan(0);
-      for (const r of results.filter((x) => !x.ok)) expect(r.verdict.category).toBe('overloaded');
-      expect(attempts).toBeGreaterThan(30);
-    } finally {
-      await storm.close();
-    }
+    const { results, stats } = await runStorm(KEY, { capacity: 5, callers: 30, runId: 'storm', options: { policy: { baseDelayMs: 50, maxDelayMs: 600, maxRetries: 8 } } });
+    const attempts = results.reduce((n, r) => n + r.attempts, 0);
+    expect(stats.requests).toBe(attempts);
+    expect(results.filter((r) => r.ok).length).toBeGreaterThanOrEqual(20);
+    expect(stats.byStatus['529']).toBeGreaterThan(0);
+    for (const r of results.filter((x) => !x.ok)) expect(r.verdict.category).toBe('overloaded');
+    expect(attempts).toBeGreaterThan(30);
   });
 
   it('retired model: 404 not_found, not retried', async () => {
@@ -270,7 +236,7 @@ describe('client: auth forms, headers and secrets', () => {
   it('wrong key: 401 with the key shape, never the key', async () => {
     const wrong = 'sk-ant-api03-WRONGKEY_0123456789abcdefghijklmnopqrstuvwxyz\n';
     const events: ClientEvent[] = [];
-    const result = await runConnectionTest({ baseURL: sim.url, apiKey: wrong, model: 'claude-haiku-4-5', onEvent: (e) => events.push(e) });
+    const result = await runConnectionTest({ baseURL: env.sim.url, apiKey: wrong, model: 'claude-haiku-4-5', onEvent: (e) => events.push(e) });
     expect(result.verdict.category).toBe('authentication');
     expect(result.verdict.summary).toContain(`Authorization: Bearer: length ${wrong.length}, prefix "sk-ant-api"; it contains a line break`);
     const all = JSON.stringify(events);
@@ -321,17 +287,17 @@ describe('client: auth forms, headers and secrets', () => {
   });
 
   it('a key with a line break inside is refused locally; nothing is sent', async () => {
-    const before = sim.stats().requests;
-    const r = await runConnectionTest({ baseURL: sim.url, apiKey: 'sk-ant-api03-abc\ndef-0123456789', model: 'claude-haiku-4-5' });
+    const before = env.sim.stats().requests;
+    const r = await runConnectionTest({ baseURL: env.sim.url, apiKey: 'sk-ant-api03-abc\ndef-0123456789', model: 'claude-haiku-4-5' });
     expect(r).toMatchObject({ ok: false, attempts: 0 });
     expect(r.verdict.category).toBe('authentication');
     expect(r.verdict.summary).toMatch(/line break/);
-    expect(sim.stats().requests).toBe(before);
+    expect(env.sim.stats().requests).toBe(before);
   });
 
   it('a throwing onEvent listener does not break the run', async () => {
     const r = await runConnectionTest({
-      baseURL: sim.url, apiKey: KEY, model: 'claude-haiku-4-5', headers: { 'x-simulate-scenario': 'overloaded;count=1' }, policy: FAST,
+      baseURL: env.sim.url, apiKey: KEY, model: 'claude-haiku-4-5', headers: { 'x-simulate-scenario': 'overloaded;count=1' }, policy: FAST,
       onEvent: () => { throw new Error('listener bug'); },
     });
     expect(r.ok).toBe(true);
@@ -379,7 +345,7 @@ describe('client: policy features', () => {
   });
 
   it('never throws, even on garbage options', async () => {
-    const bad = [undefined, null, {}, { baseURL: 42, apiKey: {}, model: [] }, { baseURL: sim.url, apiKey: KEY, model: 'claude-haiku-4-5', policy: 'x', timeoutMs: -1, maxTokens: 'y' }];
+    const bad = [undefined, null, {}, { baseURL: 42, apiKey: {}, model: [] }, { baseURL: env.sim.url, apiKey: KEY, model: 'claude-haiku-4-5', policy: 'x', timeoutMs: -1, maxTokens: 'y' }];
     for (const o of bad) {
       const r = await runConnectionTest(o as unknown as ConnectionTestOptions);
       expect(r.event).toBe('result');
@@ -485,10 +451,10 @@ describe('client: cancellation', () => {
   it('abort during a backoff: the run ends within 50 ms and nothing more is sent', async () => {
     const ac = new AbortController();
     const events: ClientEvent[] = [];
-    const before = sim.stats().requests;
+    const before = env.sim.stats().requests;
     let abortedAt = 0;
     const p = runConnectionTest({
-      baseURL: sim.url, apiKey: KEY, model: 'claude-haiku-4-5', signal: ac.signal,
+      baseURL: env.sim.url, apiKey: KEY, model: 'claude-haiku-4-5', signal: ac.signal,
       headers: { 'x-simulate-scenario': 'overloaded;count=5' },
       policy: { baseDelayMs: 5000, maxDelayMs: 5000, jitter: 'none' },
       onEvent: (e) => {
@@ -512,9 +478,9 @@ describe('client: cancellation', () => {
     expect(result.verdict.category).toBe('aborted');
     expect(result.verdict.summary).toMatch(/during the backoff after attempt 1/);
     // The server saw exactly one request, and still does a while later.
-    expect(sim.stats().requests - before).toBe(1);
+    expect(env.sim.stats().requests - before).toBe(1);
     await new Promise((r) => setTimeout(r, 300));
-    expect(sim.stats().requests - before).toBe(1);
+    expect(env.sim.stats().requests - before).toBe(1);
   });
 
   it('abort during an in-flight request ends the attempt at once', async () => {
@@ -541,12 +507,12 @@ describe('client: cancellation', () => {
   it('already aborted: no attempt, no request', async () => {
     const ac = new AbortController();
     ac.abort();
-    const before = sim.stats().requests;
+    const before = env.sim.stats().requests;
     const events: ClientEvent[] = [];
-    const r = await runConnectionTest({ baseURL: sim.url, apiKey: KEY, model: 'claude-haiku-4-5', signal: ac.signal, onEvent: (e) => events.push(e) });
+    const r = await runConnectionTest({ baseURL: env.sim.url, apiKey: KEY, model: 'claude-haiku-4-5', signal: ac.signal, onEvent: (e) => events.push(e) });
     expect(names(events)).toEqual(['result']);
     expect(r).toMatchObject({ ok: false, attempts: 0 });
     expect(r.verdict.category).toBe('aborted');
-    expect(sim.stats().requests).toBe(before);
+    expect(env.sim.stats().requests).toBe(before);
   });
 });

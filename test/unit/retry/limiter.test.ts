@@ -3,12 +3,13 @@
  * queued (pure, with a fake clock where time matters), then the client with the limiter against the
  * real simulator on 127.0.0.1: a lone run unchanged, the deadline fix, and a storm-lite.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../../src/core/simulator';
-import { runConnectionTest, type ConnectionTestOptions } from '../../../src/core/retry/client';
+import { describe, expect, it } from 'vitest';
+import { startSimulator } from '../../../src/core/simulator';
+import { runConnectionTest } from '../../../src/core/retry/client';
 import type { AttemptStartEvent, BackoffEvent, ClientEvent, ResultEvent } from '../../../src/core/retry/events';
 import { AdaptiveLimiter, isSaturated, overloadSignal, resetSharedLimiters, sharedLimiter, type Permit } from '../../../src/core/retry/limiter';
 import { resolvePolicy } from '../../../src/core/retry/policy';
+import { runStorm, useSimulator } from './simulated';
 
 const KEY = 'sk-ant-api03-LIMITERTEST_secret_0123456789abcdefghijklmnopqrstuvwxyz-AA';
 
@@ -229,28 +230,8 @@ describe('limiter queue', () => {
 // With the client and the simulator
 // ---------------------------------------------------------------------------------------------
 
-let sim: RunningSimulator;
-beforeAll(async () => {
-  sim = await startSimulator({ apiKey: KEY, serviceTimeMs: 2 });
-});
-afterAll(async () => {
-  await sim.close();
-});
-
-async function runScenario(scenario: string, extra: Partial<ConnectionTestOptions> = {}) {
-  const events: ClientEvent[] = [];
-  const result = await runConnectionTest({
-    baseURL: sim.url,
-    apiKey: KEY,
-    model: 'claude-haiku-4-5',
-    timeoutMs: 5000,
-    ...extra,
-    headers: { 'x-simulate-scenario': scenario, ...(extra.headers ?? {}) },
-    policy: { baseDelayMs: 20, maxDelayMs: 80, ...(extra.policy ?? {}) },
-    onEvent: (e) => events.push(e),
-  });
-  return { result, events };
-}
+const env = useSimulator(KEY);
+const runScenario = env.runScenario;
 
 describe('client with the limiter', () => {
   it('a run alone behaves exactly as before: no queueing, jittered backoff, same events', async () => {
@@ -286,7 +267,7 @@ describe('client with the limiter', () => {
     const l = new AdaptiveLimiter({ initialLimit: 1 });
     const held = await grant(l);
     const ctrl = new AbortController();
-    const before = sim.stats().requests;
+    const before = env.sim.stats().requests;
     setTimeout(() => ctrl.abort(), 50);
     const t = performance.now();
     const { result } = await runScenario('ok', { policy: { limiter: l }, signal: ctrl.signal });
@@ -295,7 +276,7 @@ describe('client with the limiter', () => {
     expect(result.attempts).toBe(0);
     expect(result.verdict.category).toBe('aborted');
     expect(result.verdict.summary).toMatch(/waiting for a free slot/);
-    expect(sim.stats().requests).toBe(before);
+    expect(env.sim.stats().requests).toBe(before);
     expect(l.snapshot()).toMatchObject({ inFlight: 1, queued: 0 });
     held.release('ignore');
   });
@@ -303,7 +284,7 @@ describe('client with the limiter', () => {
   it('deadline while queued: stops with a clear verdict, nothing sent', async () => {
     const l = new AdaptiveLimiter({ initialLimit: 1 });
     const held = await grant(l);
-    const before = sim.stats().requests;
+    const before = env.sim.stats().requests;
     const t = performance.now();
     const { result } = await runScenario('ok', { policy: { limiter: l, deadlineMs: 300 } });
     expect(performance.now() - t).toBeLessThan(300 + 1000);
@@ -311,7 +292,7 @@ describe('client with the limiter', () => {
     expect(result.attempts).toBe(0);
     expect(result.verdict.summary).toMatch(/deadline/);
     expect(result.verdict.summary).toMatch(/limiter/);
-    expect(sim.stats().requests).toBe(before);
+    expect(env.sim.stats().requests).toBe(before);
     held.release('ignore');
     expect(l.inFlight).toBe(0);
   });
@@ -344,27 +325,15 @@ describe('client with the limiter', () => {
 
   it('storm-lite: 30 callers, capacity 3: fewer attempts with the shared limiter, equal success', async () => {
     const stormOnce = async (limiter: boolean) => {
-      const storm = await startSimulator({ apiKey: KEY, capacity: 3, serviceTimeMs: 150 });
-      try {
-        const results = await Promise.all(
-          Array.from({ length: 30 }, (_, i) =>
-            runConnectionTest({
-              baseURL: storm.url,
-              apiKey: KEY,
-              model: 'claude-haiku-4-5',
-              headers: { 'x-simulate-scenario': 'storm' },
-              timeoutMs: 10_000,
-              policy: { baseDelayMs: 50, maxDelayMs: 800, maxRetries: 8, ...(limiter ? {} : { limiter: false }) },
-              runId: `lite-${limiter}-${i}`,
-            }),
-          ),
-        );
-        const attempts = results.reduce((n, r) => n + r.attempts, 0);
-        expect(storm.stats().requests).toBe(attempts);
-        return { attempts, ok: results.filter((r) => r.ok).length, maxInFlight: storm.stats().maxInFlight };
-      } finally {
-        await storm.close();
-      }
+      const { results, stats } = await runStorm(KEY, {
+        capacity: 3,
+        callers: 30,
+        runId: `lite-${limiter}`,
+        options: { timeoutMs: 10_000, policy: { baseDelayMs: 50, maxDelayMs: 800, maxRetries: 8, ...(limiter ? {} : { limiter: false }) } },
+      });
+      const attempts = results.reduce((n, r) => n + r.attempts, 0);
+      expect(stats.requests).toBe(attempts);
+      return { attempts, ok: results.filter((r) => r.ok).length, maxInFlight: stats.maxInFlight };
     };
     const without = await stormOnce(false);
     const withL = await stormOnce(true); // the default: the shared limiter of this (new) endpoint

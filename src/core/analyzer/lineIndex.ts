@@ -1,6 +1,8 @@
 /**
  * UTF-16 offset ↔ line/character mapping with VS Code's line breaks (\r\n, \n, \r), for texts
- * that are not open documents (Scan Workspace) and for mapping analyzer offsets of a snapshot.
+ * that are not open documents (Scan Workspace), for mapping analyzer offsets of a snapshot, and
+ * for the CLI's positions (which add 1 to both). Lines and characters are 0-based, like vscode.Position.
+ * No vscode import: shared by the extension and the CLI.
  */
 export interface Pos {
   line: number;
