@@ -36,7 +36,7 @@ export function createCtx(
   range: { from: number; to: number; callers?: () => Set<string>; helperDeclared?: boolean },
 ): Ctx {
   const findings: Finding[] = [];
-  const seen = new Set<string>();
+  let seen: Set<string> | undefined; // most units report nothing: made on the first report
   return {
     src, options, imports, usesSdk, ctors, calls, findings,
     from: range.from, to: range.to, callers: range.callers ?? NO_CALLERS, helperDeclared: range.helperDeclared ?? false,
@@ -45,6 +45,7 @@ export function createCtx(
       const start = 'startIndex' in at ? at.startIndex : at.start;
       const end = 'endIndex' in at ? at.endIndex : at.end;
       const key = `${rule}:${start}:${end}`;
+      seen ??= new Set<string>();
       if (seen.has(key)) return;
       seen.add(key);
       const base = typeof cap === 'object' ? cap.base : RULE_BY_ID.get(rule)!.defaultSeverity;

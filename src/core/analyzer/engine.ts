@@ -7,10 +7,10 @@
  * their new offsets). Units whose analysis looked outside themselves are never reused.
  */
 import type { AnalyzeOptions, Finding, RuleId } from './types';
-import type { Tree } from './parser';
-import { createCtx, type Ctx } from './context';
+import type { Node, Tree } from './parser';
+import { createCtx } from './context';
 import { collectCalls, collectCtors, collectImports, ctorNameHits, type CallSite, type NameHits } from './sdk';
-import { indentUnit, lineOf, quoteStyle, setCurrentText, type Src } from './syntax';
+import { descend, indentUnit, lineOf, quoteStyle, setCurrentText, type Src } from './syntax';
 import { requestRules } from './request-rules';
 import {
   callerNames, fileHasRetryConstruct, keyRule, unitHasRetryLoop, unitNoRetryCandidates, unitRetryRules, unusedNoRetryCtors,
@@ -27,7 +27,7 @@ function ignoredLines(src: Src, mentioned: boolean): Map<number, Set<string> | u
   if (!mentioned) return out;
   IGNORE.lastIndex = 0;
   for (let m = IGNORE.exec(src.text); m; m = IGNORE.exec(src.text)) {
-    const node = src.root.descendantForIndex(m.index, m.index + 1);
+    const node = descend(src, m.index, m.index + 1);
     if (!node || node.type !== 'comment') continue;
     const rest = m[1]!.split(/\s--\s|\*\//)[0]!;
     const ids = rest.split(/[\s,]+/).filter((x) => x && RULE_BY_ID.has(x as RuleId));
@@ -114,19 +114,18 @@ function unitAt(type: string, start: number, end: number, id: number, text: stri
   return { start, end, fn: FUNCTION_UNITS.has(type), type, id };
 }
 
-function unitsOf(tree: Tree, text: string): Unit[] {
-  const out: Unit[] = [];
-  const cursor = tree.walk();
-  try {
-    if (!cursor.gotoFirstChild()) return out;
-    do {
-      if (!cursor.nodeIsNamed) continue;
-      out.push(unitAt(cursor.nodeType, cursor.startIndex, cursor.endIndex, cursor.nodeId, text));
-    } while (cursor.gotoNextSibling());
-  } finally {
-    cursor.delete();
+/**
+ * The top-level units of a fresh tree, with their nodes: one wasm call lists them, then each
+ * answers its type and end (a cursor walk takes six calls per unit).
+ */
+function unitsOf(tree: Tree, text: string): { units: Unit[]; nodes: Node[] } {
+  const nodes = tree.rootNode.namedChildren as Node[];
+  const units: Unit[] = new Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    units[i] = unitAt(n.type, n.startIndex, n.endIndex, n.id, text);
   }
-  return out;
+  return { units, nodes };
 }
 
 /**
@@ -137,14 +136,14 @@ function unitsOf(tree: Tree, text: string): Unit[] {
  * only its start is read. Every other node is read from the tree. Without the previous list, or
  * without a known edit, lists them all.
  */
-function unitsAfterEdit(tree: Tree, text: string, old: Unit[] | undefined, dirty: Dirty | undefined): Unit[] {
+function unitsAfterEdit(tree: Tree, text: string, old: Unit[] | undefined, dirty: Dirty | undefined): { units: Unit[]; nodes?: Node[] } {
   if (!old || !dirty) return unitsOf(tree, text);
   const out: Unit[] = [];
   const delta = dirty.delta;
   let j = 0;
   const cursor = tree.walk();
   try {
-    if (!cursor.gotoFirstChild()) return out;
+    if (!cursor.gotoFirstChild()) return { units: out };
     do {
       const id = cursor.nodeId;
       const start = cursor.startIndex;
@@ -162,7 +161,7 @@ function unitsAfterEdit(tree: Tree, text: string, old: Unit[] | undefined, dirty
   } finally {
     cursor.delete();
   }
-  return out;
+  return { units: out };
 }
 
 function delta0(hit: Stored, u: Unit): boolean {
@@ -255,7 +254,7 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
     text, py, typed: options.language === 'typescript' || options.language === 'typescriptreact',
     root: tree.rootNode, scopeCache: new Map(), mutationCache: new Map(), unitFrom: 0, unitTo: text.length, outside: false,
   };
-  const units = unitsAfterEdit(tree, text, cache?.units, dirtyHint);
+  const { units, nodes: unitNodes } = unitsAfterEdit(tree, text, cache?.units, dirtyHint);
   const scans = new Map<string, number>();
   /** The edit from the cached text to this one, when known. */
   const edit = cache && dirtyHint && cache.text.length + dirtyHint.delta === text.length ? dirtyHint : undefined;
@@ -320,14 +319,25 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
     return hit && hit.end - hit.start === u.end - u.start ? hit : undefined;
   };
   const all: Finding[] = [];
+  /**
+   * A unit's node, so that searches inside it start there (see `descend`): known when the units
+   * were listed from the tree at once; an incremental run reads only the edited units and
+   * searches from the root.
+   */
+  const nodeOf = (i: number, u: Unit): Node | undefined => {
+    const n = unitNodes?.[i];
+    return n && n.startIndex === u.start ? n : undefined;
+  };
 
   // Phase A: call sites and request rules, per unit.
   const unitCalls = new Map<number, CallSite[]>();
+  const bAnchor = py ? B_ANCHOR_PY : B_ANCHOR_TS;
   const aResults: UnitA[] = [];
   /** Units whose caller names are worked out only if phase B asks (a one-off run). */
-  const callersLater: Ctx[] = [];
+  const callersLater: (readonly (readonly [number, number])[])[] = [];
   if (usesSdk) {
-    for (const u of units) {
+    for (let i = 0; i < units.length; i++) {
+      const u = units[i]!;
       const hit = lookup(reuse?.a, u);
       if (hit) {
         const findings = shift(hit, u.start);
@@ -349,8 +359,11 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
       src.unitFrom = u.start;
       src.unitTo = u.end;
       src.outside = false;
+      src.unitNode = nodeOf(i, u);
       const calls = collectCalls(src, imports, ctors, u.start, u.end);
-      unitCalls.set(u.start, calls);
+      // Kept for phase B only where it will look (most units it skips): everything else a unit's
+      // analysis touched can be collected young.
+      if (bAnchor.test(text.slice(u.start, u.end))) unitCalls.set(u.start, calls);
       const ctx = createCtx(src, options, imports, usesSdk, ctors, calls, { from: u.start, to: u.end, helperDeclared: declared });
       if (calls.length > 0) requestRules(ctx);
       const ctxN = createCtx(src, options, imports, usesSdk, ctors, calls, { from: u.start, to: u.end, helperDeclared: declared });
@@ -360,7 +373,8 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
         callers: calls.length > 0 && needCallers && retain ? callerNames(ctx) : [],
         usedCtors, retryLoop: calls.length > 0 && mayDisableRetries && unitHasRetryLoop(ctx), noRetry: ctxN.findings,
       };
-      if (calls.length > 0 && needCallers && !retain) callersLater.push(ctx);
+      // (positions, not nodes: a node keeps everything read below it alive through the memos)
+      if (calls.length > 0 && needCallers && !retain) callersLater.push(calls.map((c) => [c.call.startIndex, c.call.endIndex] as const));
       if (!src.outside) next.a.set(u.start, res);
       aResults.push(res);
     }
@@ -370,7 +384,11 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
     if (!callerSet) {
       callerSet = new Set<string>();
       for (const r of aResults) for (const c of r.callers) callerSet.add(c);
-      for (const c of callersLater) for (const name of callerNames(c)) callerSet.add(name);
+      src.unitNode = undefined;
+      for (const spans of callersLater) {
+        const calls = spans.map(([a, b]) => ({ call: descend(src, a, b)! })).filter((c) => c.call);
+        for (const name of callerNames({ src, calls })) callerSet.add(name);
+      }
     }
     return callerSet;
   };
@@ -379,7 +397,8 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
 
   // Phase B: handlers, decorators, keys, per unit.
   const bResults: Stored[] = [];
-  for (const u of units) {
+  for (let i = 0; i < units.length; i++) {
+    const u = units[i]!;
     const hit = lookup(reuseB?.b, u);
     if (hit) {
       const moved: Stored = delta0(hit, u) ? hit : { findings: shift(hit, u.start), start: u.start, end: u.end };
@@ -387,7 +406,7 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
       bResults.push(moved);
       continue;
     }
-    if (!(py ? B_ANCHOR_PY : B_ANCHOR_TS).test(text.slice(u.start, u.end))) {
+    if (!bAnchor.test(text.slice(u.start, u.end))) {
       const res: Stored = { findings: [], start: u.start, end: u.end };
       next.b.set(u.start, res);
       bResults.push(res);
@@ -396,6 +415,7 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
     src.unitFrom = u.start;
     src.unitTo = u.end;
     src.outside = false;
+    src.unitNode = nodeOf(i, u);
     const calls = usesSdk ? unitCalls.get(u.start) ?? collectCalls(src, imports, ctors, u.start, u.end) : [];
     const ctx = createCtx(src, options, imports, usesSdk, ctors, calls, { from: u.start, to: u.end, callers, helperDeclared: declared });
     unitRetryRules(ctx);
@@ -409,6 +429,7 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
   // Global: key literals in constructor options, no-retry.
   src.unitFrom = 0;
   src.unitTo = text.length;
+  src.unitNode = undefined;
   const g = createCtx(src, options, imports, usesSdk, ctors, [], { from: 0, to: text.length, callers, helperDeclared: declared });
   g.keyFromCtors = true;
   keyRule(g);

@@ -113,7 +113,9 @@ class Memo {
   /** children / namedChildren already told their parent */
   pc = false;
   pn = false;
-  f: Record<string, Node | null> | undefined = undefined;
+  /** Field children asked for so far: names and nodes side by side (a node has few fields). */
+  fk: string[] | undefined = undefined;
+  fv: (Node | null)[] | undefined = undefined;
 }
 
 type MemoNode = Node & { __m?: Memo };
@@ -203,12 +205,20 @@ function memoizeNodeGetters(mod: TreeSitterModule): void {
       writable: true,
       value(this: MemoNode, fieldName: string): Node | null {
         const m = memoOf(this);
-        const memo = (m.f ??= Object.create(null) as Record<string, Node | null>);
-        const hit = memo[fieldName];
-        if (hit !== undefined) return hit;
+        const keys = m.fk;
+        if (keys) {
+          const i = keys.indexOf(fieldName);
+          if (i >= 0) return m.fv![i]!;
+        }
         const v = byField.call(this, fieldName) as MemoNode | null;
         if (v) seedParent(v, this);
-        memo[fieldName] = v;
+        if (keys) {
+          keys.push(fieldName);
+          m.fv!.push(v);
+        } else {
+          m.fk = [fieldName];
+          m.fv = [v];
+        }
         return v;
       },
     });

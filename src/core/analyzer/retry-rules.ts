@@ -4,7 +4,7 @@ import type { Ctx } from './context';
 import type { Node } from './parser';
 import { bagOf, type Bag, type CallSite, type ClientCtor } from './sdk';
 import { configureRetriesRefactor, pyAnthropicNames, pyImportEdit, wrapHelperRefactor } from './shared-fixes';
-import { field, scan, indentAt, indentUnit, isFunctionNode, named, stringLiteral, unwrap, valueOf } from './syntax';
+import { descend, field, scan, indentAt, indentUnit, isFunctionNode, named, stringLiteral, unwrap, valueOf, type Src } from './syntax';
 import { PYTHON_ASYNC_RETRY_HELPER_NAME, RETRY_HELPER_NAMES } from './templates';
 import type { Fix, TextEdit } from './types';
 import { versionLess } from './versions';
@@ -21,12 +21,12 @@ function discriminates(ctx: Ctx, body: Node): boolean {
   return DISCRIMINATES.test(code);
 }
 
-function enclosingFunction(ctx: Ctx, n: Node): Node | undefined {
+function enclosingFunction(ctx: { src: Src }, n: Node): Node | undefined {
   for (let a = n.parent; a; a = a.parent) if (isFunctionNode(ctx.src, a)) return a;
   return undefined;
 }
 
-function functionName(ctx: Ctx, fn: Node | undefined): string | undefined {
+function functionName(ctx: { src: Src }, fn: Node | undefined): string | undefined {
   if (!fn) return undefined;
   const t = fn.type;
   if (t === 'arrow_function' || t === 'lambda' || t === 'function_expression' || t === 'function') {
@@ -81,7 +81,10 @@ function handlerRetries(ctx: Ctx, body: Node): boolean {
 }
 
 /** Names of the functions in this file whose body contains a Claude call (one level of indirection). */
-function callingFunctions(ctx: Ctx): Set<string> {
+/** The calls of a unit, all a caller-name lookup needs (so nothing else of the unit stays alive). */
+export interface UnitCallNodes { src: Src; calls: readonly { call: Node }[] }
+
+function callingFunctions(ctx: UnitCallNodes): Set<string> {
   const out = new Set<string>();
   for (const c of ctx.calls) {
     const name = functionName(ctx, enclosingFunction(ctx, c.call));
@@ -124,7 +127,7 @@ export function unitRetryRules(ctx: Ctx): void {
 }
 
 /** Names of the functions in this unit whose body contains a Claude call. */
-export function callerNames(ctx: Ctx): string[] {
+export function callerNames(ctx: UnitCallNodes): string[] {
   return [...callingFunctions(ctx)];
 }
 
@@ -142,7 +145,7 @@ function tsHandlers(ctx: Ctx, callers: () => Set<string>): void {
   const { src } = ctx;
   const re = /\bcatch\b/g;
   for (const m of scan(re, src.text, ctx.from, ctx.to)) {
-    const kw = src.root.descendantForIndex(m.index, m.index + 5);
+    const kw = descend(src, m.index, m.index + 5);
     const clause = kw?.parent;
     if (!clause || clause.type !== 'catch_clause') continue;
     const tryStmt = clause.parent;
@@ -221,7 +224,7 @@ function jitterInLoop(ctx: Ctx, handler: Node, loop: Node): void {
   const region = src.text.slice(handler.startIndex, handler.endIndex);
   for (let m = re.exec(region); m; m = re.exec(region)) {
     const at = handler.startIndex + m.index;
-    const id = src.root.descendantForIndex(at, at + m[1]!.length);
+    const id = descend(src, at, at + m[1]!.length);
     let callee: Node | null = id;
     if (callee?.parent && (callee.parent.type === 'member_expression' || callee.parent.type === 'attribute') && field(callee.parent, src.py ? 'attribute' : 'property')?.id === callee.id) callee = callee.parent;
     const call = callee?.parent;
@@ -287,7 +290,7 @@ function pyHandlers(ctx: Ctx, callers: () => Set<string>): void {
   const { src } = ctx;
   const re = /\bexcept\b/g;
   for (const m of scan(re, src.text, ctx.from, ctx.to)) {
-    const kw = src.root.descendantForIndex(m.index, m.index + 6);
+    const kw = descend(src, m.index, m.index + 6);
     const clause = kw?.parent;
     if (!clause || clause.type !== 'except_clause') continue;
     const tryStmt = clause.parent;
@@ -371,7 +374,7 @@ function tenacityName(ctx: Ctx, name: string): { expr: string; edits: TextEdit[]
   const re = /(^|\n)[ \t]*from[ \t]+tenacity[ \t]+import[ \t]/g;
   const m = re.exec(ctx.src.text);
   if (m) {
-    const st = ctx.src.root.descendantForIndex(m.index + m[0].length - 2);
+    const st = descend(ctx.src, m.index + m[0].length - 2);
     let node: Node | null = st;
     while (node && node.type !== 'import_from_statement') node = node.parent;
     if (node) {
@@ -387,7 +390,7 @@ function pyDecorators(ctx: Ctx, callers: () => Set<string>): void {
   const { src } = ctx;
   const re = /@[ \t]*([\w.]+)/g;
   for (const m of scan(re, src.text, ctx.from, ctx.to)) {
-    const node = src.root.descendantForIndex(m.index, m.index + 1);
+    const node = descend(src, m.index, m.index + 1);
     const deco = node?.parent;
     if (!deco || deco.type !== 'decorator') continue;
     const decorated = deco.parent;
@@ -526,7 +529,7 @@ function tsOverloaded(ctx: Ctx): void {
   const { src } = ctx;
   const re = /\bOverloadedError\b/g;
   for (const m of scan(re, src.text, ctx.from, ctx.to)) {
-    const id = src.root.descendantForIndex(m.index, m.index + m[0].length);
+    const id = descend(src, m.index, m.index + m[0].length);
     if (!id || id.text !== 'OverloadedError') continue;
     let ref: Node = id;
     if (ref.parent?.type === 'member_expression' && field(ref.parent, 'property')?.id === ref.id) {
@@ -592,7 +595,7 @@ export function keyRule(ctx: Ctx): void {
   }
   const re = /sk-ant-/g;
   for (const m of scan(re, src.text, ctx.from, ctx.to)) {
-    let n: Node | null = src.root.descendantForIndex(m.index, m.index + 7);
+    let n: Node | null = descend(src, m.index, m.index + 7);
     for (let i = 0; n && i < 3 && n.type !== 'string' && n.type !== 'template_string'; i++) n = n.parent;
     if (!n) continue;
     const s = stringLiteral(src, n);

@@ -1,6 +1,6 @@
 /** Where the SDK is used: imports, client constructors, and the request call sites. */
 import type { Node } from './parser';
-import { field, named, scan, stringLiteral, unwrap, valueOf, type Src } from './syntax';
+import { descend, field, named, scan, stringLiteral, unwrap, valueOf, type Src } from './syntax';
 
 export type Provider = 'anthropic' | 'bedrock' | 'vertex' | 'foundry' | 'other' | 'unknown';
 
@@ -43,7 +43,7 @@ export interface SdkImports {
 }
 
 function importStatementAt(src: Src, index: number, length: number): Node | undefined {
-  let n: Node | null = src.root.descendantForIndex(index, index + length);
+  let n: Node | null = descend(src, index, index + length);
   for (let i = 0; n && i < 6; i++, n = n.parent) {
     if (n.type === 'import_statement' || n.type === 'import_from_statement' || n.type === 'lexical_declaration' || n.type === 'variable_declaration') return n;
   }
@@ -543,7 +543,7 @@ export function collectCtors(src: Src, imports: SdkImports, hits?: NameHits): Cl
   const text = src.text;
   for (let h = 0; h < found.at.length; h++) {
     const m = { index: found.at[h]!, 0: text.slice(found.at[h]!, found.at[h]! + found.len[h]!) };
-    let n: Node | null = src.root.descendantForIndex(m.index, m.index + m[0].length);
+    let n: Node | null = descend(src, m.index, m.index + m[0].length);
     if (!n || n.text !== m[0]) continue;
     // climb `ns.Anthropic` to the member node
     if (n.parent && (n.parent.type === 'member_expression' || n.parent.type === 'attribute') && field(n.parent, 'object')?.id === n.id) n = n.parent;
@@ -566,8 +566,6 @@ export interface CallSite {
   kind: CallKind;
   beta: boolean;
   call: Node;
-  /** `messages.create` part of the callee (finding anchor). */
-  callee: Node;
   /** The method name (`create`, `stream`, …). */
   method: Span;
   /** The `messages` / `completions` name. */
@@ -611,7 +609,7 @@ export function calleeAt(src: Src, resStart: number, mStart: number, methodName:
   let p = mEnd;
   while (p < text.length && /\s/.test(text[p]!)) p++;
   if (text.charCodeAt(p) === 40 /* ( */) {
-    const call = src.root.descendantForIndex(resStart, p + 1);
+    const call = descend(src, resStart, p + 1);
     if (call && isCall(call)) {
       const member = field(call, 'function');
       if (member && isMember(member) && member.endIndex === mEnd) return { member, call };
@@ -623,7 +621,7 @@ export function calleeAt(src: Src, resStart: number, mStart: number, methodName:
 /** calleeAt the slow way: from the method name up (the fallback, and the reference in tests). */
 export function calleeByClimb(src: Src, mStart: number, methodName: string): { member: Node; call: Node } | undefined {
   const mEnd = mStart + methodName.length;
-  const method = src.root.descendantForIndex(mStart, mEnd);
+  const method = descend(src, mStart, mEnd);
   if (!method || method.text !== methodName) return undefined;
   const member = method.parent;
   if (!member || !isMember(member)) return undefined;
@@ -633,13 +631,104 @@ export function calleeByClimb(src: Src, mStart: number, methodName: string): { m
   return { member, call };
 }
 
+/** Where a call site stands, as found from the source or from the tree. */
+export interface SitePlace {
+  call: Node;
+  args: Node;
+  /** The client expression before `.messages` (`.beta` stripped), whitespace removed. */
+  recText: string;
+  /** Its node, when the tree was asked (needed for `new Anthropic().messages…`). */
+  receiver?: Node;
+  beta: boolean;
+  withOptions?: Bag;
+}
+
+const PLAIN_NAME_TS = /^[A-Za-z_$][\w$]*$/;
+const PLAIN_NAME_PY = /^[A-Za-z_]\w*$/;
+
+/**
+ * The usual shape, `name.messages.create(…)`, read from the source: one descent for the call, then
+ * its arguments. The text between the call's start and `.messages` must be a plain name and only
+ * blanks may separate the parts, so the tree can only be `name . messages . create (args)`;
+ * anything else (`.beta`, `this.client`, `withOptions(…)`, comments, batches) answers undefined
+ * and the tree is asked (`siteFromTree`).
+ */
+export function siteFromSource(src: Src, resStart: number, mStart: number, methodName: string): SitePlace | undefined {
+  const text = src.text;
+  const mEnd = mStart + methodName.length;
+  let p = mEnd;
+  while (p < text.length && /\s/.test(text[p]!)) p++;
+  if (text.charCodeAt(p) !== 40 /* ( */) return undefined;
+  let dot = resStart - 1;
+  while (dot >= 0 && /\s/.test(text[dot]!)) dot--;
+  if (text[dot] !== '.') return undefined;
+  if (text[dot - 1] === '?') dot--;
+  const call = descend(src, resStart, p + 1);
+  if (!call || !isCall(call) || call.startIndex >= dot) return undefined;
+  const recText = text.slice(call.startIndex, dot).trimEnd();
+  if (!(src.py ? PLAIN_NAME_PY : PLAIN_NAME_TS).test(recText)) return undefined;
+  const args = field(call, 'arguments');
+  if (!args || args.startIndex !== p || (args.type !== 'arguments' && args.type !== 'argument_list')) return undefined;
+  return { call, args, recText, beta: false };
+}
+
+/** The call site from the tree: any receiver (`.beta`, `withOptions(…)`, `new Anthropic()`), batches. */
+export function siteFromTree(src: Src, resStart: number, resName: string, mStart: number, methodName: string, isBatches: boolean): SitePlace | undefined {
+  const text = src.text;
+  const found = calleeAt(src, resStart, mStart, methodName);
+  if (!found) return undefined;
+  const { member, call } = found;
+  const args = field(call, 'arguments');
+  if (!args || (args.type !== 'arguments' && args.type !== 'argument_list')) return undefined;
+  let resourceExpr = field(member, 'object');
+  if (isBatches && resourceExpr) resourceExpr = field(resourceExpr, 'object');
+  if (!resourceExpr || (resourceExpr.type !== 'member_expression' && resourceExpr.type !== 'attribute')) return undefined;
+  // A member expression ending where the resource name ends has it as its property, unless the
+  // name seen by the regex is the tail of a longer one (`$messages`): then ask the tree.
+  if (resourceExpr.endIndex !== resStart + resName.length) return undefined;
+  if (resStart > 0 && IDENT_CHAR.test(text[resStart - 1]!) && field(resourceExpr, src.py ? 'attribute' : 'property')?.text !== resName) return undefined;
+  let receiver = field(resourceExpr, 'object');
+  if (!receiver) return undefined;
+  let beta = false;
+  if ((receiver.type === 'member_expression' || receiver.type === 'attribute') && field(receiver, src.py ? 'attribute' : 'property')?.text === 'beta') {
+    beta = true;
+    receiver = field(receiver, 'object')!;
+  }
+  // OpenAI's assistants API: client.beta.threads.messages.create(threadId, {...})
+  if ((receiver.type === 'member_expression' || receiver.type === 'attribute') && field(receiver, src.py ? 'attribute' : 'property')?.text === 'threads') return undefined;
+  let withOptions: Bag | undefined;
+  receiver = unwrap(receiver);
+  if ((receiver.type === 'call_expression' || receiver.type === 'call')) {
+    const fn = field(receiver, 'function');
+    const prop = fn && (fn.type === 'member_expression' || fn.type === 'attribute') ? field(fn, src.py ? 'attribute' : 'property')?.text : undefined;
+    if (prop === 'withOptions' || prop === 'with_options') {
+      const wargs = field(receiver, 'arguments');
+      if (wargs) withOptions = src.py ? kwargsBag(src, wargs) : named(wargs)[0] ? bagOf(src, named(wargs)[0]!) : undefined;
+      receiver = unwrap(field(fn!, 'object')!);
+    }
+  }
+  return { call, args, recText: receiver.text.replace(/\s+/g, ''), receiver, beta, withOptions };
+}
+
+const ctorIndexes = new WeakMap<ClientCtor[], { byBinding: Map<string, ClientCtor[]>; providers: Set<Provider> }>();
+
+/** The file's clients by binding name, and their providers (worked out once per file, not per unit). */
+function ctorIndex(ctors: ClientCtor[]): { byBinding: Map<string, ClientCtor[]>; providers: Set<Provider> } {
+  let idx = ctorIndexes.get(ctors);
+  if (!idx) {
+    const byBinding = new Map<string, ClientCtor[]>();
+    for (const c of ctors) if (c.binding) byBinding.set(c.binding, [...(byBinding.get(c.binding) ?? []), c]);
+    idx = { byBinding, providers: new Set(ctors.map((c) => c.provider)) };
+    ctorIndexes.set(ctors, idx);
+  }
+  return idx;
+}
+
 export function collectCalls(src: Src, imports: SdkImports, ctors: ClientCtor[], from = 0, to = src.text.length): CallSite[] {
   const out: CallSite[] = [];
   const text = src.text;
   const re = /\b(messages|completions)(\s*(?:\?\.|\.)\s*)(create|stream|countTokens|count_tokens|parse|batches\s*(?:\?\.|\.)\s*create)\b/g;
-  const byBinding = new Map<string, ClientCtor[]>();
-  for (const c of ctors) if (c.binding) byBinding.set(c.binding, [...(byBinding.get(c.binding) ?? []), c]);
-  const providers = new Set(ctors.map((c) => c.provider));
+  const { byBinding, providers } = ctorIndex(ctors);
   for (const m of scan(re, text, from, to)) {
     const methodStart = m.index + m[1]!.length + m[2]!.length;
     const methodText = m[3]!;
@@ -647,43 +736,14 @@ export function collectCalls(src: Src, imports: SdkImports, ctors: ClientCtor[],
     const methodName = isBatches ? 'create' : methodText;
     const mStart = isBatches ? methodStart + methodText.lastIndexOf('create') : methodStart;
     // (the regex puts only `.`, `?.` and blanks before the method name, so it starts a name)
-    const found = calleeAt(src, m.index, mStart, methodName);
-    if (!found) continue;
-    const { member, call } = found;
+    const place = (isBatches ? undefined : siteFromSource(src, m.index, mStart, methodName))
+      ?? siteFromTree(src, m.index, m[1]!, mStart, methodName, isBatches);
+    if (!place) continue;
+    const { call, args, receiver, recText, beta, withOptions } = place;
     const method: Span = { startIndex: mStart, endIndex: mStart + methodName.length, text: methodName };
-    const args = field(call, 'arguments');
-    if (!args || (args.type !== 'arguments' && args.type !== 'argument_list')) continue;
-    let resourceExpr = field(member, 'object');
-    if (isBatches && resourceExpr) resourceExpr = field(resourceExpr, 'object');
-    if (!resourceExpr || (resourceExpr.type !== 'member_expression' && resourceExpr.type !== 'attribute')) continue;
-    // A member expression ending where the resource name ends has it as its property, unless the
-    // name seen by the regex is the tail of a longer one (`$messages`): then ask the tree.
     const resource: Span = { startIndex: m.index, endIndex: m.index + m[1]!.length, text: m[1]! };
-    if (resourceExpr.endIndex !== resource.endIndex) continue;
-    if (m.index > 0 && IDENT_CHAR.test(text[m.index - 1]!) && field(resourceExpr, src.py ? 'attribute' : 'property')?.text !== m[1]) continue;
-    let receiver = field(resourceExpr, 'object');
-    if (!receiver) continue;
-    let beta = false;
-    if ((receiver.type === 'member_expression' || receiver.type === 'attribute') && field(receiver, src.py ? 'attribute' : 'property')?.text === 'beta') {
-      beta = true;
-      receiver = field(receiver, 'object')!;
-    }
-    // OpenAI's assistants API: client.beta.threads.messages.create(threadId, {...})
-    if ((receiver.type === 'member_expression' || receiver.type === 'attribute') && field(receiver, src.py ? 'attribute' : 'property')?.text === 'threads') continue;
-    let withOptions: Bag | undefined;
-    receiver = unwrap(receiver);
-    if ((receiver.type === 'call_expression' || receiver.type === 'call')) {
-      const fn = field(receiver, 'function');
-      const prop = fn && (fn.type === 'member_expression' || fn.type === 'attribute') ? field(fn, src.py ? 'attribute' : 'property')?.text : undefined;
-      if (prop === 'withOptions' || prop === 'with_options') {
-        const wargs = field(receiver, 'arguments');
-        if (wargs) withOptions = src.py ? kwargsBag(src, wargs) : named(wargs)[0] ? bagOf(src, named(wargs)[0]!) : undefined;
-        receiver = unwrap(field(fn!, 'object')!);
-      }
-    }
     let ctor: ClientCtor | undefined;
-    const recText = receiver.text.replace(/\s+/g, '');
-    if (receiver.type === 'new_expression' || receiver.type === 'call' || receiver.type === 'call_expression') ctor = ctorOf(src, imports, receiver);
+    if (receiver && (receiver.type === 'new_expression' || receiver.type === 'call' || receiver.type === 'call_expression')) ctor = ctorOf(src, imports, receiver);
     if (!ctor) {
       const cands = byBinding.get(recText);
       if (cands && cands.length > 0) ctor = cands[0];
@@ -691,7 +751,6 @@ export function collectCalls(src: Src, imports: SdkImports, ctors: ClientCtor[],
     let provider: Provider;
     if (ctor) provider = ctor.provider;
     else if (providers.size === 1) provider = [...providers][0]!;
-    else if (providers.size > 1) provider = 'unknown';
     else provider = 'unknown';
     const kind: CallKind = isBatches ? 'batches' : m[1] === 'completions' ? 'completions' : METHOD_KIND[methodName]!;
     if (m[1] === 'completions' && methodName !== 'create') continue;
@@ -707,7 +766,7 @@ export function collectCalls(src: Src, imports: SdkImports, ctors: ClientCtor[],
       requestOptions = list[1] ? bagOf(src, list[1]) : undefined;
       if (list.length === 0) params = undefined;
     }
-    out.push({ kind, beta, call, callee: member, method, resource, args, params, requestOptions, ctor, withOptions, provider });
+    out.push({ kind, beta, call, method, resource, args, params, requestOptions, ctor, withOptions, provider });
   }
   return out;
 }

@@ -15,8 +15,21 @@ export interface Src {
   unitFrom: number;
   unitTo: number;
   outside: boolean;
+  /** The node of the unit being analyzed, when known: searches inside it start there. */
+  unitNode?: Node;
   lineStarts?: number[];
   quoteGuess?: "'" | '"';
+}
+
+/**
+ * The smallest node spanning [start, end). Searched from the current unit's node when it holds the
+ * range: tree-sitter looks for the child holding a position one sibling at a time, and the root of
+ * a long file has thousands of children.
+ */
+export function descend(src: Src, start: number, end = start): Node | null {
+  const u = src.unitNode;
+  const from = u && start >= u.startIndex && end <= u.endIndex ? u : src.root;
+  return from.descendantForIndex(start, end);
 }
 
 export const WRAPPERS = new Set(['parenthesized_expression', 'as_expression', 'satisfies_expression', 'non_null_expression', 'type_assertion']);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ParserPool, type Node } from '../../../src/core/analyzer/parser';
-import { calleeAt, calleeByClimb, keyFromSource } from '../../../src/core/analyzer/sdk';
+import { calleeAt, calleeByClimb, keyFromSource, siteFromSource, siteFromTree, type SitePlace } from '../../../src/core/analyzer/sdk';
 import { setCurrentText, stringLiteral, type Src } from '../../../src/core/analyzer/syntax';
 import type { AnalyzerLanguage } from '../../../src/core/analyzer/types';
 import { analyzer, fixtures, mutate, rng } from './helpers';
@@ -140,6 +140,37 @@ describe('calleeAt: the one-descent path finds what the climb from the method fi
     }
     expect(compared).toBeGreaterThan(500);
     expect(found).toBeGreaterThan(300);
+  }, 120_000);
+});
+
+describe('siteFromSource: a call site read from the source is the one the tree finds', () => {
+  it('for every `messages|completions.method(` in the fixtures and 400 mutants, when the source answers', async () => {
+    const re = /\b(messages|completions)(\s*(?:\?\.|\.)\s*)(create|stream|countTokens|count_tokens|parse)\b/g;
+    let fromSource = 0;
+    let declined = 0;
+    for (const { text, language } of corpus(400)) {
+      const tree = await pool.parse(text, language);
+      const src = srcOf(text, tree.rootNode, language);
+      try {
+        for (const m of text.matchAll(re)) {
+          const mStart = m.index + m[1]!.length + m[2]!.length;
+          const quick = siteFromSource(src, m.index, mStart, m[3]!);
+          if (!quick) { declined++; continue; }
+          fromSource++;
+          const tree_ = siteFromTree(src, m.index, m[1]!, mStart, m[3]!, false);
+          const key = (x: SitePlace | undefined) => x
+            ? `${x.call.startIndex}-${x.call.endIndex} args ${x.args.startIndex}-${x.args.endIndex} ${x.args.type} receiver ${x.recText} beta ${x.beta} withOptions ${!!x.withOptions}`
+            : 'none';
+          expect(key(quick), `${language}: ${text.slice(m.index - 20, m.index + 60)}`).toBe(key(tree_));
+          // the receiver was a plain name: nothing a constructor lookup would read from its node
+          expect(['identifier', 'this', 'super'], text.slice(tree_!.receiver!.startIndex, tree_!.receiver!.endIndex)).toContain(tree_!.receiver!.type);
+        }
+      } finally {
+        tree.delete();
+      }
+    }
+    expect(fromSource).toBeGreaterThan(300);
+    expect(declined).toBeGreaterThan(50);
   }, 120_000);
 });
 
