@@ -331,7 +331,38 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
 
   // Phase A: call sites and request rules, per unit.
   const unitCalls = new Map<number, CallSite[]>();
-  const bAnchor = py ? B_ANCHOR_PY : B_ANCHOR_TS;
+  /**
+   * Whether a unit holds a match of an anchor. A run that tests most units finds the matches of
+   * the whole text once; an incremental run tests the few units it re-reads one by one.
+   */
+  const anchorTest = (re: RegExp): ((u: Unit) => boolean) => {
+    if (reuse) return (u) => re.test(text.slice(u.start, u.end));
+    let starts: number[] | undefined;
+    let ends: number[] | undefined;
+    return (u) => {
+      if (!starts || !ends) {
+        starts = [];
+        ends = [];
+        const g = new RegExp(re.source, 'g');
+        for (let m = g.exec(text); m; m = g.exec(text)) {
+          starts.push(m.index);
+          ends.push(m.index + m[0].length);
+          if (m[0].length === 0) g.lastIndex++;
+        }
+      }
+      let lo = 0;
+      let hi = starts.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (starts[mid]! < u.start) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let k = lo; k < starts.length && starts[k]! < u.end; k++) if (ends[k]! <= u.end) return true;
+      return false;
+    };
+  };
+  const aAnchor = anchorTest(A_ANCHOR);
+  const bAnchor = anchorTest(py ? B_ANCHOR_PY : B_ANCHOR_TS);
   const aResults: UnitA[] = [];
   /** Units whose caller names are worked out only if phase B asks (a one-off run). */
   const callersLater: (readonly (readonly [number, number])[])[] = [];
@@ -349,7 +380,7 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
         aResults.push(moved);
         continue;
       }
-      if (!A_ANCHOR.test(text.slice(u.start, u.end))) {
+      if (!aAnchor(u)) {
         // No call site can be in this unit: nothing to analyze in phase A.
         const res: UnitA = { findings: [], start: u.start, end: u.end, callers: [], usedCtors: [], retryLoop: false, noRetry: [] };
         next.a.set(u.start, res);
@@ -363,7 +394,7 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
       const calls = collectCalls(src, imports, ctors, u.start, u.end);
       // Kept for phase B only where it will look (most units it skips): everything else a unit's
       // analysis touched can be collected young.
-      if (bAnchor.test(text.slice(u.start, u.end))) unitCalls.set(u.start, calls);
+      if (bAnchor(u)) unitCalls.set(u.start, calls);
       const ctx = createCtx(src, options, imports, usesSdk, ctors, calls, { from: u.start, to: u.end, helperDeclared: declared });
       if (calls.length > 0) requestRules(ctx);
       const ctxN = createCtx(src, options, imports, usesSdk, ctors, calls, { from: u.start, to: u.end, helperDeclared: declared });
@@ -406,7 +437,7 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
       bResults.push(moved);
       continue;
     }
-    if (!bAnchor.test(text.slice(u.start, u.end))) {
+    if (!bAnchor(u)) {
       const res: Stored = { findings: [], start: u.start, end: u.end };
       next.b.set(u.start, res);
       bResults.push(res);

@@ -129,6 +129,14 @@ function memoOf(n: MemoNode): Memo {
   return m;
 }
 
+/**
+ * Tell a node its type when the caller knows it from the source (a `key:` item of an object is a
+ * pair), so asking for it later costs no wasm call. Only where the grammar leaves no other choice.
+ */
+export function knownType(n: Node, type: string): void {
+  memoOf(n as MemoNode).t ??= type;
+}
+
 /** Tell `child` its parent, unless it knows it already. */
 function seedParent(child: MemoNode, parent: Node): void {
   const m = memoOf(child);

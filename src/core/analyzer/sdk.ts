@@ -1,5 +1,5 @@
 /** Where the SDK is used: imports, client constructors, and the request call sites. */
-import type { Node } from './parser';
+import { knownType, type Node } from './parser';
 import { descend, field, named, scan, stringLiteral, unwrap, valueOf, type Src } from './syntax';
 
 export type Provider = 'anthropic' | 'bedrock' | 'vertex' | 'foundry' | 'other' | 'unknown';
@@ -276,10 +276,9 @@ export function keyFromSource(text: string, at: number, py: boolean, sep: ':' | 
   } else {
     const re = py ? PY_IDENT : IDENT_KEY;
     re.lastIndex = at;
-    const m = re.exec(text);
-    if (!m) return null;
-    key = m[0];
-    end = at + key.length;
+    if (!re.test(text)) return null;
+    end = re.lastIndex;
+    key = text.slice(at, end);
   }
   const want = sep.charCodeAt(0);
   while (end < text.length) {
@@ -298,7 +297,9 @@ export function keyFromSource(text: string, at: number, py: boolean, sep: ':' | 
  */
 class LazyEntry implements Entry {
   private value: Node | undefined;
-  constructor(readonly key: string, readonly item: Node, readonly container: Node, private readonly valueField: string) {}
+  constructor(readonly key: string, readonly item: Node, readonly container: Node, private readonly valueField: string, itemType: string) {
+    knownType(item, itemType);
+  }
   get valueNode(): Node {
     return this.value ??= field(this.item, this.valueField) ?? this.item;
   }
@@ -346,7 +347,7 @@ export function bagOf(src: Src, node: Node, depth = 0): Bag | undefined {
         // `key:` at the item's start: in an object or dict literal only a pair starts so.
         const k = keyFromSource(src.text, it.startIndex, src.py, ':');
         if (k !== null) {
-          bag.entries.set(k, new LazyEntry(k, it, n, 'value'));
+          bag.entries.set(k, new LazyEntry(k, it, n, 'value', 'pair'));
           continue;
         }
       }
@@ -392,7 +393,7 @@ export function kwargsBag(src: Src, args: Node, depth = 0): Bag {
       // `name=` (not `==`) at the argument's start: only a keyword argument starts so.
       const k = keyFromSource(src.text, a.startIndex, true, '=');
       if (k !== null) {
-        bag.entries.set(k, new LazyEntry(k, a, args, 'value'));
+        bag.entries.set(k, new LazyEntry(k, a, args, 'value', 'keyword_argument'));
         continue;
       }
     }
@@ -668,7 +669,10 @@ export function siteFromSource(src: Src, resStart: number, mStart: number, metho
   const recText = text.slice(call.startIndex, dot).trimEnd();
   if (!(src.py ? PLAIN_NAME_PY : PLAIN_NAME_TS).test(recText)) return undefined;
   const args = field(call, 'arguments');
-  if (!args || args.startIndex !== p || (args.type !== 'arguments' && args.type !== 'argument_list')) return undefined;
+  if (!args || args.startIndex !== p) return undefined;
+  // A TS call's arguments starting with `(` can only be `arguments`; Python's may be a generator.
+  if (!src.py) knownType(args, 'arguments');
+  if (args.type !== 'arguments' && args.type !== 'argument_list') return undefined;
   return { call, args, recText, beta: false };
 }
 
