@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 
 const only = process.argv.slice(2);
 const benches = readdirSync('bench')
-  .filter((f) => f.endsWith('.ts') && f !== 'common.ts')
+  .filter((f) => f.endsWith('.ts') && f !== 'common.ts' && f !== 'sources.ts') // (shared helpers, not benchmarks)
   .map((f) => basename(f, '.ts'))
   .filter((n) => only.length === 0 || only.includes(n))
   .sort();

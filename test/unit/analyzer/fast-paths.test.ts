@@ -47,6 +47,24 @@ function* nodes(root: Node): Generator<Node> {
   }
 }
 
+interface MethodHit { src: Src; text: string; language: AnalyzerLanguage; resStart: number; resName: string; mStart: number; method: string }
+
+/** Every `messages|completions.method` name in the corpus, with its parsed file (freed after). */
+async function forEachMethodName(mutants: number, visit: (hit: MethodHit) => void): Promise<void> {
+  const re = /\b(messages|completions)(\s*(?:\?\.|\.)\s*)(create|stream|countTokens|count_tokens|parse)\b/g;
+  for (const { text, language } of corpus(mutants)) {
+    const tree = await pool.parse(text, language);
+    const src = srcOf(text, tree.rootNode, language);
+    try {
+      for (const m of text.matchAll(re)) {
+        visit({ src, text, language, resStart: m.index, resName: m[1]!, mStart: m.index + m[1]!.length + m[2]!.length, method: m[3]! });
+      }
+    } finally {
+      tree.delete();
+    }
+  }
+}
+
 /** The key of a pair / keyword argument as the tree tells it (undefined: not a plain key). */
 function treeKey(src: Src, item: Node): string | undefined {
   const k = item.type === 'keyword_argument' ? item.childForFieldName('name') : item.childForFieldName('key');
@@ -117,27 +135,16 @@ describe('keyFromSource: reading a key from the source agrees with the tree', ()
 
 describe('calleeAt: the one-descent path finds what the climb from the method finds', () => {
   it('for every `messages|completions.method` in the fixtures and 400 mutants', async () => {
-    const re = /\b(messages|completions)(\s*(?:\?\.|\.)\s*)(create|stream|countTokens|count_tokens|parse)\b/g;
     let compared = 0;
     let found = 0;
-    for (const { text, language } of corpus(400)) {
-      const tree = await pool.parse(text, language);
-      const src = srcOf(text, tree.rootNode, language);
-      try {
-        for (const m of text.matchAll(re)) {
-          const mStart = m.index + m[1]!.length + m[2]!.length;
-          const fast = calleeAt(src, m.index, mStart, m[3]!);
-          const slow = calleeByClimb(src, mStart, m[3]!);
-          const key = (x: { member: Node; call: Node } | undefined) =>
-            x ? `${x.call.type}@${x.call.startIndex}-${x.call.endIndex} ${x.member.type}@${x.member.startIndex}-${x.member.endIndex}` : 'none';
-          expect(key(fast), `${language}: ${text.slice(m.index, m.index + 60)}`).toBe(key(slow));
-          compared++;
-          if (fast) found++;
-        }
-      } finally {
-        tree.delete();
-      }
-    }
+    const key = (x: { member: Node; call: Node } | undefined) =>
+      x ? `${x.call.type}@${x.call.startIndex}-${x.call.endIndex} ${x.member.type}@${x.member.startIndex}-${x.member.endIndex}` : 'none';
+    await forEachMethodName(400, ({ src, text, language, resStart, mStart, method }) => {
+      const fast = calleeAt(src, resStart, mStart, method);
+      expect(key(fast), `${language}: ${text.slice(resStart, resStart + 60)}`).toBe(key(calleeByClimb(src, mStart, method)));
+      compared++;
+      if (fast) found++;
+    });
     expect(compared).toBeGreaterThan(500);
     expect(found).toBeGreaterThan(300);
   }, 120_000);
@@ -145,30 +152,20 @@ describe('calleeAt: the one-descent path finds what the climb from the method fi
 
 describe('siteFromSource: a call site read from the source is the one the tree finds', () => {
   it('for every `messages|completions.method(` in the fixtures and 400 mutants, when the source answers', async () => {
-    const re = /\b(messages|completions)(\s*(?:\?\.|\.)\s*)(create|stream|countTokens|count_tokens|parse)\b/g;
     let fromSource = 0;
     let declined = 0;
-    for (const { text, language } of corpus(400)) {
-      const tree = await pool.parse(text, language);
-      const src = srcOf(text, tree.rootNode, language);
-      try {
-        for (const m of text.matchAll(re)) {
-          const mStart = m.index + m[1]!.length + m[2]!.length;
-          const quick = siteFromSource(src, m.index, mStart, m[3]!);
-          if (!quick) { declined++; continue; }
-          fromSource++;
-          const tree_ = siteFromTree(src, m.index, m[1]!, mStart, m[3]!, false);
-          const key = (x: SitePlace | undefined) => x
-            ? `${x.call.startIndex}-${x.call.endIndex} args ${x.args.startIndex}-${x.args.endIndex} ${x.args.type} receiver ${x.recText} beta ${x.beta} withOptions ${!!x.withOptions}`
-            : 'none';
-          expect(key(quick), `${language}: ${text.slice(m.index - 20, m.index + 60)}`).toBe(key(tree_));
-          // the receiver was a plain name: nothing a constructor lookup would read from its node
-          expect(['identifier', 'this', 'super'], text.slice(tree_!.receiver!.startIndex, tree_!.receiver!.endIndex)).toContain(tree_!.receiver!.type);
-        }
-      } finally {
-        tree.delete();
-      }
-    }
+    const key = (x: SitePlace | undefined) => x
+      ? `${x.call.startIndex}-${x.call.endIndex} args ${x.args.startIndex}-${x.args.endIndex} ${x.args.type} receiver ${x.recText} beta ${x.beta} withOptions ${!!x.withOptions}`
+      : 'none';
+    await forEachMethodName(400, ({ src, text, language, resStart, resName, mStart, method }) => {
+      const quick = siteFromSource(src, resStart, mStart, method);
+      if (!quick) { declined++; return; }
+      fromSource++;
+      const fromTree = siteFromTree(src, resStart, resName, mStart, method, false);
+      expect(key(quick), `${language}: ${text.slice(resStart - 20, resStart + 60)}`).toBe(key(fromTree));
+      // the receiver was a plain name: nothing a constructor lookup would read from its node
+      expect(['identifier', 'this', 'super'], text.slice(fromTree!.receiver!.startIndex, fromTree!.receiver!.endIndex)).toContain(fromTree!.receiver!.type);
+    });
     expect(fromSource).toBeGreaterThan(300);
     expect(declined).toBeGreaterThan(50);
   }, 120_000);

@@ -1,29 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../../../src/core/analyzer/index';
-
-/** An 8,000-line TypeScript file of SDK code with some of the problems the rules look for. */
-function bigFile(lines: number): string {
-  let out = `import Anthropic from '@anthropic-ai/sdk';\n\nconst client = new Anthropic({ maxRetries: 2 });\n\n`;
-  for (let i = 0; out.split('\n').length < lines; i++) {
-    out += `export async function handler${i}(input: string): Promise<string> {\n`
-      + `  const reply = await client.messages.create({\n`
-      + `    model: '${i % 3 === 0 ? 'claude-3-5-sonnet-20241022' : 'claude-haiku-4-5'}',\n`
-      + (i % 5 === 0 ? '' : `    max_tokens: ${256 + (i % 4) * 64},\n`)
-      + `    messages: [{ role: 'user', content: \`Task ${i}: \${input}\` }],\n`
-      + `  });\n`
-      + `  const text = reply.content.map((b) => (b.type === 'text' ? b.text : '')).join('');\n`
-      + `  return text.trim() + String(${i});\n`
-      + `}\n\n`;
-  }
-  return out;
-}
+import { denseTsFile } from '../../../bench/sources';
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 describe('timing (printed, not asserted: the machine is shared)', () => {
   it('8,000-line file: cold analysis vs bare parse, and a one-character edit', async () => {
     const a = createAnalyzer();
-    const text = bigFile(8000);
+    const text = denseTsFile(8000);
     const opts = { language: 'typescript' as const, sdk: { ts: 1 } };
     await a.parseOnly('const x = 1;\n', 'typescript');
     const findings = await a.analyze(text, opts);
