@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bundleCli, ROOT, runCli, type CliBundle } from './helpers';
 import { validateSarif } from './sarif-check';
+import { fakeKey } from '../fake-key';
 
 /** The committed fixtures; tests run on a copy (`WORK`) that also gets a node_modules folder. */
 const FIXTURES = join(ROOT, 'test/fixtures/cli');
@@ -153,7 +154,7 @@ describe('claude-doctor lint', () => {
   it('a key hard-coded in source is reported, never printed, in any format', async () => {
     const dir = join(tmp, 'leak');
     cpSync(join(FIXTURES, 'warn-only'), dir, { recursive: true });
-    const key = 'sk-ant-api03-HARDCODED-canary-0123456789abcdefghij';
+    const key = fakeKey('HARDCODED-canary', 50);
     writeFileSync(join(dir, 'leak.ts'), `import Anthropic from '@anthropic-ai/sdk';\nexport const c = new Anthropic({ apiKey: '${key}' });\n`);
     for (const format of ['text', 'json', 'sarif']) {
       const r = await runCli(cli, ['lint', dir, '--format', format]);

@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSimulator } from '../../../src/core/simulator/index';
 import { bundleCli, cleanEnv, ndjson, runCli, startCli, type CliBundle } from './helpers';
+import { fakeKey } from '../fake-key';
 
 const ATTEMPT_KEYS = ['event', 'attempt', 'status', 'errorType', 'errorCode', 'requestId', 'latencyMs', 'retryable'];
 const BACKOFF_KEYS = ['event', 'attempt', 'delayMs', 'reason'];
 const RESULT_KEYS = ['event', 'ok', 'attempts', 'status', 'totalMs', 'verdict'];
 /** Fast backoff so retries take milliseconds. */
 const FAST = ['--base-delay-ms', '1', '--max-delay-ms', '5'];
-const CANARY = 'sk-ant-api03-CANARY-7f3e9c1d2b4a-DO-NOT-PRINT-0123456789abcdef';
+const CANARY = fakeKey('CANARY-DO-NOT-PRINT', 62);
 
 // Each test spawns real processes; the 2 shared cores can be very busy.
 vi.setConfig({ testTimeout: 60_000 });

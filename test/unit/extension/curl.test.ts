@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCurl, shellQuote, messagesUrl } from '../../../src/extension/connection/curl';
 import { API_VERSIONS } from '../../../src/core/data/api-facts';
+import { fakeKey } from '../fake-key';
 
 interface Seen { method: string; url: string; headers: IncomingMessage['headers']; body: string }
 
@@ -67,7 +68,7 @@ function runInShell(cmd: string, env: Record<string, string>): Promise<{ code: n
   });
 }
 
-const CANARY = 'sk-ant-api03-CANARYcurlTEST-0123456789abcdef';
+const CANARY = fakeKey('CANARYcurlTEST', 44);
 
 describe('copy as cURL', () => {
   it('never contains the key, only $ANTHROPIC_API_KEY', () => {

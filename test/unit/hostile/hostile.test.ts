@@ -11,8 +11,9 @@ import type { ErrorCategory } from '../../../src/core/data/api-facts';
 import { runConnectionTest, type ConnectionTestOptions } from '../../../src/core/retry/client';
 import type { AttemptEvent, BackoffEvent, ClientEvent, ResultEvent } from '../../../src/core/retry/events';
 import { closedPort, errorBody, httpServer, messageBody, sendJson, sseFrames, tcpServer, type TestServer } from './servers';
+import { fakeKey } from '../fake-key';
 
-const KEY = 'sk-ant-api03-HOSTILE_secret_0123456789abcdefghijklmnopqrstuvwxyz-AA';
+const KEY = fakeKey('HOSTILE', 67);
 /** Per-attempt timeout for the cases that test hangs; kept small so the suite stays fast. */
 const TIMEOUT = 300;
 /** Per-attempt timeout for every other case: generous, so a loaded machine never turns them into timeouts. */
@@ -276,7 +277,7 @@ const CASES: Case[] = [
     check: ({ events, result }) => {
       const all = JSON.stringify(events) + JSON.stringify(result);
       expect(all).not.toContain(KEY);
-      expect(all).not.toContain('HOSTILE_secret');
+      expect(all).not.toContain('api03-HOSTILE-');
     },
   },
   {

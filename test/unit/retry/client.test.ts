@@ -8,8 +8,9 @@ import { runConnectionTest, SESSION_HEADER, type ConnectionTestOptions } from '.
 import type { AttemptEvent, BackoffDoneEvent, BackoffEvent, ClientEvent, ResultEvent } from '../../../src/core/retry/events';
 import { errorBody, httpServer, messageBody, names, sendJson, until } from '../hostile/servers';
 import { FAST, runStorm, useSimulator } from './simulated';
+import { fakeKey } from '../fake-key';
 
-const KEY = 'sk-ant-api03-CLIENTTEST_secret_0123456789abcdefghijklmnopqrstuvwxyz-AA';
+const KEY = fakeKey('CLIENTTEST', 70);
 /** Slack for timers on a loaded machine: never fail because the box was busy. */
 const SLACK_MS = 1000;
 
@@ -234,7 +235,7 @@ describe('client against the simulator: scenarios', () => {
 
 describe('client: auth forms, headers and secrets', () => {
   it('wrong key: 401 with the key shape, never the key', async () => {
-    const wrong = 'sk-ant-api03-WRONGKEY_0123456789abcdefghijklmnopqrstuvwxyz\n';
+    const wrong = `${fakeKey('WRONGKEY', 59)}\n`;
     const events: ClientEvent[] = [];
     const result = await runConnectionTest({ baseURL: env.sim.url, apiKey: wrong, model: 'claude-haiku-4-5', onEvent: (e) => events.push(e) });
     expect(result.verdict.category).toBe('authentication');

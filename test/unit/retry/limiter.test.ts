@@ -10,8 +10,9 @@ import type { AttemptStartEvent, BackoffEvent, ClientEvent, ResultEvent } from '
 import { AdaptiveLimiter, isSaturated, overloadSignal, resetSharedLimiters, sharedLimiter, type Permit } from '../../../src/core/retry/limiter';
 import { resolvePolicy } from '../../../src/core/retry/policy';
 import { runStorm, useSimulator } from './simulated';
+import { fakeKey } from '../fake-key';
 
-const KEY = 'sk-ant-api03-LIMITERTEST_secret_0123456789abcdefghijklmnopqrstuvwxyz-AA';
+const KEY = fakeKey('LIMITERTEST', 71);
 
 async function grant(l: AdaptiveLimiter): Promise<Permit> {
   const r = await l.acquire();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { describeKey, REDACTED, redactSecrets } from '../../../src/core/redact';
+import { fakeKey } from '../fake-key';
 
-const KEY = 'sk-ant-api03-Zx9_abcdefghijklmnopqrstuvwxyz0123456789-ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwx-YZ12AA';
+const KEY = fakeKey('REDACTTEST');
 
 describe('redactSecrets', () => {
   it('replaces exact secrets and key-shaped text', () => {
