@@ -1,7 +1,7 @@
 /**
  * The one place webview HTML is made: a strict CSP with a fresh crypto nonce per render, only
- * our bundled script and stylesheets (linked, or placed in the page under the nonce), themed with
- * --vscode-* variables. No inline handlers.
+ * our bundled script and stylesheets, placed in the page under the nonce (linked if a file cannot
+ * be read), themed with --vscode-* variables. No inline handlers.
  */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
@@ -19,12 +19,6 @@ export interface WebviewPage {
    * of #app: data, never code). Must already be redacted.
    */
   initialState?: unknown;
-  /**
-   * Put the script and stylesheets in the page itself (under the same nonce) instead of linking
-   * them: each linked file is one more fetch through the webview's service worker (about 60 ms
-   * each here) before the first paint. Falls back to links if a file cannot be read.
-   */
-  inline?: boolean;
 }
 
 /** A bundled file's text, ready to sit inside <script> / <style>; undefined if it cannot be read. */
@@ -50,10 +44,13 @@ export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.
   const scriptFile = vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${page.script}.js`);
   const styleFiles = ['base.css', ...(page.styles ?? [])].map((s) => vscode.Uri.joinPath(extensionUri, 'media', s));
   // (a development build's source map stays reachable: its URL must not be relative to the page)
-  const js = page.inline ? inlineText(scriptFile, 'script') : undefined;
+  // The script and stylesheets go in the page itself, under the nonce: each linked file would be
+  // one more fetch through the webview's service worker (about 60 ms each) before the first
+  // paint. Links are the fallback when a file cannot be read.
+  const js = inlineText(scriptFile, 'script');
   const inlineScript = js === undefined ? undefined
     : absoluteSourceMap(js, (map) => String(webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', map))));
-  const inlineStyles = page.inline ? styleFiles.map((f) => inlineText(f, 'style')) : [];
+  const inlineStyles = styleFiles.map((f) => inlineText(f, 'style'));
   const inlined = inlineScript !== undefined && inlineStyles.every((x) => x !== undefined);
   const csp = [
     "default-src 'none'",

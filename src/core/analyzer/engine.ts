@@ -319,15 +319,6 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
     return hit && hit.end - hit.start === u.end - u.start ? hit : undefined;
   };
   const all: Finding[] = [];
-  /**
-   * A unit's node, so that searches inside it start there (see `descend`): known when the units
-   * were listed from the tree at once; an incremental run reads only the edited units and
-   * searches from the root.
-   */
-  const nodeOf = (i: number, u: Unit): Node | undefined => {
-    const n = unitNodes?.[i];
-    return n && n.startIndex === u.start ? n : undefined;
-  };
 
   // Phase A: call sites and request rules, per unit.
   const unitCalls = new Map<number, CallSite[]>();
@@ -364,8 +355,12 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
   const aAnchor = anchorTest(A_ANCHOR);
   const bAnchor = anchorTest(py ? B_ANCHOR_PY : B_ANCHOR_TS);
   const aResults: UnitA[] = [];
-  /** Units whose caller names are worked out only if phase B asks (a one-off run). */
-  const callersLater: (readonly (readonly [number, number])[])[] = [];
+  /**
+   * Analyzed units whose caller names are still to be worked out: only when phase B asks, or for
+   * the cache. Call positions, not nodes: a node keeps everything read below it alive through
+   * the memos.
+   */
+  const callersLater: { res: UnitA; spans: (readonly [number, number])[] }[] = [];
   if (usesSdk) {
     for (let i = 0; i < units.length; i++) {
       const u = units[i]!;
@@ -390,7 +385,8 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
       src.unitFrom = u.start;
       src.unitTo = u.end;
       src.outside = false;
-      src.unitNode = nodeOf(i, u);
+      // (known when the units were listed from the tree at once; an incremental run searches from the root)
+      src.unitNode = unitNodes?.[i];
       const calls = collectCalls(src, imports, ctors, u.start, u.end);
       // Kept for phase B only where it will look (most units it skips): everything else a unit's
       // analysis touched can be collected young.
@@ -401,11 +397,10 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
       const usedCtors = calls.length > 0 ? unitNoRetryCandidates(ctxN, mayDisableRetries) : [];
       const res: UnitA = {
         findings: ctx.findings, start: u.start, end: u.end,
-        callers: calls.length > 0 && needCallers && retain ? callerNames(ctx) : [],
+        callers: [],
         usedCtors, retryLoop: calls.length > 0 && mayDisableRetries && unitHasRetryLoop(ctx), noRetry: ctxN.findings,
       };
-      // (positions, not nodes: a node keeps everything read below it alive through the memos)
-      if (calls.length > 0 && needCallers && !retain) callersLater.push(calls.map((c) => [c.call.startIndex, c.call.endIndex] as const));
+      if (calls.length > 0 && needCallers) callersLater.push({ res, spans: calls.map((c) => [c.call.startIndex, c.call.endIndex] as const) });
       if (!src.outside) next.a.set(u.start, res);
       aResults.push(res);
     }
@@ -413,16 +408,16 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
   let callerSet: Set<string> | undefined;
   const callers = (): Set<string> => {
     if (!callerSet) {
+      for (const { res, spans } of callersLater) {
+        const calls = spans.map(([a, b]) => ({ call: descend(src, a, b) })).filter((c): c is { call: Node } => !!c.call);
+        res.callers = callerNames({ src, calls });
+      }
       callerSet = new Set<string>();
       for (const r of aResults) for (const c of r.callers) callerSet.add(c);
-      src.unitNode = undefined;
-      for (const spans of callersLater) {
-        const calls = spans.map(([a, b]) => ({ call: descend(src, a, b)! })).filter((c) => c.call);
-        for (const name of callerNames({ src, calls })) callerSet.add(name);
-      }
     }
     return callerSet;
   };
+  // (the cache's key for phase B: only a run whose cache is kept needs it)
   if (retain) next.callersKey = [...callers()].sort().join(',');
   const reuseB = reuse && reuse.callersKey === next.callersKey ? reuse : undefined;
 
@@ -446,7 +441,7 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
     src.unitFrom = u.start;
     src.unitTo = u.end;
     src.outside = false;
-    src.unitNode = nodeOf(i, u);
+    src.unitNode = unitNodes?.[i];
     const calls = usesSdk ? unitCalls.get(u.start) ?? collectCalls(src, imports, ctors, u.start, u.end) : [];
     const ctx = createCtx(src, options, imports, usesSdk, ctors, calls, { from: u.start, to: u.end, callers, helperDeclared: declared });
     unitRetryRules(ctx);

@@ -292,9 +292,8 @@ function modelRules(ctx: Ctx, site: CallSite, str: StrVal, status: ModelStatus):
 const SAMPLING_KEYS = ['temperature', 'top_p', 'top_k'] as const;
 
 function samplingRule(ctx: Ctx, site: CallSite, bag: Bag, model: ModelRef | undefined): void {
-  const e = bag.entries;
-  if (!e.has('temperature') && !e.has('top_p') && !e.has('top_k')) return;
-  const keys = SAMPLING_KEYS.filter((k) => e.has(k));
+  const keys = SAMPLING_KEYS.filter((k) => bag.entries.has(k));
+  if (keys.length === 0) return;
   const state = apiVersionState(ctx);
   const cur = currentModel(model);
   // What the legacy API version (2023-06-01) would reject for this model.

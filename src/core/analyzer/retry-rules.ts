@@ -80,10 +80,10 @@ function handlerRetries(ctx: Ctx, body: Node): boolean {
   return !(ctx.src.py ? EXIT_PY : EXIT_TS).has(last.type);
 }
 
-/** Names of the functions in this file whose body contains a Claude call (one level of indirection). */
-/** The calls of a unit, all a caller-name lookup needs (so nothing else of the unit stays alive). */
+/** The calls of a unit: all a caller-name lookup needs (so nothing else of the unit stays alive). */
 export interface UnitCallNodes { src: Src; calls: readonly { call: Node }[] }
 
+/** Names of the functions in this file whose body contains a Claude call (one level of indirection). */
 function callingFunctions(ctx: UnitCallNodes): Set<string> {
   const out = new Set<string>();
   for (const c of ctx.calls) {

@@ -305,7 +305,6 @@ class LazyEntry implements Entry {
   }
 }
 
-
 function bagKey(src: Src, keyNode: Node | null): string | undefined {
   if (!keyNode) return undefined;
   const fast = keyFromSource(src.text, keyNode.startIndex, src.py, ':');
@@ -543,9 +542,10 @@ export function collectCtors(src: Src, imports: SdkImports, hits?: NameHits): Cl
   const seen = new Set<number>();
   const text = src.text;
   for (let h = 0; h < found.at.length; h++) {
-    const m = { index: found.at[h]!, 0: text.slice(found.at[h]!, found.at[h]! + found.len[h]!) };
-    let n: Node | null = descend(src, m.index, m.index + m[0].length);
-    if (!n || n.text !== m[0]) continue;
+    const at = found.at[h]!;
+    const end = at + found.len[h]!;
+    let n: Node | null = descend(src, at, end);
+    if (!n || n.text !== text.slice(at, end)) continue;
     // climb `ns.Anthropic` to the member node
     if (n.parent && (n.parent.type === 'member_expression' || n.parent.type === 'attribute') && field(n.parent, 'object')?.id === n.id) n = n.parent;
     const call = n.parent;
@@ -594,6 +594,13 @@ export interface Span { startIndex: number; endIndex: number; text: string }
 
 const IDENT_CHAR = /[\p{ID_Continue}$\u200c\u200d]/u;
 
+/** Where the `(` after a method name ending at `end` stands, blanks allowed between; -1: none. */
+function parenAfter(text: string, end: number): number {
+  let p = end;
+  while (p < text.length && /\s/.test(text[p]!)) p++;
+  return text.charCodeAt(p) === 40 /* ( */ ? p : -1;
+}
+
 /**
  * The call whose callee ends in the method named at `mStart` (`….messages.create(`), with its
  * callee; undefined when the name there is not such a callee.
@@ -605,11 +612,9 @@ const IDENT_CHAR = /[\p{ID_Continue}$\u200c\u200d]/u;
  * more per call site. Other shapes (`create?.(`, `create<T>(`, comments) take the climb.
  */
 export function calleeAt(src: Src, resStart: number, mStart: number, methodName: string): { member: Node; call: Node } | undefined {
-  const text = src.text;
   const mEnd = mStart + methodName.length;
-  let p = mEnd;
-  while (p < text.length && /\s/.test(text[p]!)) p++;
-  if (text.charCodeAt(p) === 40 /* ( */) {
+  const p = parenAfter(src.text, mEnd);
+  if (p >= 0) {
     const call = descend(src, resStart, p + 1);
     if (call && isCall(call)) {
       const member = field(call, 'function');
@@ -656,10 +661,8 @@ const PLAIN_NAME_PY = /^[A-Za-z_]\w*$/;
  */
 export function siteFromSource(src: Src, resStart: number, mStart: number, methodName: string): SitePlace | undefined {
   const text = src.text;
-  const mEnd = mStart + methodName.length;
-  let p = mEnd;
-  while (p < text.length && /\s/.test(text[p]!)) p++;
-  if (text.charCodeAt(p) !== 40 /* ( */) return undefined;
+  const p = parenAfter(text, mStart + methodName.length);
+  if (p < 0) return undefined;
   let dot = resStart - 1;
   while (dot >= 0 && /\s/.test(text[dot]!)) dot--;
   if (text[dot] !== '.') return undefined;
@@ -686,7 +689,7 @@ export function siteFromTree(src: Src, resStart: number, resName: string, mStart
   if (!args || (args.type !== 'arguments' && args.type !== 'argument_list')) return undefined;
   let resourceExpr = field(member, 'object');
   if (isBatches && resourceExpr) resourceExpr = field(resourceExpr, 'object');
-  if (!resourceExpr || (resourceExpr.type !== 'member_expression' && resourceExpr.type !== 'attribute')) return undefined;
+  if (!resourceExpr || !isMember(resourceExpr)) return undefined;
   // A member expression ending where the resource name ends has it as its property, unless the
   // name seen by the regex is the tail of a longer one (`$messages`): then ask the tree.
   if (resourceExpr.endIndex !== resStart + resName.length) return undefined;
@@ -694,17 +697,17 @@ export function siteFromTree(src: Src, resStart: number, resName: string, mStart
   let receiver = field(resourceExpr, 'object');
   if (!receiver) return undefined;
   let beta = false;
-  if ((receiver.type === 'member_expression' || receiver.type === 'attribute') && field(receiver, src.py ? 'attribute' : 'property')?.text === 'beta') {
+  if (isMember(receiver) && field(receiver, src.py ? 'attribute' : 'property')?.text === 'beta') {
     beta = true;
     receiver = field(receiver, 'object')!;
   }
   // OpenAI's assistants API: client.beta.threads.messages.create(threadId, {...})
-  if ((receiver.type === 'member_expression' || receiver.type === 'attribute') && field(receiver, src.py ? 'attribute' : 'property')?.text === 'threads') return undefined;
+  if (isMember(receiver) && field(receiver, src.py ? 'attribute' : 'property')?.text === 'threads') return undefined;
   let withOptions: Bag | undefined;
   receiver = unwrap(receiver);
-  if ((receiver.type === 'call_expression' || receiver.type === 'call')) {
+  if (isCall(receiver)) {
     const fn = field(receiver, 'function');
-    const prop = fn && (fn.type === 'member_expression' || fn.type === 'attribute') ? field(fn, src.py ? 'attribute' : 'property')?.text : undefined;
+    const prop = fn && isMember(fn) ? field(fn, src.py ? 'attribute' : 'property')?.text : undefined;
     if (prop === 'withOptions' || prop === 'with_options') {
       const wargs = field(receiver, 'arguments');
       if (wargs) withOptions = src.py ? kwargsBag(src, wargs) : named(wargs)[0] ? bagOf(src, named(wargs)[0]!) : undefined;
@@ -747,7 +750,7 @@ export function collectCalls(src: Src, imports: SdkImports, ctors: ClientCtor[],
     const method: Span = { startIndex: mStart, endIndex: mStart + methodName.length, text: methodName };
     const resource: Span = { startIndex: m.index, endIndex: m.index + m[1]!.length, text: m[1]! };
     let ctor: ClientCtor | undefined;
-    if (receiver && (receiver.type === 'new_expression' || receiver.type === 'call' || receiver.type === 'call_expression')) ctor = ctorOf(src, imports, receiver);
+    if (receiver && (receiver.type === 'new_expression' || isCall(receiver))) ctor = ctorOf(src, imports, receiver);
     if (!ctor) {
       const cands = byBinding.get(recText);
       if (cands && cands.length > 0) ctor = cands[0];

@@ -52,7 +52,7 @@ export class ConnectionPanel implements vscode.Disposable {
     private readonly record?: PanelRecord) {
     panel.webview.options = ConnectionPanel.options(extensionUri);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'walkthrough', 'icon.svg');
-    this.html = renderWebviewHtml(panel.webview, extensionUri, { title: vscode.l10n.t('Claude Connection'), script: 'connection', styles: ['connection.css'], inline: true });
+    this.html = renderWebviewHtml(panel.webview, extensionUri, { title: vscode.l10n.t('Claude Connection'), script: 'connection', styles: ['connection.css'] });
     panel.webview.html = this.html;
     record?.html.push(this.html);
     this.disposables.push(

@@ -73,6 +73,8 @@ export const VIEW_TYPE = 'claudeDoctor.errorLog';
 const STATE_KEY = 'claudeDoctor.log.viewState';
 /** Rows the page itself carries (a tall screen shows about 60). */
 const INITIAL_ROWS = 100;
+/** No row is shorter than this (the page's rows are 24 px at the default font size). */
+const MIN_ROW_PX = 20;
 /** How long opening the panel waits for the log's tail before showing the page without rows. */
 const PREVIEW_WAIT_MS = 250;
 /** Set in the extension host when running tests, so a suite bundled separately finds the live handle. */
@@ -235,7 +237,7 @@ export function registerErrorLog(
     if (!source || source.size === 0) return undefined;
     const state = stateOf(source, !loaded);
     // Enough rows for the first screen at the remembered scroll position.
-    const keep = INITIAL_ROWS + Math.ceil(view.scrollTop / 20);
+    const keep = INITIAL_ROWS + Math.ceil(view.scrollTop / MIN_ROW_PX);
     if (state.rows.length > keep) {
       state.rows = state.rows.slice(0, keep);
       state.loading = true;
@@ -451,7 +453,7 @@ export function registerErrorLog(
     if (p0 && !loaded) await Promise.race([p0.ready, new Promise((res) => setTimeout(res, PREVIEW_WAIT_MS))]);
     if (panel !== p) return; // closed meanwhile
     p.webview.html = renderWebviewHtml(p.webview, context.extensionUri, {
-      title: vscode.l10n.t('Claude Doctor: Error Log'), script: 'log', styles: ['log.css'], initialState: initialState(), inline: true,
+      title: vscode.l10n.t('Claude Doctor: Error Log'), script: 'log', styles: ['log.css'], initialState: initialState(),
     });
   };
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer, type ContentChange } from '../../../src/core/analyzer/index';
 import { fixtures, rng } from './helpers';
+import { fakeKey } from '../fake-key';
 
-const SNIPPETS = ['x', '\n', ' ', 'max_tokens: 5, ', 'max_tokens=5, ', "'claude-3-opus-latest'", '}', ')', '// c\n', '# c\n', 'try', 'Anthropic', 'sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWx0123'];
+const SNIPPETS = ['x', '\n', ' ', 'max_tokens: 5, ', 'max_tokens=5, ', "'claude-3-opus-latest'", '}', ')', '// c\n', '# c\n', 'try', 'Anthropic', fakeKey('INCREMENTAL', 41)];
 
 function randomChange(text: string, r: () => number): ContentChange {
   const at = Math.floor(r() * (text.length + 1));
@@ -75,108 +76,102 @@ describe('incremental analysis equals full analysis', () => {
   });
 });
 
-/** Applies `change` to `text` through analyzeIncremental and checks it against a full analysis. */
-async function step(
-  inc: ReturnType<typeof createAnalyzer>, full: ReturnType<typeof createAnalyzer>, key: string, text: string,
-  change: ContentChange, options: Parameters<ReturnType<typeof createAnalyzer>['analyze']>[1], label: string,
-): Promise<string> {
-  const next = apply(text, change);
-  expect(await inc.analyzeIncremental(key, next, options, [change]), label).toEqual(await full.analyze(next, options));
-  return next;
-}
-
 describe('incremental caches (top-level units, module context, text scans)', () => {
   const ts = { language: 'typescript' as const };
   const body = (n: number, client = 'client'): string => Array.from({ length: n }, (_, i) =>
     `export async function f${i}() {\n  return ${client}.messages.create({ model: 'claude-3-opus-latest', messages: [{ role: 'user', content: 'q${i}' }] });\n}\n`).join('');
   const header = `import Anthropic from '@anthropic-ai/sdk';\nconst client = new Anthropic({ maxRetries: 0 });\n`;
 
-  it('edits that add and remove imports, and rename the client alias', async () => {
+  /** An editing session on `initial`: every edit goes through analyzeIncremental and must equal a full analysis. */
+  async function session(key: string, initial: string) {
     const inc = createAnalyzer();
     const full = createAnalyzer();
-    let text = header + body(20);
-    await inc.analyzeIncremental('a', text, ts);
+    await inc.analyzeIncremental(key, initial, ts);
+    const s = {
+      text: initial,
+      full,
+      async edit(change: ContentChange, label: string): Promise<void> {
+        s.text = apply(s.text, change);
+        expect(await inc.analyzeIncremental(key, s.text, ts, [change]), label).toEqual(await full.analyze(s.text, ts));
+      },
+    };
+    return s;
+  }
+
+  it('edits that add and remove imports, and rename the client alias', async () => {
+    const s = await session('a', header + body(20));
     // remove the SDK import line, then put it back
     const line = `import Anthropic from '@anthropic-ai/sdk';\n`;
-    text = await step(inc, full, 'a', text, { rangeOffset: 0, rangeLength: line.length, text: '' }, ts, 'import removed');
-    text = await step(inc, full, 'a', text, { rangeOffset: 0, rangeLength: 0, text: line }, ts, 'import added');
+    await s.edit({ rangeOffset: 0, rangeLength: line.length, text: '' }, 'import removed');
+    await s.edit({ rangeOffset: 0, rangeLength: 0, text: line }, 'import added');
     // add a second import (errors) at the top
-    text = await step(inc, full, 'a', text, { rangeOffset: 0, rangeLength: 0, text: `import { RateLimitError } from '@anthropic-ai/sdk';\n` }, ts, 'second import');
+    await s.edit({ rangeOffset: 0, rangeLength: 0, text: `import { RateLimitError } from '@anthropic-ai/sdk';\n` }, 'second import');
     // rename the client binding: calls through `client` no longer resolve
-    const at = text.indexOf('const client') + 'const '.length;
-    text = await step(inc, full, 'a', text, { rangeOffset: at, rangeLength: 'client'.length, text: 'claude' }, ts, 'alias renamed');
-    const back = text.indexOf('const claude') + 'const '.length;
-    await step(inc, full, 'a', text, { rangeOffset: back, rangeLength: 'claude'.length, text: 'client' }, ts, 'alias restored');
+    const at = s.text.indexOf('const client') + 'const '.length;
+    await s.edit({ rangeOffset: at, rangeLength: 'client'.length, text: 'claude' }, 'alias renamed');
+    const back = s.text.indexOf('const claude') + 'const '.length;
+    await s.edit({ rangeOffset: back, rangeLength: 'claude'.length, text: 'client' }, 'alias restored');
   });
 
   it('edits that split and merge top-level units, and a paste of many lines', async () => {
-    const inc = createAnalyzer();
-    const full = createAnalyzer();
-    let text = header + body(30);
-    await inc.analyzeIncremental('b', text, ts);
+    const s = await session('b', header + body(30));
     // merge: delete the closing brace of f10 (f10 swallows what follows), then restore it
-    const close = text.indexOf('\n}\n', text.indexOf('function f10(')) + 1;
-    text = await step(inc, full, 'b', text, { rangeOffset: close, rangeLength: 1, text: '' }, ts, 'merge by deleting }');
-    text = await step(inc, full, 'b', text, { rangeOffset: close, rangeLength: 0, text: '}' }, ts, 'split by restoring }');
+    const close = s.text.indexOf('\n}\n', s.text.indexOf('function f10(')) + 1;
+    await s.edit({ rangeOffset: close, rangeLength: 1, text: '' }, 'merge by deleting }');
+    await s.edit({ rangeOffset: close, rangeLength: 0, text: '}' }, 'split by restoring }');
     // split: close f12 early in its middle, creating new top-level statements
-    const mid = text.indexOf('return', text.indexOf('function f12('));
-    text = await step(inc, full, 'b', text, { rangeOffset: mid, rangeLength: 0, text: '}\nconst stray = 1;\nfunction g() {\n' }, ts, 'split in the middle');
+    const mid = s.text.indexOf('return', s.text.indexOf('function f12('));
+    await s.edit({ rangeOffset: mid, rangeLength: 0, text: '}\nconst stray = 1;\nfunction g() {\n' }, 'split in the middle');
     // an unclosed comment swallows the rest of the file, then is closed again
-    const f5 = text.indexOf('export async function f5(');
-    text = await step(inc, full, 'b', text, { rangeOffset: f5, rangeLength: 0, text: '/* ' }, ts, 'open comment');
-    text = await step(inc, full, 'b', text, { rangeOffset: f5 + 3, rangeLength: 0, text: '*/ ' }, ts, 'closed comment');
+    const f5 = s.text.indexOf('export async function f5(');
+    await s.edit({ rangeOffset: f5, rangeLength: 0, text: '/* ' }, 'open comment');
+    await s.edit({ rangeOffset: f5 + 3, rangeLength: 0, text: '*/ ' }, 'closed comment');
     // a paste of many lines (a whole block of new functions) in the middle, then its removal
     const paste = body(15, 'client').replace(/function f/g, 'function p');
-    const f20 = text.indexOf('export async function f20(');
-    text = await step(inc, full, 'b', text, { rangeOffset: f20, rangeLength: 0, text: paste }, ts, 'paste');
-    text = await step(inc, full, 'b', text, { rangeOffset: f20, rangeLength: paste.length, text: '' }, ts, 'unpaste');
+    const f20 = s.text.indexOf('export async function f20(');
+    await s.edit({ rangeOffset: f20, rangeLength: 0, text: paste }, 'paste');
+    await s.edit({ rangeOffset: f20, rangeLength: paste.length, text: '' }, 'unpaste');
     // the same unit list is produced when the edit lands exactly on a unit boundary
-    const f25 = text.indexOf('export async function f25(');
-    text = await step(inc, full, 'b', text, { rangeOffset: f25 - 1, rangeLength: 0, text: '\n\n' }, ts, 'on a boundary');
-    await step(inc, full, 'b', text, { rangeOffset: text.length, rangeLength: 0, text: body(3).replace(/function f/g, 'function z') }, ts, 'append at end');
+    const f25 = s.text.indexOf('export async function f25(');
+    await s.edit({ rangeOffset: f25 - 1, rangeLength: 0, text: '\n\n' }, 'on a boundary');
+    await s.edit({ rangeOffset: s.text.length, rangeLength: 0, text: body(3).replace(/function f/g, 'function z') }, 'append at end');
   });
 
   it('client constructions typed, broken and renamed character by character', async () => {
-    const inc = createAnalyzer();
-    const full = createAnalyzer();
-    let text = header + body(6) + body(4, 'other').replace(/function f/g, 'function o');
-    await inc.analyzeIncremental('d', text, ts);
+    const s = await session('d', header + body(6) + body(4, 'other').replace(/function f/g, 'function o'));
     // type `const other = new Anthropic({ maxRetries: 0 });` one character at a time after the header
-    const line = "const other = new Anthropic({ apiKey: 'sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWx0123', maxRetries: 0 });\n";
+    const line = `const other = new Anthropic({ apiKey: '${fakeKey('INCREMENTAL', 41)}', maxRetries: 0 });\n`;
     const at = header.length;
-    for (let i = 0; i < line.length; i++) text = await step(inc, full, 'd', text, { rangeOffset: at + i, rangeLength: 0, text: line[i]! }, ts, `typed ${i}`);
+    for (let i = 0; i < line.length; i++) await s.edit({ rangeOffset: at + i, rangeLength: 0, text: line[i]! }, `typed ${i}`);
     // glue a character before and after the class name, then take it away again
-    const name = text.indexOf('new Anthropic(', at) + 'new '.length;
-    text = await step(inc, full, 'd', text, { rangeOffset: name, rangeLength: 0, text: 'x' }, ts, 'prefix glued');
-    text = await step(inc, full, 'd', text, { rangeOffset: name, rangeLength: 1, text: '' }, ts, 'prefix removed');
-    text = await step(inc, full, 'd', text, { rangeOffset: name + 'Anthropic'.length, rangeLength: 0, text: '$' }, ts, 'suffix glued');
-    text = await step(inc, full, 'd', text, { rangeOffset: name + 'Anthropic'.length, rangeLength: 1, text: '' }, ts, 'suffix removed');
+    const name = s.text.indexOf('new Anthropic(', at) + 'new '.length;
+    await s.edit({ rangeOffset: name, rangeLength: 0, text: 'x' }, 'prefix glued');
+    await s.edit({ rangeOffset: name, rangeLength: 1, text: '' }, 'prefix removed');
+    await s.edit({ rangeOffset: name + 'Anthropic'.length, rangeLength: 0, text: '$' }, 'suffix glued');
+    await s.edit({ rangeOffset: name + 'Anthropic'.length, rangeLength: 1, text: '' }, 'suffix removed');
     // rename the imported class (the names searched for change)
-    const imp = text.indexOf('Anthropic');
-    text = await step(inc, full, 'd', text, { rangeOffset: imp, rangeLength: 'Anthropic'.length, text: 'Claude' }, ts, 'import renamed');
-    await step(inc, full, 'd', text, { rangeOffset: imp, rangeLength: 'Claude'.length, text: 'Anthropic' }, ts, 'import renamed back');
+    const imp = s.text.indexOf('Anthropic');
+    await s.edit({ rangeOffset: imp, rangeLength: 'Anthropic'.length, text: 'Claude' }, 'import renamed');
+    await s.edit({ rangeOffset: imp, rangeLength: 'Claude'.length, text: 'Anthropic' }, 'import renamed back');
   });
 
   it('text scans follow edits: ignore comments and the retry helper appear and disappear', async () => {
-    const inc = createAnalyzer();
-    const full = createAnalyzer();
-    let text = header + body(12);
-    await inc.analyzeIncremental('c', text, ts);
-    const f3 = text.indexOf('  return', text.indexOf('function f3('));
+    const s = await session('c', header + body(12));
+    const f3 = s.text.indexOf('  return', s.text.indexOf('function f3('));
     const ignore = '  // claude-doctor-ignore-next-line\n';
-    text = await step(inc, full, 'c', text, { rangeOffset: f3, rangeLength: 0, text: ignore }, ts, 'ignore added');
+    await s.edit({ rangeOffset: f3, rangeLength: 0, text: ignore }, 'ignore added');
     // type the marker's last character away and back (the needle appears and disappears mid-word)
-    const end = text.indexOf('claude-doctor-ignore') + 'claude-doctor-ignore'.length - 1;
-    text = await step(inc, full, 'c', text, { rangeOffset: end, rangeLength: 1, text: '' }, ts, 'ignore broken');
-    text = await step(inc, full, 'c', text, { rangeOffset: end, rangeLength: 0, text: 'e' }, ts, 'ignore mended');
-    text = await step(inc, full, 'c', text, { rangeOffset: text.indexOf(ignore), rangeLength: ignore.length, text: '' }, ts, 'ignore removed');
+    const end = s.text.indexOf('claude-doctor-ignore') + 'claude-doctor-ignore'.length - 1;
+    await s.edit({ rangeOffset: end, rangeLength: 1, text: '' }, 'ignore broken');
+    await s.edit({ rangeOffset: end, rangeLength: 0, text: 'e' }, 'ignore mended');
+    await s.edit({ rangeOffset: s.text.indexOf(ignore), rangeLength: ignore.length, text: '' }, 'ignore removed');
     // a retry helper declared at the end of the file, then renamed away
     const helper = `\nasync function withClaudeRetry<T>(fn: () => Promise<T>): Promise<T> {\n  return fn();\n}\n`;
     // the helper's presence changes the findings (its fixes no longer declare it), so the scan matters
-    expect(await full.analyze(text + helper, ts)).not.toEqual(await full.analyze(text, ts));
-    text = await step(inc, full, 'c', text, { rangeOffset: text.length, rangeLength: 0, text: helper }, ts, 'helper added');
-    const name = text.lastIndexOf('ClaudeRetry');
-    text = await step(inc, full, 'c', text, { rangeOffset: name, rangeLength: 1, text: 'c' }, ts, 'helper renamed');
-    await step(inc, full, 'c', text, { rangeOffset: name, rangeLength: 1, text: 'C' }, ts, 'helper named again');
+    expect(await s.full.analyze(s.text + helper, ts)).not.toEqual(await s.full.analyze(s.text, ts));
+    await s.edit({ rangeOffset: s.text.length, rangeLength: 0, text: helper }, 'helper added');
+    const name = s.text.lastIndexOf('ClaudeRetry');
+    await s.edit({ rangeOffset: name, rangeLength: 1, text: 'c' }, 'helper renamed');
+    await s.edit({ rangeOffset: name, rangeLength: 1, text: 'C' }, 'helper named again');
   });
 });
