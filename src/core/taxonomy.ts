@@ -58,6 +58,8 @@ export interface Classification {
   bodyKind?: BodyKind;
   /** Transport failure kind, when there was no HTTP answer. */
   transport?: TransportKind;
+  /** SDK-specific notes from the row (which exception class, which SDK). */
+  sdkNotes?: readonly string[];
 }
 
 /** Longest message kept in a classification (bodies can be megabytes of HTML). */
@@ -193,8 +195,12 @@ export function parseErrorBody(body: string): ParsedErrorBody {
 const MESSAGE_EXCEPTIONS: Partial<Record<ErrorCategory, (i: { message: string | null; errorCode: string | null }) => boolean>> = {
   // 400 invalid_request_error "You have reached your specified API usage limits" (facts §1).
   usage_limit: (i) => !!i.message && i.message.includes(MESSAGE_MARKERS.usageLimit),
-  // 401 "CORS requests are not allowed…" (facts §1).
+  // 401 "CORS requests are not allowed…" (facts §1): an organization setting.
   cors: (i) => !!i.message && i.message.trimStart().startsWith(MESSAGE_MARKERS.corsPrefix),
+  // 429 "You have reached your specified workspace API usage limits" (December 2026 update).
+  workspace_spend_limit: (i) => !!i.message && (i.message.includes(MESSAGE_MARKERS.workspaceUsageLimit) || i.message.includes(MESSAGE_MARKERS.usageLimit)),
+  // 409 "a value that must be unique is already in use" (December 2026 update): retrying cannot help.
+  conflict_unique: (i) => !!i.message && i.message.toLowerCase().includes(MESSAGE_MARKERS.uniqueConflict),
 };
 
 /** Rows told apart by `error.details.error_code`. */
@@ -203,7 +209,7 @@ const ERROR_CODE_ROWS: Partial<Record<ErrorCategory, (i: { errorCode: string | n
 };
 
 /** Categories a retry can never help, whatever `x-should-retry` says. */
-const NEVER_RETRY: ReadonlySet<ErrorCategory> = new Set(['spend_cap', 'usage_limit', 'ok', 'aborted']);
+const NEVER_RETRY: ReadonlySet<ErrorCategory> = new Set(['spend_cap', 'usage_limit', 'workspace_spend_limit', 'conflict_unique', 'ok', 'aborted']);
 
 const ROWS = Object.values(ERROR_ROWS);
 const SPECIAL = new Set<ErrorCategory>([
@@ -271,6 +277,9 @@ function rowFor(input: ClassifyInput, errorType: string | null, errorCode: strin
     }
     return ERROR_ROWS.unknown;
   }
+  // An error with status 200 is an error event inside a stream (Python raises it as
+  // `APIStatusError` with `status_code == 200`).
+  if (status === 200 && errorType) return ERROR_ROWS.stream_error;
   if (status >= 200 && status < 300) return ERROR_ROWS.ok;
   const rows = rowsByStatus.get(status);
   if (rows && rows.length > 0) return pickAmong(rows, { message, errorCode });
@@ -349,6 +358,7 @@ export function classify(input: ClassifyInput): Classification {
   };
   if (parsed.bodyKind) out.bodyKind = parsed.bodyKind;
   if (input.transport) out.transport = input.transport;
+  if (row.sdkNotes) out.sdkNotes = row.sdkNotes;
   return out;
 }
 

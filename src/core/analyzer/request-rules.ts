@@ -1,6 +1,6 @@
 /** Rules about the request a call site sends: the 400/404 causes (facts §6) and the TS local guard. */
 import {
-  CURRENT_MODELS, REQUEST_RULES, SDK, lookupModel, type CurrentModel, type ModelStatus,
+  CURRENT_MODELS, PLATFORM_RETIREMENT_NOTE, REQUEST_RULES, RETIREMENT_WARNING_DAYS, SDK, lookupModel, type CurrentModel, type ModelStatus,
 } from '../data/api-facts';
 import type { Ctx } from './context';
 import type { Node } from './parser';
@@ -50,7 +50,7 @@ function modelOf(ctx: Ctx, site: CallSite, bag: Bag): ModelRef | undefined {
   if (val.kind !== 'string') return { val, entry: e };
   if (site.provider === 'bedrock' || site.provider === 'vertex' || site.provider === 'foundry') return { val, str: val, entry: e };
   if (/[@:]|^(?:[a-z]{2,4}\.)?anthropic\./.test(val.value)) return { val, str: val, entry: e };
-  return { val, str: val, status: lookupModel(val.value), entry: e };
+  return { val, str: val, status: lookupModel(val.value, ctx.options.today ?? Date.now()), entry: e };
 }
 
 const currentModel = (m: ModelRef | undefined): CurrentModel | undefined => (m?.status?.kind === 'current' ? m.status.model : undefined);
@@ -269,8 +269,10 @@ function modelRules(ctx: Ctx, site: CallSite, str: StrVal, status: ModelStatus):
   const range = str.node;
   const replace = (to: string): TextEdit => ({ start: str.contentStart, end: str.contentEnd, newText: to });
   if (status.kind === 'retired') {
+    const when = status.retiredOn ? ` since ${status.retiredOn}` : '';
+    const platforms = status.retiredOn ? ` ${PLATFORM_RETIREMENT_NOTE}` : '';
     ctx.report('retired-model', range,
-      `${id} is retired: the API answers 404 "model: ${id}". Use ${status.successor}.`,
+      `${id} is retired${when}: the API answers 404 "model: ${id}". Use ${status.successor}.${platforms}`,
       [{ title: `Replace with ${status.successor}`, kind: 'quickfix', safe: true, edits: [replace(status.successor)] }]);
   } else if (status.kind === 'unknown') {
     const dotted = /\d\.\d/.test(id);
@@ -282,10 +284,14 @@ function modelRules(ctx: Ctx, site: CallSite, str: StrVal, status: ModelStatus):
     ctx.report('unknown-model', range, msg,
       suggestion ? [{ title: `Replace with ${suggestion}`, kind: 'quickfix', safe: false, edits: [replace(suggestion)] }] : [],
       gateway ? 'info' : undefined);
-  } else if (status.model.endOfLife) {
-    // Current but with an announced end of life: say so quietly.
+  } else if (status.lifecycle) {
+    // Announced retirement: a warning within RETIREMENT_WARNING_DAYS of the day, info before.
+    const { entry, daysToRetirement } = status.lifecycle;
+    const soon = daysToRetirement <= RETIREMENT_WARNING_DAYS;
+    const dep = entry.deprecatedOn ? `deprecated since ${entry.deprecatedOn}, ` : '';
     ctx.report('retired-model', range,
-      `${id} reaches end of life on ${status.model.endOfLife}; after that the API answers 404 "model: ${id}". Plan the move to a newer model.`, [], 'info');
+      `${id} is ${dep}retiring on ${entry.retiresOn}${entry.tentative ? ' (tentative)' : ''}, in ${daysToRetirement} day${daysToRetirement === 1 ? '' : 's'}; after that the API answers 404 "model: ${id}". Move to ${entry.successor}. ${PLATFORM_RETIREMENT_NOTE}`,
+      [], soon ? 'warning' : 'info');
   }
 }
 

@@ -70,4 +70,6 @@ export interface AnalyzeOptions {
   severity?: Partial<Record<RuleId, Severity>>;
   /** Value inserted by the missing-max-tokens fix. */
   defaultMaxTokens?: number;
+  /** The day retirement dates are compared with (`YYYY-MM-DD`, UTC); default: today. For tests. */
+  today?: string;
 }

@@ -2,25 +2,42 @@
  * The Claude API contract as data: status codes, models, request rules, SDK behaviour.
  *
  * The API drifts. Every table that encodes a fact about it lives here, in this one module,
- * so a refresh is a one-file change. Source: shared/claude-api-facts.md, checked against the
- * published `@anthropic-ai/sdk` 1.12.0 and Anthropic's public docs.
+ * so a refresh is a one-file change. Source: shared/claude-api-facts.md (its "December 2026
+ * update" wins where it disagrees with the older sections), checked against the published
+ * `@anthropic-ai/sdk` 1.12.0, the Python SDK `anthropic` sources and Anthropic's public docs.
  */
 
-export const FACTS_CHECKED = '2026-11-23';
+export const FACTS_CHECKED = '2026-12-03';
 export const FACTS_SDK_BASELINE = '@anthropic-ai/sdk 1.12.0';
+/** Where the facts below come from (public pages and SDK sources as stored in early December 2026). */
+export const FACTS_SOURCES: readonly string[] = [
+  'https://platform.claude.com/docs/en/api/errors',
+  'https://platform.claude.com/docs/en/api/versioning',
+  'https://platform.claude.com/docs/en/about-claude/model-deprecations',
+  'https://platform.claude.com/docs/en/about-claude/models/overview',
+  'https://platform.claude.com/docs/en/build-with-claude/batch-processing',
+  '@anthropic-ai/sdk src/client.ts, src/core/error.ts, src/resources/messages/messages.ts (MODELS_TO_WARN_WITH_THINKING_ENABLED)',
+  'anthropic (Python) _base_client.py (_calculate_retry_timeout), _streaming.py, DEPRECATED_MODELS, lib/bedrock, lib/vertex',
+];
 
 // ---------------------------------------------------------------------------------------------
 // Links
 // ---------------------------------------------------------------------------------------------
 
+/** The canonical docs host (December 2026): every docs link is built on it. */
+export const DOCS_BASE = 'https://platform.claude.com/docs/en';
+
 export const DOCS = {
-  errors: 'https://docs.claude.com/en/api/errors',
-  rateLimits: 'https://docs.claude.com/en/api/rate-limits',
-  models: 'https://docs.claude.com/en/docs/about-claude/models/overview',
-  deprecations: 'https://docs.claude.com/en/docs/about-claude/model-deprecations',
-  streaming: 'https://docs.claude.com/en/docs/build-with-claude/streaming',
-  messages: 'https://docs.claude.com/en/api/messages',
-  migrateCompletions: 'https://docs.claude.com/en/api/migrating-from-text-completions-to-messages',
+  errors: `${DOCS_BASE}/api/errors`,
+  rateLimits: `${DOCS_BASE}/api/rate-limits`,
+  models: `${DOCS_BASE}/about-claude/models/overview`,
+  deprecations: `${DOCS_BASE}/about-claude/model-deprecations`,
+  streaming: `${DOCS_BASE}/build-with-claude/streaming`,
+  messages: `${DOCS_BASE}/api/messages`,
+  migrateCompletions: `${DOCS_BASE}/api/migrating-from-text-completions-to-messages`,
+  versioning: `${DOCS_BASE}/api/versioning`,
+  extendedThinking: `${DOCS_BASE}/build-with-claude/extended-thinking`,
+  batches: `${DOCS_BASE}/build-with-claude/batch-processing`,
   console: 'https://console.anthropic.com/settings/limits',
   billing: 'https://console.anthropic.com/settings/billing',
   keys: 'https://console.anthropic.com/settings/keys',
@@ -46,6 +63,7 @@ export type ErrorCategory =
   | 'ok'
   | 'invalid_request'
   | 'usage_limit'
+  | 'workspace_spend_limit'
   | 'authentication'
   | 'cors'
   | 'billing'
@@ -53,6 +71,7 @@ export type ErrorCategory =
   | 'not_found'
   | 'request_timeout'
   | 'conflict'
+  | 'conflict_unique'
   | 'request_too_large'
   | 'unprocessable'
   | 'rate_limit'
@@ -81,6 +100,8 @@ export interface ErrorRow {
   explanation: string;
   nextStep: string;
   docsUrl: string;
+  /** SDK-specific notes (which exception class, which SDK version): shown with the explanation. */
+  sdkNotes?: readonly string[];
 }
 
 /** One row per category. Classification order: status, then error.type, then details.error_code. */
@@ -109,22 +130,22 @@ export const ERROR_ROWS: Record<ErrorCategory, ErrorRow> = {
   authentication: {
     category: 'authentication', status: 401, errorType: 'authentication_error', retryable: false, fault: 'you',
     title: 'Authentication failed',
-    explanation: 'The API key was not accepted: empty, has whitespace or a newline, sent in the wrong header, does not match the base URL, or was revoked.',
-    nextStep: 'Check the key (length, prefix, no stray whitespace) and the header form; create a new key in the Console if it was revoked.',
+    explanation: 'The API key was not accepted: empty, has whitespace or a newline, sent in the wrong header, does not match the base URL, expired, or was revoked. On Claude Platform on AWS, AWS credentials in place of a key also answer 401.',
+    nextStep: 'Check the key (length, prefix, no stray whitespace) and the header form; create a new key in the Console if it expired or was revoked.',
     docsUrl: DOCS.keys,
   },
   cors: {
     category: 'cors', status: 401, errorType: 'authentication_error', retryable: false, fault: 'you',
-    title: 'Browser request blocked (CORS)',
-    explanation: 'The request carried a browser `Origin` header. Direct browser access is refused unless explicitly allowed.',
-    nextStep: 'Call the API from a server, or opt in with the `anthropic-dangerous-direct-browser-access` header (never ship a key to browsers).',
+    title: 'Browser requests refused for this organization (CORS)',
+    explanation: 'The request carried a browser `Origin` header and the organization refuses browser (CORS) requests: an organization-level setting (for example zero data retention). No change to the browser request fixes it.',
+    nextStep: 'Call the API from your server instead of the browser; only an organization admin can change the setting that refuses browser requests.',
     docsUrl: DOCS.errors,
   },
   billing: {
     category: 'billing', status: 402, errorType: 'billing_error', retryable: false, fault: 'you',
     title: 'Billing problem',
-    explanation: 'The account has a billing issue (no payment method, failed payment or no credit).',
-    nextStep: 'Fix billing in the Console.',
+    explanation: 'The account has a billing issue (no payment method, failed payment or no credit). Through AWS Marketplace, the subscription there may be the cause.',
+    nextStep: 'Fix billing in the Console (or the AWS Marketplace subscription).',
     docsUrl: DOCS.billing,
   },
   permission: {
@@ -155,6 +176,13 @@ export const ERROR_ROWS: Record<ErrorCategory, ErrorRow> = {
     nextStep: 'Retry with backoff.',
     docsUrl: DOCS.errors,
   },
+  conflict_unique: {
+    category: 'conflict_unique', status: 409, errorType: 'conflict_error', retryable: false, fault: 'you',
+    title: 'Conflict: value already in use',
+    explanation: 'A value that must be unique is already in use. Retrying sends the same value and fails the same way, although the official SDKs retry every 409.',
+    nextStep: 'Use a different value (name, id) or update the existing resource instead of creating it again.',
+    docsUrl: DOCS.errors,
+  },
   request_too_large: {
     category: 'request_too_large', status: 413, errorType: 'request_too_large', retryable: false, fault: 'you',
     title: 'Request too large',
@@ -183,6 +211,13 @@ export const ERROR_ROWS: Record<ErrorCategory, ErrorRow> = {
     nextStep: 'It clears at 00:00 UTC on the 1st of the month or on a tier upgrade; upgrade in the Console.',
     docsUrl: DOCS.rateLimits,
   },
+  workspace_spend_limit: {
+    category: 'workspace_spend_limit', status: 429, errorType: 'rate_limit_error', retryable: false, fault: 'limit',
+    title: 'Workspace spend limit reached',
+    explanation: 'The spend limit set on the workspace (for example a Claude Code workspace) is reached. It answers 429, not 400, but it is not a rate limit: waiting seconds does not clear it.',
+    nextStep: 'Raise the workspace spend limit in the Console (Settings → Limits), or wait for the period to reset.',
+    docsUrl: DOCS.console,
+  },
   api_error: {
     category: 'api_error', status: 500, errorType: 'api_error', retryable: true, fault: 'anthropic',
     title: 'Internal server error',
@@ -203,6 +238,9 @@ export const ERROR_ROWS: Record<ErrorCategory, ErrorRow> = {
     explanation: 'The service or a gateway in front of it is temporarily unavailable.',
     nextStep: 'Retry with backoff; check the status page if it persists.',
     docsUrl: DOCS.errors,
+    sdkNotes: [
+      'Python `AnthropicBedrock` and `AnthropicVertex` raise `ServiceUnavailableError` for a 503, a class not exported at the top level that `except anthropic.InternalServerError` does not catch.',
+    ],
   },
   gateway_timeout: {
     category: 'gateway_timeout', status: 504, errorType: 'timeout_error', retryable: true, fault: 'anthropic',
@@ -210,6 +248,9 @@ export const ERROR_ROWS: Record<ErrorCategory, ErrorRow> = {
     explanation: 'The request took too long upstream.',
     nextStep: 'Retry; for long generations use streaming so tokens arrive as they are produced.',
     docsUrl: DOCS.streaming,
+    sdkNotes: [
+      'Python `AnthropicVertex` raises `DeadlineExceededError` for a 504, a class not exported at the top level that `except anthropic.InternalServerError` does not catch.',
+    ],
   },
   overloaded: {
     category: 'overloaded', status: 529, errorType: 'overloaded_error', retryable: true, fault: 'anthropic',
@@ -217,6 +258,9 @@ export const ERROR_ROWS: Record<ErrorCategory, ErrorRow> = {
     explanation: 'The API is temporarily over capacity across all users. This is not your rate limit.',
     nextStep: 'Retry a few times with jittered backoff; consider a fallback model. Check the status page for context.',
     docsUrl: DOCS.errors,
+    sdkNotes: [
+      'Python: `OverloadedError` subclasses `APIStatusError`, not `InternalServerError`; `AnthropicBedrock` raises `InternalServerError` for a 529 instead.',
+    ],
   },
   server_error: {
     category: 'server_error', retryable: true, fault: 'anthropic',
@@ -245,6 +289,11 @@ export const ERROR_ROWS: Record<ErrorCategory, ErrorRow> = {
     explanation: 'The response started with HTTP 200, then an `event: error` arrived inside the stream.',
     nextStep: 'Retry only if no content had arrived yet; otherwise keep or discard the partial text explicitly.',
     docsUrl: DOCS.streaming,
+    sdkNotes: [
+      'TypeScript: an `APIError` whose `status` is undefined and whose `type` is the error type.',
+      'Python: a plain `APIStatusError` with `status_code == 200`, so `except OverloadedError` never catches a mid-stream overload.',
+      'Neither SDK retries an error inside a stream.',
+    ],
   },
   aborted: {
     category: 'aborted', retryable: false, fault: 'you',
@@ -267,14 +316,19 @@ export const SDK_RETRYABLE_STATUSES: readonly number[] = [408, 409, 429];
 /** `error.details.error_code` of the monthly spend-cap 429: never retryable. */
 export const SPEND_CAP_ERROR_CODE = 'enforced_spend_limit_reached';
 /**
- * The only two documented cases told apart by message text (facts §1); everything else is
- * classified by status, `error.type` and `error.details.error_code`, never by wording.
+ * The only documented cases told apart by message text (facts §1 and the December 2026 update);
+ * everything else is classified by status, `error.type` and `error.details.error_code`, never by
+ * wording.
  */
 export const MESSAGE_MARKERS = {
   /** 400 `invalid_request_error` with this message: the spend limit the org set for itself. */
   usageLimit: 'You have reached your specified API usage limits',
-  /** 401 whose message starts with this: the request carried a browser `Origin` header. */
+  /** 429 with this message: the spend limit of a (Claude Code) workspace — 429, not 400. */
+  workspaceUsageLimit: 'You have reached your specified workspace API usage limits',
+  /** 401 whose message starts with this: an organization that refuses browser (CORS) requests. */
   corsPrefix: 'CORS requests are not allowed',
+  /** 409 whose message says this (case-insensitive): "a value that must be unique is already in use". */
+  uniqueConflict: 'must be unique',
 } as const;
 /** Error types by status, as the API sends them. */
 export const ERROR_TYPE_BY_STATUS: Readonly<Record<number, string>> = {
@@ -316,13 +370,47 @@ export const SDK = {
     authHeaderByMajor: { 0: 'x-api-key', 1: 'bearer' } as Record<number, 'x-api-key' | 'bearer'>,
     /** 1.x removed these. */
     removedInV1: ['completions', 'temperature', 'top_p', 'top_k'] as const,
+    /**
+     * `retry-after` handling: before 0.79.0 only 0 ≤ ms < 60 s was obeyed (longer fell back to the
+     * SDK's own backoff); since 0.79.0 (2026-03-16) any 0 < ms ≤ 2^31−1.
+     */
+    retryAfterAnyValueSince: '0.79.0',
+    retryAfterAnyValueSinceDate: '2026-03-16',
+    legacyRetryAfterMaxMs: 60_000,
+    /** Retries once after a 401 on a request that used its token cache. */
+    retriesOnceAfter401WithTokenCache: true,
+    /** Its `ErrorType` union lacks these (the API sends them). */
+    errorTypeUnionLacks: ['conflict_error', 'request_too_large'] as const,
   },
   python: {
     defaultMaxRetries: 2,
     defaultTimeoutMs: 600_000,
     defaultConnectTimeoutMs: 5_000,
-    apiVersionByMajor: { 1: '2023-06-01', 2: '2026-10-21' } as Record<number, string>,
-    authHeaderByMajor: { 1: 'x-api-key', 2: 'bearer' } as Record<number, 'x-api-key' | 'bearer'>,
+    apiVersionByMajor: { 0: '2023-06-01', 1: '2023-06-01', 2: '2026-10-21' } as Record<number, string>,
+    authHeaderByMajor: { 0: 'x-api-key', 1: 'x-api-key', 2: 'bearer' } as Record<number, 'x-api-key' | 'bearer'>,
+    /**
+     * 1.0.0 (2026-08-20, httpx2) removed `temperature`/`top_p`/`top_k` from the method signatures
+     * while still sending 2023-06-01: passing them is a local `TypeError`, no request is sent.
+     */
+    samplingRemovedInMajor: 1,
+    samplingRemovedDate: '2026-08-20',
+    samplingTypeError: "TypeError: … got an unexpected keyword argument 'temperature'",
+    /** The documented way to still send them on 1.x (the API version decides whether they are accepted). */
+    samplingWorkaround: 'extra_body',
+    /** `retry-after` is honoured only when 0 < s ≤ 60; 61 s or more falls back to the 0.5–8 s backoff. */
+    retryAfterMaxS: 60,
+    /** Non-streaming guard: `ValueError` above this `max_tokens` (off once a client-level timeout is set). */
+    nonStreamingMaxTokensGuard: 21_333,
+    /** An `event: error` inside a 200 stream surfaces as `APIStatusError` with this status_code. */
+    midStreamErrorStatusCode: 200,
+    /**
+     * Platform clients raise their own classes (not exported at the top level) that
+     * `except anthropic.InternalServerError` does not catch.
+     */
+    platformErrorClasses: {
+      AnthropicBedrock: { 503: 'ServiceUnavailableError', 529: 'InternalServerError' },
+      AnthropicVertex: { 503: 'ServiceUnavailableError', 504: 'DeadlineExceededError' },
+    } as Readonly<Record<'AnthropicBedrock' | 'AnthropicVertex', Readonly<Record<number, string>>>>,
   },
   backoff: {
     initialDelayS: 0.5,
@@ -352,6 +440,13 @@ export const HEADERS = {
   rateLimitPrefix: 'anthropic-ratelimit-',
   /** anthropic-ratelimit-{kind}-{limit,remaining,reset} */
   rateLimitKinds: ['requests', 'tokens', 'input-tokens', 'output-tokens'] as const,
+  /**
+   * Subscription/OAuth traffic: `anthropic-ratelimit-unified-status`, `-reset`, and per window
+   * `anthropic-ratelimit-unified-{window}-{utilization,reset,status}` (e.g. `5h`, `7d`); resets
+   * are epoch seconds, not RFC 3339.
+   */
+  rateLimitUnifiedPrefix: 'anthropic-ratelimit-unified-',
+  workspaceId: 'anthropic-workspace-id',
 } as const;
 
 /** Key prefixes by credential kind (used only to check a key's shape, never to print it). */
@@ -374,7 +469,56 @@ export const REQUEST_RULES = {
   strictSampling: { temperature: 1.0, minTopP: 0.99, topK: false },
 } as const;
 
+/**
+ * The three Messages breaking changes of `anthropic-version: 2026-10-21` (platform.claude.com
+ * api/versioning, migration-2026-10-21). On Bedrock they apply to 4.7+ models only. `x-api-key`
+ * is still accepted under 2026-10-21; only the new SDK majors send `Authorization: Bearer`.
+ */
+export const API_VERSION_2026_10_21 = {
+  version: '2026-10-21',
+  breakingChanges: [
+    { id: 'sampling-params', what: 'any `temperature`, `top_p` or `top_k` is a 400' },
+    { id: 'document-in-assistant', what: 'a `document` block directly in an assistant message is a 400' },
+    { id: 'citations-in-user', what: 'a text block with non-empty `citations` in a user message (directly or inside `search_result`) is a 400' },
+  ],
+  bedrockFromGeneration: 4.7,
+  xApiKeyAccepted: true,
+} as const;
+
+/**
+ * Message Batches (platform.claude.com build-with-claude/batch-processing): limits, lifetimes and
+ * the result types of a results JSONL line (`{"custom_id", "result": {"type", …}}`).
+ */
+export const BATCHES = {
+  maxRequests: 100_000,
+  maxBytes: 256 * 1024 * 1024,
+  expiresAfterHours: 24,
+  resultsKeptDays: 29,
+  resultTypes: ['succeeded', 'errored', 'canceled', 'expired'] as const,
+  /** Batches may slightly overshoot a spend limit. */
+  mayOvershootSpendLimits: true,
+} as const;
+export type BatchResultType = (typeof BATCHES.resultTypes)[number];
+
 export type ModelFamily = 'opus' | 'sonnet' | 'haiku' | 'fable' | 'mythos';
+
+/** A fact that is stated (`true`/`false`) or not stated by any source (`'unverified'`). */
+export type Stated = boolean | 'unverified';
+
+/**
+ * Thinking as a model takes it (December 2026 update). `mode` is what happens when the request
+ * says nothing: `adaptive` (the model decides), `always-on`, or undefined (classic: off unless
+ * `thinking: {type: "enabled", budget_tokens}` turns it on).
+ */
+export interface ThinkingSupport {
+  mode?: 'adaptive' | 'always-on';
+  /** `thinking: {type: "disabled"}` is a 400. */
+  rejectsDisabled: Stated;
+  /** A manual `{type: "enabled", budget_tokens}` is a 400. */
+  rejectsBudget: Stated;
+  /** The SDKs warn that `thinking.type=enabled` is deprecated (MODELS_TO_WARN_WITH_THINKING_ENABLED). */
+  enabledDeprecated: boolean;
+}
 
 export interface CurrentModel {
   id: string;
@@ -384,18 +528,33 @@ export interface CurrentModel {
   /** Generation, e.g. 4.5, 4.6, 5, 5.5. */
   generation: number;
   maxOutputTokens: number;
+  /** Context window in tokens, where a source states it. */
+  contextTokens?: number;
   /** A `role: "system"` message after a user turn (not first). */
   midConversationSystem: 'yes' | 'no' | 'unverified';
   /** A final assistant message (prefill) is accepted. */
   prefill: boolean;
   /** Sampling behaviour under anthropic-version 2023-06-01. */
   legacySampling: 'free' | 'no-temperature-with-top-p' | 'strict';
-  /** Date after which requests fail (404), when announced. */
+  /** Any `temperature`/`top_p`/`top_k` is a 400 under every API version (Haiku 5.5). */
+  rejectsSampling: boolean;
+  thinking: ThinkingSupport;
+  /** The old computer-use tool is a 400 (Haiku 5.5). */
+  rejectsLegacyComputerUse: boolean;
+  /** Edited history under replayed thinking blocks is a 400 (Haiku 5.5). */
+  rejectsEditedThinkingHistory: boolean;
+  /**
+   * Retirement date on Anthropic's own platform (requests fail with 404 from that day), when
+   * announced: mirrors `MODEL_LIFECYCLE` (which also has the deprecation date and successor).
+   */
   endOfLife?: string;
 }
 
 const K128 = 128_000;
 const K64 = 64_000;
+const M1 = 1_000_000;
+
+const CLASSIC_THINKING: ThinkingSupport = { rejectsDisabled: false, rejectsBudget: false, enabledDeprecated: false };
 
 function m(id: string, family: ModelFamily, generation: number, extra: Partial<CurrentModel> = {}): CurrentModel {
   const v5 = generation >= 5;
@@ -408,30 +567,55 @@ function m(id: string, family: ModelFamily, generation: number, extra: Partial<C
     midConversationSystem: v5 ? 'yes' : generation >= 4.8 ? 'yes' : 'no',
     prefill: !ge46,
     legacySampling: generation >= 4.7 ? 'strict' : generation <= 4.5 ? 'no-temperature-with-top-p' : 'free',
+    rejectsSampling: false,
+    thinking: CLASSIC_THINKING,
+    rejectsLegacyComputerUse: false,
+    rejectsEditedThinkingHistory: false,
     ...extra,
   };
 }
 
-/** Model ids current in SDK 1.12.0. Matched exactly, never by prefix. */
+/**
+ * Every model id the SDK (1.12.0) names, with its capabilities; matched exactly, never by prefix.
+ * Whether an id still answers depends on the date: see `MODEL_LIFECYCLE` and `lookupModel`.
+ */
 export const CURRENT_MODELS: readonly CurrentModel[] = [
-  m('claude-opus-5-5', 'opus', 5.5),
-  m('claude-sonnet-5-5', 'sonnet', 5.5),
-  m('claude-haiku-5-5', 'haiku', 5.5),
+  // "Opus 5.5 and Fable 5.1 have thinking always on"; whether `disabled` is a 400 is not stated.
+  m('claude-opus-5-5', 'opus', 5.5, {
+    contextTokens: M1,
+    thinking: { mode: 'always-on', rejectsDisabled: 'unverified', rejectsBudget: 'unverified', enabledDeprecated: false },
+  }),
+  m('claude-sonnet-5-5', 'sonnet', 5.5, {
+    contextTokens: M1,
+    thinking: { mode: 'adaptive', rejectsDisabled: false, rejectsBudget: 'unverified', enabledDeprecated: false },
+  }),
+  // Haiku 5.5: 400 for thinking budgets, sampling params, prefill, the old computer-use tool and
+  // edited history under replayed thinking blocks (docs models/haiku-5-5).
+  m('claude-haiku-5-5', 'haiku', 5.5, {
+    contextTokens: M1,
+    rejectsSampling: true,
+    rejectsLegacyComputerUse: true,
+    rejectsEditedThinkingHistory: true,
+    thinking: { mode: 'adaptive', rejectsDisabled: false, rejectsBudget: true, enabledDeprecated: false },
+  }),
   m('claude-fable-5-2', 'fable', 5.2),
-  m('claude-fable-5-1', 'fable', 5.1),
-  m('claude-fable-5', 'fable', 5),
+  m('claude-fable-5-1', 'fable', 5.1, {
+    thinking: { mode: 'always-on', rejectsDisabled: 'unverified', rejectsBudget: 'unverified', enabledDeprecated: false },
+  }),
+  // "Fable 5 and Mythos 5 return 400 for thinking: {type: disabled} and for manual budget_tokens."
+  m('claude-fable-5', 'fable', 5, { thinking: { rejectsDisabled: true, rejectsBudget: true, enabledDeprecated: false } }),
   m('claude-mythos-5-2', 'mythos', 5.2),
   m('claude-mythos-5-1', 'mythos', 5.1),
-  m('claude-mythos-5', 'mythos', 5),
-  m('claude-mythos-preview', 'mythos', 5),
+  m('claude-mythos-5', 'mythos', 5, { thinking: { rejectsDisabled: true, rejectsBudget: true, enabledDeprecated: false } }),
+  m('claude-mythos-preview', 'mythos', 5, { endOfLife: '2026-06-30', thinking: { ...CLASSIC_THINKING, enabledDeprecated: true } }),
   m('claude-opus-5', 'opus', 5),
   m('claude-sonnet-5', 'sonnet', 5, { midConversationSystem: 'unverified' }),
   m('claude-opus-4-8', 'opus', 4.8),
   m('claude-opus-4-7', 'opus', 4.7),
-  m('claude-opus-4-6', 'opus', 4.6),
+  m('claude-opus-4-6', 'opus', 4.6, { thinking: { ...CLASSIC_THINKING, enabledDeprecated: true } }),
   m('claude-sonnet-4-6', 'sonnet', 4.6),
   m('claude-haiku-4-5', 'haiku', 4.5, { aliases: ['claude-haiku-4-5-20251001'] }),
-  m('claude-opus-4-5', 'opus', 4.5, { aliases: ['claude-opus-4-5-20251101'] }),
+  m('claude-opus-4-5', 'opus', 4.5, { aliases: ['claude-opus-4-5-20251101'], endOfLife: '2027-01-22' }),
   m('claude-sonnet-4-5', 'sonnet', 4.5, { aliases: ['claude-sonnet-4-5-20250929'], endOfLife: '2026-11-30' }),
 ];
 
@@ -441,6 +625,47 @@ export const SUCCESSOR_BY_FAMILY: Readonly<Record<'opus' | 'sonnet' | 'haiku', s
   sonnet: 'claude-sonnet-5-5',
   haiku: 'claude-haiku-5-5',
 };
+
+/** A model with an announced deprecation and retirement on Anthropic's own platform. */
+export interface ModelLifecycle {
+  id: string;
+  aliases?: readonly string[];
+  deprecatedOn?: string;
+  /** From this UTC day on, requests answer 404 `model: <id>` on the Claude API. */
+  retiresOn: string;
+  /** The published retirement date is tentative. */
+  tentative?: boolean;
+  successor: string;
+  source: string;
+}
+
+/**
+ * Announced deprecations (dates are for Anthropic-operated platforms only, see
+ * `PLATFORM_RETIREMENT_NOTE`).
+ */
+export const MODEL_LIFECYCLE: readonly ModelLifecycle[] = [
+  {
+    id: 'claude-opus-4-5', aliases: ['claude-opus-4-5-20251101'], deprecatedOn: '2026-11-23', retiresOn: '2027-01-22',
+    tentative: true, successor: 'claude-opus-5-5', source: 'model-deprecations (December 2026 update)',
+  },
+  {
+    id: 'claude-mythos-preview', deprecatedOn: '2026-06-09', retiresOn: '2026-06-30', successor: 'claude-mythos-5',
+    source: 'Python SDK DEPRECATED_MODELS (December 2026 update)',
+  },
+  {
+    // Facts §6 (checked November 2026 against SDK 1.12.0): "end of life 2026-11-30"; the December
+    // update does not repeat or contradict it.
+    id: 'claude-sonnet-4-5', aliases: ['claude-sonnet-4-5-20250929'], retiresOn: '2026-11-30', successor: 'claude-sonnet-5-5',
+    source: 'claude-api-facts §6 model list (November 2026)',
+  },
+];
+
+/** Said wherever a retirement date is shown. */
+export const PLATFORM_RETIREMENT_NOTE =
+  'Retirement dates are for Anthropic\'s own platform (the Claude API); Amazon Bedrock and Google Vertex AI publish their own dates.';
+
+/** A model that retires within this many days is a warning; after retirement it is an error. */
+export const RETIREMENT_WARNING_DAYS = 90;
 
 /** Retired ids (requests return 404 `model: <id>`), each with its suggested successor. */
 export const RETIRED_MODELS: Readonly<Record<string, string>> = {
@@ -482,9 +707,17 @@ export const RETIRED_MODEL_PATTERNS: readonly { pattern: RegExp; successor: stri
   { pattern: /^claude-opus-4-1-\d{8}$/, successor: SUCCESSOR_BY_FAMILY.opus },
 ];
 
+/** Where a model stands on a given day. */
+export interface LifecycleState {
+  entry: ModelLifecycle;
+  phase: 'active' | 'deprecated' | 'retired';
+  /** Whole days from `today` to the retirement day (negative once retired). */
+  daysToRetirement: number;
+}
+
 export type ModelStatus =
-  | { kind: 'current'; model: CurrentModel }
-  | { kind: 'retired'; successor: string }
+  | { kind: 'current'; model: CurrentModel; lifecycle?: LifecycleState }
+  | { kind: 'retired'; successor: string; retiredOn?: string; model?: CurrentModel }
   | { kind: 'unknown' };
 
 const currentById = new Map<string, CurrentModel>();
@@ -492,11 +725,53 @@ for (const model of CURRENT_MODELS) {
   currentById.set(model.id, model);
   for (const alias of model.aliases ?? []) currentById.set(alias, model);
 }
+const lifecycleById = new Map<string, ModelLifecycle>();
+for (const entry of MODEL_LIFECYCLE) {
+  lifecycleById.set(entry.id, entry);
+  for (const alias of entry.aliases ?? []) lifecycleById.set(alias, entry);
+}
 
-/** Exact lookup of a model id. Dotted names (`claude-sonnet-4.5`) are unknown, not retired. */
-export function lookupModel(id: string): ModelStatus {
+/** A day as `YYYY-MM-DD` (UTC); a `Date` or epoch ms is converted, a string is taken as is. */
+export type Day = string | Date | number;
+
+/** Today's UTC date as `YYYY-MM-DD`. */
+export function todayUtc(now: Date | number = Date.now()): string {
+  return new Date(now).toISOString().slice(0, 10);
+}
+
+function dayOf(d: Day): string {
+  return typeof d === 'string' ? d.slice(0, 10) : todayUtc(d);
+}
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** Where an announced deprecation stands on `today`; undefined for models with none. */
+export function lifecycleOf(id: string, today: Day = Date.now()): LifecycleState | undefined {
+  const entry = lifecycleById.get(id);
+  if (!entry) return undefined;
+  const day = dayOf(today);
+  const daysToRetirement = daysBetween(day, entry.retiresOn);
+  const phase = daysToRetirement <= 0 ? 'retired' : entry.deprecatedOn && day >= entry.deprecatedOn ? 'deprecated' : 'active';
+  return { entry, phase, daysToRetirement };
+}
+
+/**
+ * Exact lookup of a model id on a given day (default: today, UTC). Dotted names
+ * (`claude-sonnet-4.5`) are unknown, not retired. A model past its announced retirement day is
+ * retired (with its date and successor); one inside its deprecation window is current with a
+ * `lifecycle`.
+ */
+export function lookupModel(id: string, today: Day = Date.now()): ModelStatus {
   const current = currentById.get(id);
-  if (current) return { kind: 'current', model: current };
+  if (current) {
+    const lifecycle = lifecycleOf(id, today);
+    if (lifecycle?.phase === 'retired') {
+      return { kind: 'retired', successor: lifecycle.entry.successor, retiredOn: lifecycle.entry.retiresOn, model: current };
+    }
+    return lifecycle ? { kind: 'current', model: current, lifecycle } : { kind: 'current', model: current };
+  }
   const successor = RETIRED_MODELS[id];
   if (successor) return { kind: 'retired', successor };
   for (const { pattern, successor: s } of RETIRED_MODEL_PATTERNS) {
@@ -505,9 +780,9 @@ export function lookupModel(id: string): ModelStatus {
   return { kind: 'unknown' };
 }
 
-/** Current model ids (no dated aliases), newest first: for pickers and `GET /v1/models`. */
-export function currentModelIds(): string[] {
-  return CURRENT_MODELS.map((x) => x.id);
+/** Model ids that answer on `today` (no dated aliases), newest first: for pickers and `GET /v1/models`. */
+export function currentModelIds(today: Day = Date.now()): string[] {
+  return CURRENT_MODELS.filter((x) => lookupModel(x.id, today).kind === 'current').map((x) => x.id);
 }
 
 /** A cheap model for connection tests. */

@@ -94,12 +94,28 @@ describe('version awareness and severities', () => {
     expect(f.fixes[0]!.title).toContain('claude-sonnet-4-5');
   });
 
-  it('a model at its announced end of life is reported as info, not as retired', async () => {
-    const { findings } = await ts(`client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] });\n`, { ts: 1 });
-    const f = findings.filter((x) => x.rule === 'retired-model');
-    expect(f.map((x) => x.severity)).toEqual(['info']);
-    expect(f[0]!.message).toContain('2026-11-30');
-    expect(f[0]!.fixes).toEqual([]);
+  it('retired-model is date-aware: info long before, warning within the window, error with a safe fix after; names Bedrock/Vertex', async () => {
+    const body = `client.messages.create({ model: 'claude-opus-4-5', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] });\n`;
+    const on = async (today: string) => {
+      const text = TS_HEAD + body;
+      return (await analyzer().analyze(text, { language: 'typescript', sdk: { ts: 1 }, today })).filter((x) => x.rule === 'retired-model');
+    };
+    const early = await on('2026-06-01');
+    expect(early.map((x) => x.severity)).toEqual(['info']);
+    const soon = await on('2026-12-03');
+    expect(soon.map((x) => x.severity)).toEqual(['warning']);
+    expect(soon[0]!.message).toContain('retiring on 2027-01-22 (tentative), in 50 days');
+    expect(soon[0]!.message).toContain('deprecated since 2026-11-23');
+    expect(soon[0]!.message).toContain('claude-opus-5-5');
+    expect(soon[0]!.message).toMatch(/Bedrock and Google Vertex AI publish their own/);
+    expect(soon[0]!.fixes).toEqual([]);
+    const after = await on('2027-01-22');
+    expect(after.map((x) => x.severity)).toEqual(['error']);
+    expect(after[0]!.message).toContain('retired since 2027-01-22');
+    expect(after[0]!.fixes.map((f) => f.edits[0]!.newText)).toEqual(['claude-opus-5-5']);
+    // A model without an announced retirement: nothing on any day.
+    const text = TS_HEAD + body.replace('claude-opus-4-5', 'claude-opus-4-8');
+    expect((await analyzer().analyze(text, { language: 'typescript', sdk: { ts: 1 }, today: '2027-06-01' })).filter((x) => x.rule === 'retired-model')).toEqual([]);
   });
 
   it('user options: disabled rules and severity overrides', async () => {

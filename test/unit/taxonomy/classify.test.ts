@@ -23,6 +23,10 @@ const FACTS_ROWS: Row[] = [
   { name: '404 not_found_error', input: { status: 404, body: body('not_found_error', 'model: claude-3-opus-20240229') }, category: 'not_found', retryable: false },
   { name: '408 (no type)', input: { status: 408, body: '' }, category: 'request_timeout', retryable: true },
   { name: '409 conflict_error', input: { status: 409, body: body('conflict_error', 'lock timeout') }, category: 'conflict', retryable: true },
+  { name: '409 value must be unique (message exception; the SDK would retry it)', input: { status: 409, body: body('conflict_error', 'A value that must be unique is already in use.') }, category: 'conflict_unique', retryable: false },
+  { name: '409 must be unique, even with x-should-retry: true', input: { status: 409, headers: { 'x-should-retry': 'true' }, body: body('conflict_error', 'name: value must be unique') }, category: 'conflict_unique', retryable: false },
+  { name: '429 Claude Code workspace spend limit (429, not 400)', input: { status: 429, body: body('rate_limit_error', `${MESSAGE_MARKERS.workspaceUsageLimit}. You will regain access on 2027-01-01 at 00:00 UTC.`) }, category: 'workspace_spend_limit', retryable: false },
+  { name: '200 with an error type: Python mid-stream APIStatusError(status_code=200)', input: { status: 200, errorType: 'overloaded_error', message: 'Overloaded' }, category: 'stream_error', retryable: true },
   { name: '413 from Cloudflare (HTML)', input: { status: 413, body: '<html><head><title>413 Request Entity Too Large</title></head><body>cloudflare</body></html>' }, category: 'request_too_large', retryable: false },
   { name: '413 request_too_large JSON', input: { status: 413, body: body('request_too_large', 'Request exceeds the maximum allowed number of bytes.') }, category: 'request_too_large', retryable: false },
   { name: '422', input: { status: 422, body: body('invalid_request_error', 'unprocessable') }, category: 'unprocessable', retryable: false },
@@ -58,6 +62,17 @@ describe('classify: every row of facts §1', () => {
     expect(c.docsUrl).toBe(row.docsUrl);
     expect(c.title.length).toBeGreaterThan(0);
     expect(c.explanation.length).toBeGreaterThan(0);
+  });
+
+  it('CORS 401 suggests no browser-side fix; Python notes travel with the classification', () => {
+    const c = classify({ status: 401, body: body('authentication_error', `${MESSAGE_MARKERS.corsPrefix} for this Organization.`) });
+    expect(c.category).toBe('cors');
+    expect(c.nextStep).not.toMatch(/dangerous-direct-browser-access|header/);
+    expect(classify({ status: 503, body: '' }).sdkNotes!.join(' ')).toMatch(/AnthropicBedrock.*ServiceUnavailableError/);
+    expect(classify({ status: 504, body: '' }).sdkNotes!.join(' ')).toMatch(/DeadlineExceededError/);
+    expect(classify({ status: 200, errorType: 'overloaded_error' }).sdkNotes!.join(' ')).toMatch(/except OverloadedError/);
+    expect(classify({ status: 200 }).category).toBe('ok');
+    expect(classify({ status: 409, body: body('conflict_error', 'lock timeout') }).retryable).toBe(true);
   });
 
   it('covers every category of the data module', () => {
