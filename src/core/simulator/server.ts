@@ -11,7 +11,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
-import { BODY_LIMITS, ERROR_TYPE_BY_STATUS, SPEND_CAP_ERROR_CODE, lookupModel } from '../data/api-facts';
+import { BODY_LIMITS, DOCS, ERROR_TYPE_BY_STATUS, SPEND_CAP_ERROR_CODE, lookupModel } from '../data/api-facts';
 import { parseScenarioSpec, type ScenarioSpec, type RateLimitKind } from './spec';
 import {
   checkVersion,
@@ -642,7 +642,7 @@ class Simulator {
           429,
           {
             type: 'rate_limit_error',
-            message: `This request would exceed your organization's rate limit of ${what}. For details, refer to: https://docs.claude.com/en/api/rate-limits. You can see the response headers for current usage. Please reduce the prompt length or the maximum tokens requested, or try again later.`,
+            message: `This request would exceed your organization's rate limit of ${what}. For details, refer to: ${DOCS.rateLimits}. You can see the response headers for current usage. Please reduce the prompt length or the maximum tokens requested, or try again later.`,
           },
           h,
         );

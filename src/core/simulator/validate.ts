@@ -4,6 +4,8 @@
  */
 import {
   API_VERSIONS,
+  API_VERSION_2026_10_21,
+  DOCS,
   REQUEST_RULES,
   lookupModel,
   type CurrentModel,
@@ -51,7 +53,7 @@ export function parseJsonBody(raw: string): ApiFailure | { body: Json } {
   try {
     parsed = JSON.parse(raw);
   } catch (e) {
-    return bad(`There was an error parsing the body of your request as JSON: ${(e as Error).message}`);
+    return bad(`The request body is not valid JSON: ${(e as Error).message}`);
   }
   if (!isObject(parsed)) return bad('Request body must be a JSON object.');
   return { body: parsed };
@@ -80,7 +82,20 @@ function textOf(content: unknown): string {
  * The `messages` rules (facts §6): non-empty, ≤ 100,000, roles, a leading system message, a later
  * system message on a model without support, a final assistant message on a no-prefill model.
  */
-function checkMessages(body: Json, model: CurrentModel, modelId: string, parts: string[]): ApiFailure | null {
+const SYSTEM_ROLE_MESSAGE =
+  'messages: Unexpected role "system". The Messages API accepts a top-level `system` parameter, not "system" as an input message role.';
+
+/** A text block with non-empty `citations`, directly or inside a `search_result` block. */
+function hasCitations(block: Json): boolean {
+  if (block['type'] === 'text' && Array.isArray(block['citations']) && block['citations'].length > 0) return true;
+  if (block['type'] === 'search_result' && Array.isArray(block['content'])) {
+    return block['content'].some((b: unknown) => isObject(b) && hasCitations(b));
+  }
+  return false;
+}
+
+function checkMessages(body: Json, model: CurrentModel, modelId: string, parts: string[], version = API_VERSIONS.legacy as string): ApiFailure | null {
+  const v20261021 = version >= API_VERSION_2026_10_21.version;
   if (!('messages' in body)) return bad('messages: Field required');
   const messages = body['messages'];
   if (!Array.isArray(messages)) return bad('messages: Input should be a valid list');
@@ -100,6 +115,10 @@ function checkMessages(body: Json, model: CurrentModel, modelId: string, parts: 
     if (typeof content !== 'string' && !Array.isArray(content)) {
       return bad(`messages.${i}.content: Input should be a valid string or list of content blocks`);
     }
+    const finalAssistant = i === messages.length - 1 && role === 'assistant';
+    if ((content === '' || (Array.isArray(content) && content.length === 0)) && !finalAssistant) {
+      return bad(`messages.${i}: all messages must have non-empty content except for the optional final assistant message`);
+    }
     if (Array.isArray(content)) {
       for (let j = 0; j < content.length; j++) {
         const block: unknown = content[j];
@@ -109,19 +128,22 @@ function checkMessages(body: Json, model: CurrentModel, modelId: string, parts: 
         if (block['type'] === 'text' && typeof block['text'] !== 'string') {
           return bad(`messages.${i}.content.${j}.text: Field required`);
         }
+        if (block['type'] === 'text' && block['text'] === '') {
+          return bad('messages: text content blocks must be non-empty');
+        }
+        // anthropic-version 2026-10-21: two of its three Messages breaking changes.
+        if (v20261021 && role === 'assistant' && block['type'] === 'document') {
+          return bad(`messages.${i}.content.${j}: \`document\` blocks are not supported in assistant messages with anthropic-version ${version}`);
+        }
+        if (v20261021 && role === 'user' && hasCitations(block)) {
+          return bad(`messages.${i}.content.${j}: text blocks with \`citations\` are not supported in user messages with anthropic-version ${version}`);
+        }
       }
     }
     if (role === 'system') {
-      if (i === 0) {
-        return bad(
-          'messages.0: a "system" message cannot be the first message. Put the system prompt in the top-level `system` parameter.',
-        );
-      }
-      if (model.midConversationSystem !== 'yes') {
-        return bad(
-          `messages.${i}: Unexpected role "system" for model ${modelId}. The Messages API accepts a top-level \`system\` parameter, not "system" as an input message role.`,
-        );
-      }
+      // The real API's wording: no index, no model name (issue #11).
+      if (i === 0) return bad(SYSTEM_ROLE_MESSAGE);
+      if (model.midConversationSystem !== 'yes') return bad(SYSTEM_ROLE_MESSAGE);
       const prev = messages[i - 1] as Json;
       if (prev['role'] !== 'user') {
         return bad(`messages.${i}: a "system" message must directly follow a "user" message`);
@@ -159,6 +181,9 @@ function checkSystem(body: Json, parts: string[]): ApiFailure | null {
 function checkSampling(body: Json, model: CurrentModel, modelId: string, version: string): ApiFailure | null {
   const present = (['temperature', 'top_p', 'top_k'] as const).filter((k) => body[k] !== undefined && body[k] !== null);
   if (present.length === 0) return null;
+  if (model.rejectsSampling) {
+    return bad(`${present[0]}: sampling parameters are not supported for ${modelId}`);
+  }
   if (version >= REQUEST_RULES.samplingRejectedFromApiVersion) {
     return bad(
       `${present[0]}: Extra inputs are not permitted (sampling parameters are not supported with anthropic-version ${version})`,
@@ -198,10 +223,17 @@ function checkSampling(body: Json, model: CurrentModel, modelId: string, version
   }
 }
 
-function checkThinking(body: Json, maxTokens: number | undefined): ApiFailure | { thinking: ValidMessagesRequest['thinking'] } {
+function checkThinking(body: Json, maxTokens: number | undefined, model?: CurrentModel, modelId?: string): ApiFailure | { thinking: ValidMessagesRequest['thinking'] } {
   const th = body['thinking'];
-  if (th === undefined || th === null) return { thinking: 'none' };
+  const implied: ValidMessagesRequest['thinking'] = model?.thinking.mode ? 'adaptive' : 'none';
+  if (th === undefined || th === null) return { thinking: implied };
   if (!isObject(th)) return bad('thinking: Input should be a valid dictionary');
+  if (model && th['type'] === 'disabled' && model.thinking.rejectsDisabled === true) {
+    return bad(`thinking.type: "disabled" is not supported for ${modelId}. Omit \`thinking\` or use {"type": "adaptive"}.`);
+  }
+  if (model && th['type'] === 'enabled' && model.thinking.rejectsBudget === true) {
+    return bad(`thinking.type: "enabled" with \`budget_tokens\` is not supported for ${modelId}. Use {"type": "adaptive"} (optionally with \`output_config.effort\`).`);
+  }
   switch (th['type']) {
     case 'disabled':
     case 'between_tools':
@@ -219,7 +251,7 @@ function checkThinking(body: Json, maxTokens: number | undefined): ApiFailure | 
       }
       if (maxTokens !== undefined && maxTokens <= budget) {
         return bad(
-          `\`max_tokens\` must be greater than \`thinking.budget_tokens\` (${maxTokens} <= ${budget}). Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size`,
+          `\`max_tokens\` must be greater than \`thinking.budget_tokens\` (${maxTokens} <= ${budget}). Please consult our documentation at ${DOCS.extendedThinking}#max-tokens-and-context-window-size`,
         );
       }
       return { thinking: 'enabled' };
@@ -257,7 +289,7 @@ export function validateMessages(body: Json, version: string): ApiFailure | Vali
   const parts: string[] = [];
   const sys = checkSystem(body, parts);
   if (sys) return sys;
-  const msgs = checkMessages(body, model, id, parts);
+  const msgs = checkMessages(body, model, id, parts, version);
   if (msgs) return msgs;
   const stream = body['stream'];
   if (stream !== undefined && stream !== null && typeof stream !== 'boolean') {
@@ -265,7 +297,7 @@ export function validateMessages(body: Json, version: string): ApiFailure | Vali
   }
   const sampling = checkSampling(body, model, id, version);
   if (sampling) return sampling;
-  const th = checkThinking(body, mt.maxTokens);
+  const th = checkThinking(body, mt.maxTokens, model, id);
   if ('status' in th) return th;
   if (Array.isArray(body['tools'])) parts.push(JSON.stringify(body['tools']));
   return {
@@ -289,7 +321,7 @@ export function validateCountTokens(body: Json): ApiFailure | { inputText: strin
   if (sys) return sys;
   const msgs = checkMessages(body, m.model, m.id, parts);
   if (msgs) return msgs;
-  const th = checkThinking(body, undefined);
+  const th = checkThinking(body, undefined, m.model, m.id);
   if ('status' in th) return th;
   if (Array.isArray(body['tools'])) parts.push(JSON.stringify(body['tools']));
   return { inputText: parts.join('\n'), modelId: m.id };

@@ -61,7 +61,10 @@ describe('validation like the API (400 invalid_request_error, 404 not_found_erro
       expect(r.status, id).toBe(404);
       expect(e.error).toEqual({ type: 'not_found_error', message: `model: ${id}` });
     }
-    expect((await post(s, msg({ model: 'claude-sonnet-4-5-20250929' }))).status).toBe(200);
+    expect((await post(s, msg({ model: 'claude-haiku-4-5-20251001' }))).status).toBe(200);
+    // Past its retirement day (2026-11-30 on the Claude API), a dated alias is a 404 too.
+    expect((await post(s, msg({ model: 'claude-sonnet-4-5-20250929' }))).status).toBe(404);
+    expect((await post(s, msg({ model: 'claude-mythos-preview' }))).status).toBe(404);
     await expect400(msg({ model: 42 }), /^model: Input should be a valid string$/);
   });
 
@@ -85,7 +88,7 @@ describe('validation like the API (400 invalid_request_error, 404 not_found_erro
     for (const model of ['claude-opus-4-8', 'claude-opus-5-5', 'claude-haiku-4-5']) {
       await expect400(
         msg({ model, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hi' }] }),
-        /^messages\.0: a "system" message cannot be the first message\. Put the system prompt in the top-level `system` parameter\.$/,
+        /^messages: Unexpected role "system"\. The Messages API accepts a top-level `system` parameter, not "system" as an input message role\.$/,
       );
     }
   });
@@ -94,7 +97,7 @@ describe('validation like the API (400 invalid_request_error, 404 not_found_erro
     const later = [{ role: 'user', content: 'hi' }, { role: 'system', content: 'Be brief.' }, { role: 'user', content: 'ok' }];
     await expectOk(msg({ model: 'claude-opus-4-8', messages: later }));
     await expectOk(msg({ model: 'claude-opus-5-5', messages: later }));
-    await expect400(msg({ model: 'claude-opus-4-7', messages: later }), /^messages\.1: Unexpected role "system" for model claude-opus-4-7\./);
+    await expect400(msg({ model: 'claude-opus-4-7', messages: later }), /^messages: Unexpected role "system"\. The Messages API accepts a top-level `system` parameter/);
     await expect400(msg({ model: 'claude-haiku-4-5', messages: later }), /Unexpected role "system"/);
     // Sonnet 5 support is unverified in the facts: treated as not supported.
     await expect400(msg({ model: 'claude-sonnet-5', messages: later }), /Unexpected role "system"/);
@@ -127,9 +130,9 @@ describe('validation like the API (400 invalid_request_error, 404 not_found_erro
 
   it('sampling under 2023-06-01: the per-model legacy rules', async () => {
     // 4.5-era: temperature with top_p together is rejected; each alone is fine.
-    await expect400(msg({ model: 'claude-sonnet-4-5', temperature: 0.5, top_p: 0.9 }), /`temperature` and `top_p` cannot both be specified for claude-sonnet-4-5/, LEGACY);
-    await expectOk(msg({ model: 'claude-sonnet-4-5', temperature: 0.5 }), LEGACY);
-    await expectOk(msg({ model: 'claude-sonnet-4-5', top_p: 0.9, top_k: 40 }), LEGACY);
+    await expect400(msg({ model: 'claude-haiku-4-5', temperature: 0.5, top_p: 0.9 }), /`temperature` and `top_p` cannot both be specified for claude-haiku-4-5/, LEGACY);
+    await expectOk(msg({ model: 'claude-haiku-4-5', temperature: 0.5 }), LEGACY);
+    await expectOk(msg({ model: 'claude-haiku-4-5', top_p: 0.9, top_k: 40 }), LEGACY);
     // 4.6: free.
     await expectOk(msg({ model: 'claude-opus-4-6', temperature: 0.2, top_p: 0.5, top_k: 10 }), LEGACY);
     // 4.7+: only temperature 1.0, top_p >= 0.99, no top_k.
@@ -155,7 +158,7 @@ describe('validation like the API (400 invalid_request_error, 404 not_found_erro
   });
 
   it('malformed JSON, non-object bodies, a non-boolean stream', async () => {
-    await expect400('{"model": "claude-haiku-4-5", ', /^There was an error parsing the body of your request as JSON/);
+    await expect400('{"model": "claude-haiku-4-5", ', /^The request body is not valid JSON: /);
     await expect400('[1,2]', /^Request body must be a JSON object\.$/);
     await expect400('', /^Request body is empty/);
     await expect400(msg({ stream: 'yes' }), /^stream: Input should be a valid boolean$/);
@@ -171,7 +174,7 @@ describe('validation like the API (400 invalid_request_error, 404 not_found_erro
     const path = '/v1/messages/count_tokens';
     await expect400({ model: MODEL }, /^messages: Field required$/, {}, path);
     await expect400({ messages: USER }, /^model: Field required$/, {}, path);
-    await expect400({ model: MODEL, messages: [{ role: 'system', content: 'x' }, ...USER] }, /cannot be the first message/, {}, path);
+    await expect400({ model: MODEL, messages: [{ role: 'system', content: 'x' }, ...USER] }, /^messages: Unexpected role "system"/, {}, path);
     const s = await sim();
     const r = await post(s, { model: 'claude-3-opus-20240229', messages: USER }, {}, path);
     expect(r.status).toBe(404);
@@ -185,4 +188,50 @@ describe('validation like the API (400 invalid_request_error, 404 not_found_erro
     expect((await post(s, msg(), h)).status).toBe(529);
     expect((await post(s, msg(), h)).status).toBe(200);
   });
+
+  it('thinking: 400 where the model rejects disabled / a manual budget; the suggested fixes are accepted', async () => {
+    const user = [{ role: 'user', content: 'hi' }];
+    for (const model of ['claude-fable-5', 'claude-mythos-5']) {
+      await expect400(msg({ model, max_tokens: 2048, messages: user, thinking: { type: 'disabled' } }), new RegExp(`^thinking\\.type: "disabled" is not supported for ${model}`));
+      await expect400(msg({ model, max_tokens: 4096, messages: user, thinking: { type: 'enabled', budget_tokens: 2048 } }), /"enabled" with `budget_tokens` is not supported/);
+      await expectOk(msg({ model, max_tokens: 2048, messages: user, thinking: { type: 'adaptive' } }));
+      await expectOk(msg({ model, max_tokens: 2048, messages: user }));
+    }
+    await expect400(msg({ model: 'claude-haiku-5-5', max_tokens: 4096, messages: user, thinking: { type: 'enabled', budget_tokens: 2048 } }), /not supported for claude-haiku-5-5/);
+    await expectOk(msg({ model: 'claude-haiku-5-5', max_tokens: 4096, messages: user, thinking: { type: 'adaptive' } }));
+    // Models without the restriction still take a manual budget and disabled.
+    await expectOk(msg({ model: 'claude-opus-4-8', max_tokens: 4096, messages: user, thinking: { type: 'enabled', budget_tokens: 2048 } }));
+    await expectOk(msg({ model: 'claude-opus-4-8', max_tokens: 4096, messages: user, thinking: { type: 'disabled' } }));
+  });
+
+  it('Haiku 5.5 rejects sampling params under every API version; without them it answers; 128K cap', async () => {
+    await expect400(msg({ model: 'claude-haiku-5-5', temperature: 0.5 }), /^temperature: sampling parameters are not supported for claude-haiku-5-5/, LEGACY);
+    await expectOk(msg({ model: 'claude-haiku-5-5' }), LEGACY);
+    await expectOk(msg({ model: 'claude-haiku-5-5', max_tokens: 128_000, stream: true }));
+    await expect400(msg({ model: 'claude-haiku-5-5', max_tokens: 128_001 }), /128001 > 128000/);
+    for (const model of ['claude-opus-5-5', 'claude-sonnet-5-5', 'claude-fable-5-1', 'claude-mythos-5']) await expectOk(msg({ model }));
+  });
+
+  it('2026-10-21: a document block in an assistant message and citations in user text are 400s; 2023-06-01 and the fixes pass', async () => {
+    const doc = { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'x' } };
+    const withDoc = [{ role: 'user', content: 'hi' }, { role: 'assistant', content: [doc] }, { role: 'user', content: 'go on' }];
+    await expect400(msg({ messages: withDoc }), /^messages\.1\.content\.0: `document` blocks are not supported in assistant messages/);
+    await expectOk(msg({ messages: withDoc }), LEGACY);
+    // The fix: the document goes in a user turn.
+    await expectOk(msg({ messages: [{ role: 'user', content: [doc, { type: 'text', text: 'hi' }] }] }));
+    const cited = { type: 'text', text: 'quote', citations: [{ type: 'char_location', cited_text: 'q', document_index: 0, start_char_index: 0, end_char_index: 1 }] };
+    await expect400(msg({ messages: [{ role: 'user', content: [cited] }] }), /text blocks with `citations` are not supported in user messages/);
+    await expect400(msg({ messages: [{ role: 'user', content: [{ type: 'search_result', source: 's', title: 't', content: [cited] }] }] }), /citations/);
+    await expectOk(msg({ messages: [{ role: 'user', content: [cited] }] }), LEGACY);
+    // The fix: drop the citations (or send them as plain text); empty citations are fine.
+    await expectOk(msg({ messages: [{ role: 'user', content: [{ type: 'text', text: 'quote', citations: [] }] }] }));
+    await expectOk(msg({ messages: [{ role: 'user', content: [{ type: 'text', text: 'quote' }] }] }));
+  });
+
+  it('empty text content is a 400 (not a 200), except an empty final assistant turn', async () => {
+    await expect400(msg({ messages: [{ role: 'user', content: '' }] }), /^messages\.0: all messages must have non-empty content/);
+    await expect400(msg({ messages: [{ role: 'user', content: [{ type: 'text', text: '' }] }] }), /^messages: text content blocks must be non-empty$/);
+    await expectOk(msg({ messages: [{ role: 'user', content: 'x' }] }));
+  });
 });
+
