@@ -27,6 +27,24 @@ export interface RateLimitInfo {
   tokens?: RateLimitWindow;
   inputTokens?: RateLimitWindow;
   outputTokens?: RateLimitWindow;
+  /** Subscription/OAuth traffic: `anthropic-ratelimit-unified-*` (resets converted to RFC 3339). */
+  unified?: UnifiedRateLimit;
+}
+
+/** One window of `anthropic-ratelimit-unified-{window}-{utilization,reset,status}` (e.g. `5h`, `7d`). */
+export interface UnifiedWindow {
+  window: string;
+  /** 0–1 share used. */
+  utilization?: number;
+  reset?: string;
+  status?: string;
+}
+
+export interface UnifiedRateLimit {
+  /** `allowed`, `allowed_warning`, `rejected`, … as sent (sanitised, clipped). */
+  status?: string;
+  reset?: string;
+  windows: UnifiedWindow[];
 }
 
 /** The plain-words outcome: what happened, whose fault, what to do next. */

@@ -3,7 +3,7 @@
  * `Headers` or plain records, and parsing of the `anthropic-ratelimit-*` family.
  */
 import { HEADERS } from '../data/api-facts';
-import type { RateLimitInfo, RateLimitWindow } from './events';
+import type { RateLimitInfo, RateLimitWindow, UnifiedRateLimit, UnifiedWindow } from './events';
 
 export type HeadersLike = Headers | Record<string, string | string[] | undefined> | null | undefined;
 
@@ -53,7 +53,7 @@ function num(v: string | undefined): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-const KIND_KEYS: Record<(typeof HEADERS.rateLimitKinds)[number], keyof RateLimitInfo> = {
+const KIND_KEYS: Record<(typeof HEADERS.rateLimitKinds)[number], 'requests' | 'tokens' | 'inputTokens' | 'outputTokens'> = {
   requests: 'requests',
   tokens: 'tokens',
   'input-tokens': 'inputTokens',
@@ -79,5 +79,63 @@ export function parseRateLimitHeaders(headers: HeadersLike): RateLimitInfo | und
     info[KIND_KEYS[kind]] = w;
     any = true;
   }
+  const unified = parseUnified(headers);
+  if (unified) {
+    info.unified = unified;
+    any = true;
+  }
   return any ? info : undefined;
+}
+
+/** Epoch seconds → RFC 3339; anything else → undefined. */
+function epochReset(v: string | undefined): string | undefined {
+  const n = num(v);
+  if (n === undefined || n < 0 || n > 1e11) return undefined;
+  return new Date(n * 1000).toISOString();
+}
+
+/** A short token (status words, window names): letters, digits, `_`, `-` only, at most 32. */
+function token(v: string | undefined): string | undefined {
+  const t = v?.trim();
+  return t && /^[A-Za-z0-9_-]{1,32}$/.test(t) ? t : undefined;
+}
+
+const MAX_UNIFIED_WINDOWS = 8;
+
+/**
+ * `anthropic-ratelimit-unified-status`, `-reset` (epoch seconds) and per window
+ * `anthropic-ratelimit-unified-{window}-{utilization,reset,status}`. At most 8 windows; values
+ * that are not short tokens or numbers are dropped (they reach terminals and panels).
+ */
+export function parseUnified(headers: HeadersLike): UnifiedRateLimit | undefined {
+  const prefix = HEADERS.rateLimitUnifiedPrefix;
+  const rec = headersToRecord(headers);
+  const status = token(rec[`${prefix}status`]);
+  const reset = epochReset(rec[`${prefix}reset`]);
+  const byWindow = new Map<string, UnifiedWindow>();
+  for (const [k, v] of Object.entries(rec)) {
+    if (!k.startsWith(prefix)) continue;
+    const m = /^([0-9a-z]{1,8})-(utilization|reset|status)$/.exec(k.slice(prefix.length));
+    if (!m) continue;
+    const name = m[1]!;
+    if (!byWindow.has(name) && byWindow.size >= MAX_UNIFIED_WINDOWS) continue;
+    const w = byWindow.get(name) ?? { window: name };
+    if (m[2] === 'utilization') {
+      const u = num(v);
+      if (u !== undefined) w.utilization = u;
+    } else if (m[2] === 'reset') {
+      const r = epochReset(v);
+      if (r) w.reset = r;
+    } else {
+      const st = token(v);
+      if (st) w.status = st;
+    }
+    byWindow.set(name, w);
+  }
+  const windows = [...byWindow.values()].filter((w) => w.utilization !== undefined || w.reset !== undefined || w.status !== undefined);
+  if (status === undefined && reset === undefined && windows.length === 0) return undefined;
+  const out: UnifiedRateLimit = { windows };
+  if (status !== undefined) out.status = status;
+  if (reset !== undefined) out.reset = reset;
+  return out;
 }

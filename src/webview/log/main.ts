@@ -450,8 +450,15 @@ function renderDetails(entry: LogEntry | null): void {
   add('Model', e.model, true);
   add('Streaming', e.stream ? 'yes' : 'no');
   if (e.rateLimit) {
+    const u = e.rateLimit.unified;
+    if (u) {
+      add('Rate limit: unified', `${u.status ?? '?'}${u.reset ? `, resets ${u.reset}` : ''}`);
+      for (const w of u.windows) {
+        add(`Rate limit: unified ${w.window}`, `${w.utilization !== undefined ? `${Math.round(w.utilization * 100)}% used` : '?'}${w.status ? ` (${w.status})` : ''}${w.reset ? `, resets ${w.reset}` : ''}`);
+      }
+    }
     for (const [k, w] of Object.entries(e.rateLimit)) {
-      if (!w) continue;
+      if (!w || k === 'unified') continue;
       add(`Rate limit: ${k}`, `${w.remaining ?? '?'} of ${w.limit ?? '?'} left${w.reset ? `, resets ${w.reset}` : ''}`);
     }
   }
