@@ -789,3 +789,38 @@ export function currentModelIds(today: Day = Date.now()): string[] {
 export const DEFAULT_TEST_MODEL = 'claude-haiku-4-5';
 /** Test requests ask for almost nothing: cost and noise. */
 export const TEST_MAX_TOKENS = 8;
+
+/**
+ * What each official SDK does with a server's wait demand of `ms` milliseconds (facts §4 and the
+ * December 2026 update), in words naming the SDK and version: for verdicts.
+ */
+export function officialSdkOnRetryAfter(ms: number): string {
+  const s = ms / 1000;
+  const py = s > 0 && s <= SDK.python.retryAfterMaxS
+    ? `the Python SDK (anthropic) would wait it`
+    : `the Python SDK (anthropic) would ignore it (it honours only 0–${SDK.python.retryAfterMaxS} s) and retry after its own ${SDK.backoff.initialDelayS}–${SDK.backoff.maxDelayS} s backoff`;
+  const tsNew = ms > 0 && ms <= SDK.backoff.maxRetryAfterMs
+    ? `@anthropic-ai/sdk ≥ ${SDK.ts.retryAfterAnyValueSince} would wait it`
+    : `@anthropic-ai/sdk ≥ ${SDK.ts.retryAfterAnyValueSince} would ignore it and use its own backoff`;
+  const tsOld = ms >= 0 && ms < SDK.ts.legacyRetryAfterMaxMs
+    ? `older versions would wait it too`
+    : `older versions (< ${SDK.ts.retryAfterAnyValueSince}) would ignore it (under 60 s only) and use their own backoff`;
+  return `What the official SDKs would have done: ${tsNew}, ${tsOld}; ${py}.`;
+}
+
+/**
+ * The Bearer-vs-x-api-key proxy case (2026-10-21): a 401 to `Authorization: Bearer` from a base
+ * URL that is not the Claude API itself.
+ */
+export function bearerProxyNote(baseUrl: string, authHeader: 'bearer' | 'x-api-key'): string | undefined {
+  if (authHeader !== 'bearer') return undefined;
+  let host = '';
+  try {
+    host = new URL(baseUrl).hostname;
+  } catch {
+    return undefined;
+  }
+  if (host === 'api.anthropic.com') return undefined;
+  return `The key went as Authorization: Bearer, which only the new SDK majors send (@anthropic-ai/sdk ≥ 1.0, Python anthropic ≥ 2.0); a proxy or gateway that reads only x-api-key answers 401 to it. The Claude API still accepts x-api-key under ${API_VERSION_2026_10_21.version}: send the key as x-api-key (auth header setting / --auth-header x-api-key) or make the proxy forward Authorization.`;
+}
+

@@ -10,7 +10,7 @@
  * The key never appears in any event: every event is passed through `redactSecrets`.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { DEFAULT_TEST_MODEL, ERROR_ROWS, HEADERS, TEST_MAX_TOKENS, type ErrorCategory } from '../data/api-facts';
+import { DEFAULT_TEST_MODEL, ERROR_ROWS, HEADERS, TEST_MAX_TOKENS, bearerProxyNote, officialSdkOnRetryAfter, type ErrorCategory } from '../data/api-facts';
 import { createRedactor, describeKey } from '../redact';
 import { classify, classifyError, type Classification } from '../taxonomy';
 import { isRetryBudget, RetryBudget } from './budget';
@@ -772,13 +772,15 @@ async function run(
       // 1. Not retryable: say why.
       if (!cls.retryable) {
         let why: string;
-        if (cls.category === 'spend_cap') why = 'Not retried: the monthly spend cap does not clear by waiting (the official SDK would retry it uselessly).';
+        if (cls.category === 'spend_cap') why = 'Not retried: the monthly spend cap does not clear by waiting (the official SDKs, @anthropic-ai/sdk and Python anthropic, would retry it uselessly: they retry every 429).';
+        else if (cls.category === 'conflict_unique') why = 'Not retried: a value that must be unique is already in use, so the same request fails the same way (the official SDKs, @anthropic-ai/sdk and Python anthropic, would retry it: they retry every 409).';
+        else if (cls.category === 'workspace_spend_limit') why = 'Not retried: a workspace spend limit does not clear by waiting (the official SDKs would retry this 429 uselessly).';
         else if (cls.category === 'usage_limit') why = 'Not retried: a usage limit your organization set does not clear by waiting.';
         else if (cls.retrySource === 'x-should-retry') why = 'Not retried: the server said x-should-retry: false.';
         else if (cls.category === 'stream_error') why = 'Not retried: this error type does not clear by retrying.';
         else why = 'Not retried: sending the same request again would fail the same way.';
         let extra = '';
-        if (cls.category === 'authentication') extra = ` ${keyNote(key, authHeader)}`;
+        if (cls.category === 'authentication') extra = ` ${keyNote(key, authHeader)}${bearerProxyNote(safeURL.href, authHeader) ? ` ${bearerProxyNote(safeURL.href, authHeader)}` : ''}`;
         if (cls.category === 'not_found' && /\/v1\/?$/.test(safeURL.pathname)) {
           extra = ` The base URL ends in /v1, but the SDK adds /v1/messages itself: use ${safeURL.origin}${safeURL.pathname.replace(/\/v1\/?$/, '') || ''} as the base URL.`;
         }
@@ -819,7 +821,7 @@ async function run(
           const until = Number.isFinite(at.getTime()) ? ` Try again after ${at.toISOString().replace(/\.\d+Z$/, 'Z')}.` : '';
           return finish(
             false,
-            verdictFrom(cls, cls.category, `${stop(what)} The server asked to wait ${fmtS(ra.ms)} (${ra.reason}), more than the ${fmtS(policy.maxRetryAfterMs)} limit (maxRetryAfterMs), so the run stopped now instead of hanging.${until}${earlier}${rid}`),
+            verdictFrom(cls, cls.category, `${stop(what)} The server asked to wait ${fmtS(ra.ms)} (${ra.reason}), more than the ${fmtS(policy.maxRetryAfterMs)} limit (maxRetryAfterMs), so the run stopped now instead of hanging.${until} ${officialSdkOnRetryAfter(ra.ms)}${earlier}${rid}`),
           );
         }
         delay = ra.ms;
