@@ -321,12 +321,15 @@ class Simulator {
   // ------------------------------------------------------------------------------------------
   // responses
 
-  private headers(ctx: Ctx, extra: Record<string, string> = {}): Record<string, string> {
-    const h: Record<string, string> = {
-      'request-id': ctx.requestId,
-      ...rateLimitHeaders(this.buckets, Date.now(), ctx.exhausted),
-      ...extra,
-    };
+  /** `proxy`: the answer comes from a proxy or CDN in front of the API, which sends no `request-id` and no `anthropic-ratelimit-*`. */
+  private headers(ctx: Ctx, extra: Record<string, string> = {}, proxy = false): Record<string, string> {
+    const h: Record<string, string> = proxy
+      ? { ...extra }
+      : {
+        'request-id': ctx.requestId,
+        ...rateLimitHeaders(this.buckets, Date.now(), ctx.exhausted),
+        ...extra,
+      };
     if (ctx.spec) h['x-simulator-scenario'] = ctx.spec.canonical;
     if (ctx.origin) {
       h['access-control-allow-origin'] = '*';
@@ -335,11 +338,11 @@ class Simulator {
     return h;
   }
 
-  private send(ctx: Ctx, status: number, body: string, extra: Record<string, string> = {}, contentType = 'application/json'): void {
+  private send(ctx: Ctx, status: number, body: string, extra: Record<string, string> = {}, contentType = 'application/json', proxy = false): void {
     const { res } = ctx;
     if (res.headersSent || res.destroyed) return;
     this.record(String(status), ctx);
-    res.writeHead(status, this.headers(ctx, { 'content-type': contentType, 'content-length': String(Buffer.byteLength(body)), ...extra }));
+    res.writeHead(status, this.headers(ctx, { 'content-type': contentType, 'content-length': String(Buffer.byteLength(body)), ...extra }, proxy));
     res.end(body);
   }
 
@@ -464,11 +467,11 @@ class Simulator {
           return;
         case 'gateway-html': {
           const status = effective.status ?? 502;
-          this.send(ctx, status, gatewayHtml(status), { server: 'nginx' }, 'text/html');
+          this.send(ctx, status, gatewayHtml(status), { server: 'nginx' }, 'text/html', true);
           return;
         }
         case 'request-too-large':
-          this.send(ctx, 413, tooLargeHtml(), { server: 'cloudflare' }, 'text/html');
+          this.send(ctx, 413, tooLargeHtml(), { server: 'cloudflare' }, 'text/html', true);
           return;
       }
     }

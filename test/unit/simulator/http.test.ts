@@ -317,7 +317,9 @@ describe('scenarios (raw HTTP)', () => {
     const r = await post(s, msg(), scen('gateway-html', 'g1'));
     expect(r.status).toBe(502);
     expect(r.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(r.headers.get('request-id')).toMatch(/^req_/);
+    // From a proxy, not the API: no request-id, no anthropic-ratelimit-* (issue #11).
+    expect(r.headers.get('request-id')).toBeNull();
+    expect([...r.headers.keys()].filter((k) => k.startsWith('anthropic-ratelimit-'))).toEqual([]);
     expect(await r.text()).toMatch(/<title>502 Bad Gateway<\/title>/);
     expect((await post(s, msg(), scen('gateway-html', 'g1'))).status).toBe(200);
     const t = await post(s, msg(), scen('gateway-html;status=504', 'g2'));
@@ -408,6 +410,8 @@ describe('scenarios (raw HTTP)', () => {
     const big = await post(s, msg(), scen('request-too-large'));
     expect(big.status).toBe(413);
     expect(big.headers.get('content-type')).toMatch(/text\/html/);
+    expect(big.headers.get('request-id')).toBeNull();
+    expect([...big.headers.keys()].filter((k) => k.startsWith('anthropic-ratelimit-'))).toEqual([]);
     expect(await big.text()).toMatch(/413 Request Entity Too Large/);
   });
 
