@@ -18,6 +18,7 @@ Commands:
   simulate   run a local Claude API simulator (--list shows the scenarios)
   lint       find code that causes Claude API errors (text, json or sarif output)
   fix        apply the safe fixes in place
+  batch      triage a Message Batches results JSONL (what to resubmit)
 
 Options:
   -h, --help       help (also \`claude-doctor <command> --help\`)
@@ -49,6 +50,8 @@ export async function runCli(argv: string[], io: Io = processIo()): Promise<numb
       return (await import('./lint')).lintCommand(rest, io);
     case 'fix':
       return (await import('./lint')).fixCommand(rest, io);
+    case 'batch':
+      return (await import('./batch')).batchCommand(rest, io);
     default:
       io.err.write(
         `claude-doctor: unknown command "${cmd.slice(0, 40)}"\nRun \`claude-doctor --help\` for usage.\n`,
