@@ -142,6 +142,8 @@ interface Captured {
   status: number | null;
   headers: Headers | null;
   contentType: string | null;
+  /** A 3xx answer: where it pointed (credentials stripped). Never followed. */
+  redirect?: string;
 }
 
 /** What the fetch wrapper needs to know about the run a request belongs to. */
@@ -173,8 +175,24 @@ async function contextFetch(url: string | URL | Request, init?: RequestInit): Pr
     }
     if (ctx.session !== null && !headers.has(SESSION_HEADER)) headers.set(SESSION_HEADER, ctx.session);
   }
-  const res = await globalThis.fetch(url, { ...init, headers });
-  if (ctx) ctx.capture.current = { status: res.status, headers: res.headers, contentType: res.headers.get('content-type') };
+  // Never follow a redirect: the Claude API does not redirect, and fetch would resend custom
+  // headers (x-api-key) to whatever origin the Location names.
+  const res = await globalThis.fetch(url, { ...init, headers, redirect: 'manual' });
+  if (ctx) {
+    ctx.capture.current = { status: res.status, headers: res.headers, contentType: res.headers.get('content-type') };
+    if (res.status >= 300 && res.status < 400) {
+      const loc = res.headers.get('location');
+      let where = loc ?? '(no Location header)';
+      if (loc) {
+        try {
+          where = safeBaseURL(new URL(loc, typeof url === 'string' || url instanceof URL ? url : url.url).toString());
+        } catch {
+          where = loc.slice(0, 200);
+        }
+      }
+      ctx.capture.current.redirect = where;
+    }
+  }
   return res;
 }
 
@@ -404,6 +422,15 @@ async function runAttempt(ctx: AttemptContext): Promise<AttemptOutcome> {
       const phase = captured.status === null ? 'no response headers' : `HTTP ${captured.status} headers but the body did not finish`;
       const cls = classify({ transport: 'timeout', message: `No complete answer within ${fmtS(ctx.timeoutMs)} (${phase}).`, ...(headers ? { headers } : {}) });
       return { ok: false, cls, headers, partialTextLength: partial, timedOut: true, userAborted: false };
+    }
+    if (captured.redirect !== undefined && captured.status !== null) {
+      const cls = responseClassification(
+        captured.status,
+        captured.headers,
+        `Your base URL or gateway redirects to ${captured.redirect}; not followed, key not sent.`,
+      );
+      cls.retryable = false;
+      return { ok: false, cls, headers: captured.headers, partialTextLength: partial, timedOut: false, userAborted: false };
     }
     let cls = classifyError(err);
     if (cls.category === 'unknown' && captured.status !== null && cls.status === null) {
