@@ -3,6 +3,7 @@
  * through the secret redactor first, so a key can never reach the terminal by accident.
  */
 import { redactSecrets } from '../core/redact';
+import { terminalSafe } from '../core/text/terminal';
 
 export interface Writer {
   write(text: string): void;
@@ -71,7 +72,7 @@ export function style(enabled: boolean): Style {
   };
 }
 
-/** Collapses whitespace (newlines included) so a value fits on one line. */
+/** Collapses whitespace (newlines included) so a value fits on one line; controls made visible. */
 export function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
+  return terminalSafe(s.replace(/\s+/g, ' ').trim());
 }

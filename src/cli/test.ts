@@ -404,7 +404,7 @@ class HumanPrinter implements Printer {
     this.endLive();
     const { s } = this;
     const v = r.verdict;
-    const head = r.ok ? s.green(`✔ ${v.title}`) : s.red(`✘ ${v.title}`);
+    const head = r.ok ? s.green(`✔ ${oneLine(v.title)}`) : s.red(`✘ ${oneLine(v.title)}`);
     const plural = r.attempts === 1 ? 'attempt' : 'attempts';
     this.io.out.write(`\n${s.bold(head)} after ${r.attempts} ${plural} in ${fmtMs(r.totalMs)}\n`);
     const rows: [string, string][] = [
@@ -430,14 +430,14 @@ class HumanPrinter implements Printer {
   private attemptLine(e: AttemptEvent): string {
     const { s } = this;
     const status = e.status === null ? '---' : String(e.status);
-    const label = `${e.ok ? 'OK' : (e.errorType ?? e.category)}${e.errorCode ? ` (${e.errorCode})` : ''}`;
+    const label = oneLine(`${e.ok ? 'OK' : (e.errorType ?? e.category)}${e.errorCode ? ` (${e.errorCode})` : ''}`);
     const what = e.ok ? s.green(label.padEnd(18)) : s.red(label.padEnd(18));
     const tail = e.ok ? '' : e.retryable ? s.yellow('  retryable') : s.dim('  not retryable');
     const msg = !e.ok && e.message ? `\n             ${s.dim(oneLine(e.message).slice(0, 160))}` : '';
     const partial = e.partialTextLength ? s.dim(`  after ${e.partialTextLength} chars of text`) : '';
     return (
       `  attempt ${String(e.attempt).padEnd(2)} ${status}  ${what} ${fmtMs(e.latencyMs).padStart(7)}` +
-      `  ${s.dim(e.requestId ?? 'no request-id')}${partial}${tail}${msg}`
+      `  ${s.dim(e.requestId ? oneLine(e.requestId) : 'no request-id')}${partial}${tail}${msg}`
     );
   }
 
