@@ -144,6 +144,49 @@ interface Captured {
   contentType: string | null;
   /** A 3xx answer: where it pointed (credentials stripped). Never followed. */
   redirect?: string;
+  /** The body went over its read limit (bytes after decompression) and was cut there. */
+  cutAt?: number;
+}
+
+/** Read limits after decompression: an error body needs only its JSON head; a test reply is tiny. */
+export const ERROR_BODY_LIMIT = 1024 * 1024;
+export const SUCCESS_BODY_LIMIT = 8 * 1024 * 1024;
+
+function fmtBytes(n: number): string {
+  return `${Math.round(n / (1024 * 1024))} MB`;
+}
+
+/**
+ * The body, read through a byte counter: an error body is cut cleanly at its limit (its head is
+ * still classified), a success body over its limit fails the read. Cancelling the source stops
+ * the download and the decompression, so a gzip bomb or a flood costs at most the limit.
+ */
+function bounded(res: Response, capture: { current: Captured }): Response {
+  if (!res.body || res.status < 200) return res;
+  const success = res.status < 300;
+  const limit = success ? SUCCESS_BODY_LIMIT : ERROR_BODY_LIMIT;
+  let seen = 0;
+  const body = res.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, ctrl) {
+        const room = limit - seen;
+        if (chunk.byteLength <= room) {
+          seen += chunk.byteLength;
+          ctrl.enqueue(chunk);
+          return;
+        }
+        capture.current.cutAt = limit;
+        if (success) {
+          ctrl.error(new Error(`The response body is larger than ${fmtBytes(limit)} after decompression; stopped reading.`));
+          return;
+        }
+        if (room > 0) ctrl.enqueue(chunk.subarray(0, room));
+        seen = limit;
+        ctrl.terminate();
+      },
+    }),
+  );
+  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
 }
 
 /** What the fetch wrapper needs to know about the run a request belongs to. */
@@ -192,6 +235,7 @@ async function contextFetch(url: string | URL | Request, init?: RequestInit): Pr
       }
       ctx.capture.current.redirect = where;
     }
+    return bounded(res, ctx.capture);
   }
   return res;
 }
@@ -436,6 +480,9 @@ async function runAttempt(ctx: AttemptContext): Promise<AttemptOutcome> {
     if (cls.category === 'unknown' && captured.status !== null && cls.status === null) {
       // The answer arrived but could not be read (e.g. invalid JSON with a JSON content-type).
       cls = responseClassification(captured.status, captured.headers, cls.message ?? 'The response could not be read.');
+    }
+    if (captured.cutAt !== undefined && !(cls.message ?? '').includes('larger than')) {
+      cls.message = `${cls.message ? `${cls.message} ` : ''}(The body is larger than ${fmtBytes(captured.cutAt)} after decompression; only the first ${fmtBytes(captured.cutAt)} was read.)`;
     }
     if (cls.status !== null && captured.status === cls.status && !cls.requestId && captured.headers) {
       cls.requestId = captured.headers.get(HEADERS.requestId);
