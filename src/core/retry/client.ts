@@ -12,7 +12,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { DEFAULT_TEST_MODEL, ERROR_ROWS, HEADERS, TEST_MAX_TOKENS, bearerProxyNote, officialSdkOnRetryAfter, type ErrorCategory } from '../data/api-facts';
 import { createRedactor, describeKey } from '../redact';
-import { classify, classifyError, type Classification } from '../taxonomy';
+import { classify, classifyError, MAX_MESSAGE_LENGTH, type Classification } from '../taxonomy';
 import { isRetryBudget, RetryBudget } from './budget';
 import type { AttemptEvent, BackoffReason, ClientEvent, RateLimitInfo, ResultEvent, Verdict } from './events';
 import { headerValue, parseRateLimitHeaders } from './headers';
@@ -163,7 +163,10 @@ function fmtBytes(n: number): string {
  */
 function bounded(res: Response, capture: { current: Captured }): Response {
   if (!res.body || res.status < 200) return res;
-  const success = res.status < 300;
+  // A 2xx that claims to be JSON or a stream must fit; anything else (HTML from a proxy) is only
+  // read for its head, like an error body, so it can still be classified.
+  const type = res.headers.get('content-type') ?? '';
+  const success = res.status < 300 && /json|event-stream/i.test(type);
   const limit = success ? SUCCESS_BODY_LIMIT : ERROR_BODY_LIMIT;
   let seen = 0;
   const body = res.body.pipeThrough(
@@ -482,7 +485,11 @@ async function runAttempt(ctx: AttemptContext): Promise<AttemptOutcome> {
       cls = responseClassification(captured.status, captured.headers, cls.message ?? 'The response could not be read.');
     }
     if (captured.cutAt !== undefined && !(cls.message ?? '').includes('larger than')) {
-      cls.message = `${cls.message ? `${cls.message} ` : ''}(The body is larger than ${fmtBytes(captured.cutAt)} after decompression; only the first ${fmtBytes(captured.cutAt)} was read.)`;
+      // The note goes first-class into the message, which stays within the display length.
+      const note = `(The body is larger than ${fmtBytes(captured.cutAt)} after decompression; only the first ${fmtBytes(captured.cutAt)} was read.)`;
+      const room = MAX_MESSAGE_LENGTH - note.length - 1;
+      const head = cls.message ? (cls.message.length > room ? `${cls.message.slice(0, room - 1)}…` : cls.message) : '';
+      cls.message = head ? `${head} ${note}` : note;
     }
     if (cls.status !== null && captured.status === cls.status && !cls.requestId && captured.headers) {
       cls.requestId = captured.headers.get(HEADERS.requestId);
