@@ -1,12 +1,18 @@
 #!/usr/bin/env node
-// `npm test`: build, then unit tests (vitest), integration tests in a real VS Code host, and UI
-// tests in Chromium. Each suite writes `.test-artifacts/<suite>.json` = {passed, failed}; this
+// `npm test`: the static checks (`tsc -b` over every layer's tsconfig, the import boundaries of
+// .dependency-cruiser.cjs), the build, then unit tests (vitest), integration tests in a real VS
+// Code host, and UI tests in Chromium. Each suite writes `.test-artifacts/<suite>.json` = {passed, failed}; this
 // script adds them up and prints one closing line `N passed, N failed`. Exit 1 on any failure.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, mkdirSync, rmSync, existsSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const only = process.argv.slice(2); // e.g. `npm test -- unit`
+// A static check counts as one test: passed when it exits 0.
+const checks = [
+  { name: 'types', script: 'typecheck' },
+  { name: 'boundaries', script: 'lint:deps' },
+].filter((s) => pkg.scripts[s.script] && (only.length === 0 || only.includes(s.name)));
 const suites = [
   { name: 'unit', script: 'test:unit' },
   { name: 'integration', script: 'test:integration' },
@@ -16,16 +22,26 @@ const suites = [
 mkdirSync('.test-artifacts', { recursive: true });
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
 
-const build = run('npm', ['run', '-s', 'build']);
-if (build.status !== 0) {
-  console.error('build failed');
-  console.log('0 passed, 1 failed');
-  process.exit(1);
-}
-
 let passed = 0;
 let failed = 0;
 const lines = [];
+for (const check of checks) {
+  const started = Date.now();
+  const r = run('npm', ['run', '-s', check.script]);
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  const ok = r.status === 0;
+  if (ok) passed++; else failed++;
+  lines.push(`${check.name}: ${ok ? 'passed' : 'FAILED'} (${secs}s)`);
+}
+
+const build = run('npm', ['run', '-s', 'build']);
+if (build.status !== 0) {
+  console.error('build failed');
+  for (const l of lines) console.log(l);
+  console.log(`${passed} passed, ${failed + 1} failed`);
+  process.exit(1);
+}
+
 for (const suite of suites) {
   const out = `.test-artifacts/${suite.name}.json`;
   rmSync(out, { force: true });
