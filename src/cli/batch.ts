@@ -6,6 +6,7 @@
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { classifyBatchResult, type BatchResultClass } from '../core/taxonomy';
+import { terminalSafe } from '../core/text/terminal';
 import type { Io } from './output';
 
 export const BATCH_HELP = `Usage: claude-doctor batch <results.jsonl> [--out FILE] [--json]
@@ -33,11 +34,6 @@ export interface BatchSummary {
   out: string | null;
 }
 
-/** C0/C1 control characters (and DEL) → "?", so server text cannot drive the terminal. */
-export function clean(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
-}
 
 /** Calls `onLine` for every line of the file, never holding more than one capped line. */
 export async function eachLine(path: string, onLine: (line: string | null) => void): Promise<void> {
@@ -91,7 +87,7 @@ export async function batchCommand(argv: string[], io: Io): Promise<number> {
         return 2;
       }
     } else if (a.startsWith('-')) {
-      io.err.write(`claude-doctor batch: unknown option ${clean(a.slice(0, 40))}\n`);
+      io.err.write(`claude-doctor batch: unknown option ${terminalSafe(a.slice(0, 40))}\n`);
       return 2;
     } else if (!file) file = a;
     else {
@@ -129,7 +125,7 @@ export async function batchCommand(argv: string[], io: Io): Promise<number> {
     });
   } catch (e) {
     writer.destroy();
-    io.err.write(`claude-doctor batch: cannot read ${clean(file)}: ${clean((e as Error).message)}\n`);
+    io.err.write(`claude-doctor batch: cannot read ${terminalSafe(file)}: ${terminalSafe((e as Error).message)}\n`);
     return 1;
   }
   writer.end();
@@ -138,13 +134,13 @@ export async function batchCommand(argv: string[], io: Io): Promise<number> {
     io.out.write(`${JSON.stringify(summary, null, 2)}\n`);
     return 0;
   }
-  const lines = [`${summary.lines} result${summary.lines === 1 ? '' : 's'} in ${clean(file)}`];
-  for (const [k, n] of Object.entries(summary.byResultType)) lines.push(`  ${clean(k)}: ${n}`);
+  const lines = [`${summary.lines} result${summary.lines === 1 ? '' : 's'} in ${terminalSafe(file)}`];
+  for (const [k, n] of Object.entries(summary.byResultType)) lines.push(`  ${terminalSafe(k)}: ${n}`);
   if (Object.keys(summary.byErrorType).length > 0) {
     lines.push('Errors by type:');
-    for (const [k, n] of Object.entries(summary.byErrorType).sort((a, b) => b[1] - a[1])) lines.push(`  ${clean(k)}: ${n}`);
+    for (const [k, n] of Object.entries(summary.byErrorType).sort((a, b) => b[1] - a[1])) lines.push(`  ${terminalSafe(k)}: ${n}`);
   }
-  lines.push(`Worth resubmitting: ${summary.resubmit} (written to ${clean(outPath)})`);
+  lines.push(`Worth resubmitting: ${summary.resubmit} (written to ${terminalSafe(outPath)})`);
   io.out.write(`${lines.join('\n')}\n`);
   return 0;
 }

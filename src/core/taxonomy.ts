@@ -82,7 +82,7 @@ export interface ParsedErrorBody {
   bodyKind?: BodyKind;
 }
 
-function clip(s: string, n = MAX_MESSAGE_LENGTH): string {
+export function clip(s: string, n = MAX_MESSAGE_LENGTH): string {
   return s.length > n ? `${s.slice(0, n)}…` : s;
 }
 
@@ -212,7 +212,11 @@ const ERROR_CODE_ROWS: Partial<Record<ErrorCategory, (i: { errorCode: string | n
 };
 
 /** Categories a retry can never help, whatever `x-should-retry` says. */
-const NEVER_RETRY: ReadonlySet<ErrorCategory> = new Set(['spend_cap', 'usage_limit', 'workspace_spend_limit', 'conflict_unique', 'ok', 'aborted']);
+const NEVER_RETRY: ReadonlySet<ErrorCategory> = new Set([
+  ...Object.values(ERROR_ROWS).filter((r) => r.neverRetry !== undefined).map((r) => r.category),
+  'ok',
+  'aborted',
+]);
 
 const ROWS = Object.values(ERROR_ROWS);
 const SPECIAL = new Set<ErrorCategory>([

@@ -50,7 +50,7 @@ function modelOf(ctx: Ctx, site: CallSite, bag: Bag): ModelRef | undefined {
   if (val.kind !== 'string') return { val, entry: e };
   if (site.provider === 'bedrock' || site.provider === 'vertex' || site.provider === 'foundry') return { val, str: val, entry: e };
   if (/[@:]|^(?:[a-z]{2,4}\.)?anthropic\./.test(val.value)) return { val, str: val, entry: e };
-  return { val, str: val, status: lookupModel(val.value, ctx.options.today ?? Date.now()), entry: e };
+  return { val, str: val, status: lookupModel(val.value, ctx.options.today), entry: e };
 }
 
 const currentModel = (m: ModelRef | undefined): CurrentModel | undefined => (m?.status?.kind === 'current' ? m.status.model : undefined);

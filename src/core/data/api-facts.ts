@@ -102,6 +102,11 @@ export interface ErrorRow {
   docsUrl: string;
   /** SDK-specific notes (which exception class, which SDK version): shown with the explanation. */
   sdkNotes?: readonly string[];
+  /**
+   * Why a retry can never help, whatever `x-should-retry` says: set only on such rows. The
+   * taxonomy never retries them and the client's verdict gives this reason.
+   */
+  neverRetry?: string;
 }
 
 /** One row per category. Classification order: status, then error.type, then details.error_code. */
@@ -126,6 +131,7 @@ export const ERROR_ROWS: Record<ErrorCategory, ErrorRow> = {
     explanation: 'Your organization reached the spend limit it set for itself.',
     nextStep: 'Raise the usage limit in the Console (Settings → Limits), or wait for the period to reset.',
     docsUrl: DOCS.console,
+    neverRetry: 'Not retried: a usage limit your organization set does not clear by waiting.',
   },
   authentication: {
     category: 'authentication', status: 401, errorType: 'authentication_error', retryable: false, fault: 'you',
@@ -182,6 +188,7 @@ export const ERROR_ROWS: Record<ErrorCategory, ErrorRow> = {
     explanation: 'A value that must be unique is already in use. Retrying sends the same value and fails the same way, although the official SDKs retry every 409.',
     nextStep: 'Use a different value (name, id) or update the existing resource instead of creating it again.',
     docsUrl: DOCS.errors,
+    neverRetry: 'Not retried: a value that must be unique is already in use, so the same request fails the same way (the official SDKs, @anthropic-ai/sdk and Python anthropic, would retry it: they retry every 409).',
   },
   request_too_large: {
     category: 'request_too_large', status: 413, errorType: 'request_too_large', retryable: false, fault: 'you',
@@ -210,6 +217,7 @@ export const ERROR_ROWS: Record<ErrorCategory, ErrorRow> = {
     explanation: 'Your tier\'s monthly spend cap is enforced (`enforced_spend_limit_reached`). Retrying cannot help until it clears.',
     nextStep: 'It clears at 00:00 UTC on the 1st of the month or on a tier upgrade; upgrade in the Console.',
     docsUrl: DOCS.rateLimits,
+    neverRetry: 'Not retried: the monthly spend cap does not clear by waiting (the official SDKs, @anthropic-ai/sdk and Python anthropic, would retry it uselessly: they retry every 429).',
   },
   workspace_spend_limit: {
     category: 'workspace_spend_limit', status: 429, errorType: 'rate_limit_error', retryable: false, fault: 'limit',
@@ -217,6 +225,7 @@ export const ERROR_ROWS: Record<ErrorCategory, ErrorRow> = {
     explanation: 'The spend limit set on the workspace (for example a Claude Code workspace) is reached. It answers 429, not 400, but it is not a rate limit: waiting seconds does not clear it.',
     nextStep: 'Raise the workspace spend limit in the Console (Settings → Limits), or wait for the period to reset.',
     docsUrl: DOCS.console,
+    neverRetry: 'Not retried: a workspace spend limit does not clear by waiting (the official SDKs would retry this 429 uselessly).',
   },
   api_error: {
     category: 'api_error', status: 500, errorType: 'api_error', retryable: true, fault: 'anthropic',

@@ -12,7 +12,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { DEFAULT_TEST_MODEL, ERROR_ROWS, HEADERS, TEST_MAX_TOKENS, bearerProxyNote, officialSdkOnRetryAfter, type ErrorCategory } from '../data/api-facts';
 import { createRedactor, describeKey } from '../redact';
-import { classify, classifyError, MAX_MESSAGE_LENGTH, type Classification } from '../taxonomy';
+import { classify, classifyError, clip, MAX_MESSAGE_LENGTH, type Classification } from '../taxonomy';
 import { isRetryBudget, RetryBudget } from './budget';
 import type { AttemptEvent, BackoffReason, ClientEvent, RateLimitInfo, ResultEvent, Verdict } from './events';
 import { headerValue, parseRateLimitHeaders } from './headers';
@@ -178,11 +178,11 @@ function bounded(res: Response, capture: { current: Captured }): Response {
           ctrl.enqueue(chunk);
           return;
         }
-        capture.current.cutAt = limit;
         if (success) {
           ctrl.error(new Error(`The response body is larger than ${fmtBytes(limit)} after decompression; stopped reading.`));
           return;
         }
+        capture.current.cutAt = limit;
         if (room > 0) ctrl.enqueue(chunk.subarray(0, room));
         seen = limit;
         ctrl.terminate();
@@ -484,12 +484,10 @@ async function runAttempt(ctx: AttemptContext): Promise<AttemptOutcome> {
       // The answer arrived but could not be read (e.g. invalid JSON with a JSON content-type).
       cls = responseClassification(captured.status, captured.headers, cls.message ?? 'The response could not be read.');
     }
-    if (captured.cutAt !== undefined && !(cls.message ?? '').includes('larger than')) {
-      // The note goes first-class into the message, which stays within the display length.
+    if (captured.cutAt !== undefined) {
+      // The note joins the message, which stays within the display length.
       const note = `(The body is larger than ${fmtBytes(captured.cutAt)} after decompression; only the first ${fmtBytes(captured.cutAt)} was read.)`;
-      const room = MAX_MESSAGE_LENGTH - note.length - 1;
-      const head = cls.message ? (cls.message.length > room ? `${cls.message.slice(0, room - 1)}…` : cls.message) : '';
-      cls.message = head ? `${head} ${note}` : note;
+      cls.message = cls.message ? `${clip(cls.message, MAX_MESSAGE_LENGTH - note.length - 2)} ${note}` : note;
     }
     if (cls.status !== null && captured.status === cls.status && !cls.requestId && captured.headers) {
       cls.requestId = captured.headers.get(HEADERS.requestId);
@@ -853,15 +851,16 @@ async function run(
       // 1. Not retryable: say why.
       if (!cls.retryable) {
         let why: string;
-        if (cls.category === 'spend_cap') why = 'Not retried: the monthly spend cap does not clear by waiting (the official SDKs, @anthropic-ai/sdk and Python anthropic, would retry it uselessly: they retry every 429).';
-        else if (cls.category === 'conflict_unique') why = 'Not retried: a value that must be unique is already in use, so the same request fails the same way (the official SDKs, @anthropic-ai/sdk and Python anthropic, would retry it: they retry every 409).';
-        else if (cls.category === 'workspace_spend_limit') why = 'Not retried: a workspace spend limit does not clear by waiting (the official SDKs would retry this 429 uselessly).';
-        else if (cls.category === 'usage_limit') why = 'Not retried: a usage limit your organization set does not clear by waiting.';
+        const never = ERROR_ROWS[cls.category]?.neverRetry;
+        if (never) why = never;
         else if (cls.retrySource === 'x-should-retry') why = 'Not retried: the server said x-should-retry: false.';
         else if (cls.category === 'stream_error') why = 'Not retried: this error type does not clear by retrying.';
         else why = 'Not retried: sending the same request again would fail the same way.';
         let extra = '';
-        if (cls.category === 'authentication') extra = ` ${keyNote(key, authHeader)}${bearerProxyNote(safeURL.href, authHeader) ? ` ${bearerProxyNote(safeURL.href, authHeader)}` : ''}`;
+        if (cls.category === 'authentication') {
+          const proxy = bearerProxyNote(safeURL.href, authHeader);
+          extra = ` ${keyNote(key, authHeader)}${proxy ? ` ${proxy}` : ''}`;
+        }
         if (cls.category === 'not_found' && /\/v1\/?$/.test(safeURL.pathname)) {
           extra = ` The base URL ends in /v1, but the SDK adds /v1/messages itself: use ${safeURL.origin}${safeURL.pathname.replace(/\/v1\/?$/, '') || ''} as the base URL.`;
         }

@@ -142,8 +142,7 @@ function checkMessages(body: Json, model: CurrentModel, modelId: string, parts: 
     }
     if (role === 'system') {
       // The real API's wording: no index, no model name (issue #11).
-      if (i === 0) return bad(SYSTEM_ROLE_MESSAGE);
-      if (model.midConversationSystem !== 'yes') return bad(SYSTEM_ROLE_MESSAGE);
+      if (i === 0 || model.midConversationSystem !== 'yes') return bad(SYSTEM_ROLE_MESSAGE);
       const prev = messages[i - 1] as Json;
       if (prev['role'] !== 'user') {
         return bad(`messages.${i}: a "system" message must directly follow a "user" message`);

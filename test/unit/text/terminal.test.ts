@@ -9,6 +9,7 @@ describe('terminalSafe', () => {
     ['\x9b31m', '\\x9b31m'],
     ['del\x7f', 'del\\x7f'],
     ['tab\tand\nnewline stay', 'tab\tand\nnewline stay'],
+    ['line\u2028sep\u2029', 'line\\u2028sep\\u2029'],
     ['plain ✔ text', 'plain ✔ text'],
   ])('%j → %j', (input, out) => expect(terminalSafe(input)).toBe(out));
 });
