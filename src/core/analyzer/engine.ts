@@ -8,16 +8,16 @@
  */
 import type { AnalyzeOptions, Finding, RuleId } from './types';
 import type { Node, Tree } from './parser';
-import { createCtx } from './context';
+import { createCtx, type Ctx } from './context';
 import { collectCalls, collectCtors, collectImports, ctorNameHits, type CallSite, type NameHits } from './sdk';
 import { descend, indentUnit, lineOf, quoteStyle, setCurrentText, type Src } from './syntax';
-import { requestRules } from './request-rules';
-import {
-  callerNames, fileHasRetryConstruct, keyRule, unitHasRetryLoop, unitNoRetryCandidates, unitRetryRules, unusedNoRetryCtors,
-} from './retry-rules';
-import { helperDeclared } from './shared-fixes';
-import { RULE_BY_ID } from './rules';
+import { callerNames } from './checks/retry-loops';
+import { helperDeclared } from './checks/fixes';
+import { RULES, RULE_BY_ID, type RuleModule } from './rules/index';
+import type { Anchor } from './rules/rule';
 import { RETRY_HELPER_NAMES } from './templates';
+
+type Rule = RuleModule<RuleId, unknown>;
 
 const IGNORE = /claude-doctor-ignore-next-line\b([^\n]*)/g;
 
@@ -30,7 +30,7 @@ function ignoredLines(src: Src, mentioned: boolean): Map<number, Set<string> | u
     const node = descend(src, m.index, m.index + 1);
     if (!node || node.type !== 'comment') continue;
     const rest = m[1]!.split(/\s--\s|\*\//)[0]!;
-    const ids = rest.split(/[\s,]+/).filter((x) => x && RULE_BY_ID.has(x as RuleId));
+    const ids = rest.split(/[\s,]+/).filter((x) => x && RULE_BY_ID.has(x));
     const line = lineOf(src, m.index) + 1;
     const prev = out.get(line);
     if (ids.length === 0 || (out.has(line) && prev === undefined)) out.set(line, undefined);
@@ -39,8 +39,12 @@ function ignoredLines(src: Src, mentioned: boolean): Map<number, Set<string> | u
   return out;
 }
 
-interface Stored { findings: Finding[]; start: number; end: number }
-interface UnitA extends Stored { callers: string[]; usedCtors: number[]; retryLoop: boolean; noRetry: Finding[] }
+/**
+ * A unit's results: its findings; the findings held back for file-level decisions and what each
+ * rule's `check` returned (`notes`, by rule id), both only when some rule gave them.
+ */
+interface Stored { findings: Finding[]; start: number; end: number; held?: Finding[]; notes?: Map<string, unknown> }
+interface UnitA extends Stored { callers: string[] }
 
 /** Per-document memo of unit results under one file-level key, by unit start offset in `text`. */
 export interface UnitCache {
@@ -93,10 +97,66 @@ const FUNCTION_UNITS = new Set([
   'interface_declaration', 'type_alias_declaration', 'function_definition', 'class_definition', 'decorated_definition', 'comment',
 ]);
 
-/** Cheap per-unit pre-checks: units without these words have nothing for phase A / B. */
+/** Cheap per-unit pre-check: units without these words have no call site (phase A). */
 const A_ANCHOR = /\b(?:messages|completions)\s*\??\./;
-const B_ANCHOR_TS = /\bcatch\b|sk-ant-|OverloadedError/;
-const B_ANCHOR_PY = /\bexcept\b|@|sk-ant-/;
+
+const anchorOf = (rule: Rule, py: boolean): RegExp | undefined =>
+  typeof rule.on === 'object' ? (py ? (rule.on as Anchor).py : (rule.on as Anchor).ts) : undefined;
+
+/** One pattern matching where any of these anchors matches (phase B's per-unit pre-check). */
+function unionAnchor(anchors: readonly RegExp[]): RegExp | undefined {
+  if (anchors.length === 0) return undefined;
+  if (anchors.length === 1) return anchors[0];
+  return new RegExp(anchors.map((a) => `(?:${a.source})`).join('|'), [...new Set(anchors.flatMap((a) => [...a.flags.replace('g', '')]))].join(''));
+}
+
+/** The rules that can report in this file, in catalogue order. */
+function activeRules(options: AnalyzeOptions, text: string, py: boolean, usesSdk: boolean): Rule[] {
+  const lang = py ? 'py' : 'ts';
+  return RULES.filter((r) => !options.disabled?.has(r.id)
+    && (!r.languages || r.languages.includes(lang))
+    && (usesSdk || r.withoutSdk === true)
+    && (!r.gate || r.gate(text, py)));
+}
+
+/**
+ * One rule's unit part, flattened once per run into objects of one shape: the per-unit loop runs
+ * thousands of times on a large file, and reading each rule module's own (differently shaped)
+ * object there costs more than the checks of most units.
+ */
+interface Step {
+  rule: Rule;
+  check: (ctx: Ctx) => unknown;
+  holds: boolean;
+  /** The rule has a file part, which reads what `check` returns. */
+  keepsNote: boolean;
+  /** Phase B: the rule's own anchor (the phase's pre-check is the union of them all). */
+  anchor: RegExp | undefined;
+}
+
+function stepsOf(rules: readonly Rule[], py: boolean): Step[] {
+  const out: Step[] = [];
+  for (const rule of rules) {
+    if (!rule.check) continue;
+    out.push({ rule, check: rule.check.bind(rule), holds: rule.holds === true, keepsNote: !!rule.file, anchor: anchorOf(rule, py) });
+  }
+  return out;
+}
+
+/** Runs the steps on one unit's context; returns what they held and noted. `unitText` given: each step's anchor is tested on it. */
+function runSteps(ctx: Ctx, steps: readonly Step[], unitText?: () => string): { held?: Finding[]; notes?: Map<string, unknown> } {
+  let notes: Map<string, unknown> | undefined;
+  for (let i = 0; i < steps.length; i++) {
+    const st = steps[i]!;
+    if (unitText && st.anchor && steps.length > 1 && !st.anchor.test(unitText())) continue;
+    ctx.rule = st.rule;
+    ctx.holding = st.holds;
+    const note = st.check(ctx);
+    if (note !== undefined && st.keepsNote) (notes ??= new Map()).set(st.rule.id, note);
+  }
+  ctx.holding = false;
+  return { held: ctx.held.length > 0 ? ctx.held : undefined, notes };
+}
 
 const TS_DECLARATION_UNITS = new Set(['import_statement', 'lexical_declaration', 'variable_declaration', 'export_statement']);
 
@@ -173,9 +233,8 @@ function moveOffset(x: number, s0: number, e0: number, delta: number): number {
 }
 
 /** The stored findings of a unit that now starts at `start` (same text): offsets inside it move. */
-function shift(stored: Stored, start: number): Finding[] {
+function shift(stored: Stored, start: number, list = stored.findings): Finding[] {
   const delta = start - stored.start;
-  const list = stored.findings;
   if (delta === 0 || list.length === 0) return list;
   const s0 = stored.start;
   const e0 = stored.end;
@@ -273,14 +332,19 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
   const ctorHits = usesSdk ? ctorNameHits(text, imports, cache?.ctorHits, edit) : undefined;
   const ctors = usesSdk ? collectCtors(src, imports, ctorHits) : [];
   const declared = mentions(py ? RETRY_HELPER_NAMES.python : RETRY_HELPER_NAMES.typescript) && helperDeclared(text, py);
-  // Cheap file-level switches: skip per-call work no rule can use.
-  const needCallers = py ? /\bexcept\b|@/.test(text) : /\bcatch\b/.test(text);
-  const mayDisableRetries = py ? /max_retries\s*=\s*0\b/.test(text) : /maxRetries\s*:\s*0\b/.test(text);
+  const active = activeRules(options, text, py, usesSdk);
+  const callRules = active.filter((r) => r.on === 'calls');
+  const anchoredRules = active.filter((r) => anchorOf(r, py));
+  const fileRules = active.filter((r) => r.file);
+  const callSteps = stepsOf(callRules, py);
+  const anchoredSteps = stepsOf(anchoredRules, py);
+  // The callers (functions that call Claude) are worked out only when a rule that reads them can run.
+  const needCallers = usesSdk && active.some((r) => r.readsCallers && (anchorOf(r, py)?.test(text) ?? true));
 
   // The file-level key: everything a unit's analysis may read outside itself.
   const keyParts: string[] = [
-    JSON.stringify([options.language, options.sdk ?? null, [...(options.disabled ?? [])].sort(), options.severity ?? null, options.defaultMaxTokens ?? null]),
-    String(usesSdk), String(declared), String(needCallers), String(mayDisableRetries), quoteStyle(src), indentUnit(src),
+    JSON.stringify([options.language, options.sdk ?? null, active.map((r) => r.id), options.severity ?? null, options.defaultMaxTokens ?? null, options.today ?? null]),
+    String(usesSdk), String(declared), String(needCallers), quoteStyle(src), indentUnit(src),
     JSON.stringify([
       [...imports.classes], [...imports.namespaces], [...imports.errors], [...imports.tenacity], imports.tenacityNs ?? '', imports.backoffNs ?? '',
       imports.hasImportOs, imports.hasImportRandom, imports.otherSdk, imports.tsDefault ?? '', imports.importInsertAt, imports.tsImportInsertAt,
@@ -320,7 +384,7 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
   };
   const all: Finding[] = [];
 
-  // Phase A: call sites and request rules, per unit.
+  // Phase A: call sites and the rules that read them, per unit.
   const unitCalls = new Map<number, CallSite[]>();
   /**
    * Whether a unit holds a match of an anchor. A run that tests most units finds the matches of
@@ -334,7 +398,7 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
       if (!starts || !ends) {
         starts = [];
         ends = [];
-        const g = new RegExp(re.source, 'g');
+        const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
         for (let m = g.exec(text); m; m = g.exec(text)) {
           starts.push(m.index);
           ends.push(m.index + m[0].length);
@@ -353,7 +417,8 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
     };
   };
   const aAnchor = anchorTest(A_ANCHOR);
-  const bAnchor = anchorTest(py ? B_ANCHOR_PY : B_ANCHOR_TS);
+  const bUnion = unionAnchor(anchoredRules.map((r) => anchorOf(r, py)!));
+  const bAnchor = bUnion ? anchorTest(bUnion) : () => false;
   const aResults: UnitA[] = [];
   /**
    * Analyzed units whose caller names are still to be worked out: only when phase B asks, or for
@@ -366,10 +431,9 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
       const u = units[i]!;
       const hit = lookup(reuse?.a, u);
       if (hit) {
-        const findings = shift(hit, u.start);
-        const noRetry = hit.noRetry.length === 0 ? hit.noRetry : shift({ findings: hit.noRetry, start: hit.start, end: hit.end }, u.start);
         const moved: UnitA = delta0(hit, u) ? hit : {
-          findings, noRetry, start: u.start, end: u.end, callers: hit.callers, usedCtors: hit.usedCtors, retryLoop: hit.retryLoop,
+          findings: shift(hit, u.start), start: u.start, end: u.end, callers: hit.callers,
+          held: hit.held && shift(hit, u.start, hit.held), notes: hit.notes,
         };
         next.a.set(u.start, moved);
         aResults.push(moved);
@@ -377,7 +441,7 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
       }
       if (!aAnchor(u)) {
         // No call site can be in this unit: nothing to analyze in phase A.
-        const res: UnitA = { findings: [], start: u.start, end: u.end, callers: [], usedCtors: [], retryLoop: false, noRetry: [] };
+        const res: UnitA = { findings: [], start: u.start, end: u.end, callers: [] };
         next.a.set(u.start, res);
         aResults.push(res);
         continue;
@@ -392,14 +456,8 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
       // analysis touched can be collected young.
       if (bAnchor(u)) unitCalls.set(u.start, calls);
       const ctx = createCtx(src, options, imports, usesSdk, ctors, calls, { from: u.start, to: u.end, helperDeclared: declared });
-      if (calls.length > 0) requestRules(ctx);
-      const ctxN = createCtx(src, options, imports, usesSdk, ctors, calls, { from: u.start, to: u.end, helperDeclared: declared });
-      const usedCtors = calls.length > 0 ? unitNoRetryCandidates(ctxN, mayDisableRetries) : [];
-      const res: UnitA = {
-        findings: ctx.findings, start: u.start, end: u.end,
-        callers: [],
-        usedCtors, retryLoop: calls.length > 0 && mayDisableRetries && unitHasRetryLoop(ctx), noRetry: ctxN.findings,
-      };
+      const { held, notes } = calls.length > 0 ? runSteps(ctx, callSteps) : {};
+      const res: UnitA = { findings: ctx.findings, start: u.start, end: u.end, callers: [], held, notes };
       if (calls.length > 0 && needCallers) callersLater.push({ res, spans: calls.map((c) => [c.call.startIndex, c.call.endIndex] as const) });
       if (!src.outside) next.a.set(u.start, res);
       aResults.push(res);
@@ -421,13 +479,15 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
   if (retain) next.callersKey = [...callers()].sort().join(',');
   const reuseB = reuse && reuse.callersKey === next.callersKey ? reuse : undefined;
 
-  // Phase B: handlers, decorators, keys, per unit.
+  // Phase B: the rules that read what their anchor finds (handlers, decorators, keys), per unit.
   const bResults: Stored[] = [];
-  for (let i = 0; i < units.length; i++) {
+  for (let i = 0; bUnion && i < units.length; i++) {
     const u = units[i]!;
     const hit = lookup(reuseB?.b, u);
     if (hit) {
-      const moved: Stored = delta0(hit, u) ? hit : { findings: shift(hit, u.start), start: u.start, end: u.end };
+      const moved: Stored = delta0(hit, u) ? hit : {
+        findings: shift(hit, u.start), start: u.start, end: u.end, held: hit.held && shift(hit, u.start, hit.held), notes: hit.notes,
+      };
       next.b.set(u.start, moved);
       bResults.push(moved);
       continue;
@@ -444,41 +504,35 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
     src.unitNode = unitNodes?.[i];
     const calls = usesSdk ? unitCalls.get(u.start) ?? collectCalls(src, imports, ctors, u.start, u.end) : [];
     const ctx = createCtx(src, options, imports, usesSdk, ctors, calls, { from: u.start, to: u.end, callers, helperDeclared: declared });
-    unitRetryRules(ctx);
-    const res: Stored = { findings: ctx.findings, start: u.start, end: u.end };
+    let unitText: string | undefined;
+    const { held, notes } = runSteps(ctx, anchoredSteps, () => (unitText ??= text.slice(u.start, u.end)));
+    const res: Stored = { findings: ctx.findings, start: u.start, end: u.end, held, notes };
     if (!src.outside) next.b.set(u.start, res);
     bResults.push(res);
   }
   for (const r of aResults) if (r.findings.length > 0) all.push(...r.findings);
   for (const r of bResults) if (r.findings.length > 0) all.push(...r.findings);
 
-  // Global: key literals in constructor options, no-retry.
-  src.unitFrom = 0;
-  src.unitTo = text.length;
-  src.unitNode = undefined;
-  const g = createCtx(src, options, imports, usesSdk, ctors, [], { from: 0, to: text.length, callers, helperDeclared: declared });
-  g.keyFromCtors = true;
-  keyRule(g);
-  all.push(...g.findings);
-  if (usesSdk) {
-    const candidates: Finding[] = [];
-    const usedCtors = new Set<number>();
-    for (const r of aResults) {
-      if (r.noRetry.length > 0) candidates.push(...r.noRetry);
-      for (const c of r.usedCtors) usedCtors.add(c);
-    }
-    const anyUnused = ctors.some((_, i) => !usedCtors.has(i));
-    if (candidates.length > 0 || anyUnused) {
-      const hasRetry = aResults.some((r) => r.retryLoop)
-        || all.some((f) => f.rule === 'retry-non-retryable' || f.rule === 'retry-without-jitter')
-        || fileHasRetryConstruct(g);
-      if (!hasRetry) {
-        all.push(...candidates);
-        const gn = createCtx(src, options, imports, usesSdk, ctors, [], { from: 0, to: text.length, callers, helperDeclared: declared });
-        unusedNoRetryCtors(gn, usedCtors);
-        all.push(...gn.findings);
+  // File level: each rule's decision over what its units gave (released held findings, file-wide checks).
+  if (fileRules.length > 0) {
+    src.unitFrom = 0;
+    src.unitTo = text.length;
+    src.unitNode = undefined;
+    const g = createCtx(src, options, imports, usesSdk, ctors, [], { from: 0, to: text.length, callers, helperDeclared: declared });
+    for (const rule of fileRules) {
+      const notes: unknown[] = [];
+      const held: Finding[] = [];
+      for (const list of [aResults, bResults] as Stored[][]) {
+        for (const r of list) {
+          if (r.notes?.has(rule.id)) notes.push(r.notes.get(rule.id));
+          if (r.held) for (const f of r.held) if (f.rule === rule.id) held.push(f);
+        }
       }
+      g.rule = rule;
+      const released = rule.file!(g, { notes, held });
+      if (released) all.push(...released);
     }
+    all.push(...g.findings);
   }
 
   // Merge: dedupe, ignore comments, order.

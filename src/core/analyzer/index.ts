@@ -12,7 +12,8 @@ export type { AnalyzeOptions, AnalyzerLanguage, Finding, Fix, RuleId, SdkVersion
 export { languageFromPath, mentionsClaudeSdk } from './precheck';
 export { detectSdkVersions } from './versions';
 export { applyEdits, applySafeFixes } from './edits';
-export { RULES } from './rules';
+export { RULES, RULE_BY_ID } from './rules/index';
+export type { RuleModule, RuleMeta, FixSummary } from './rules/index';
 
 /** As VS Code's TextDocumentContentChangeEvent (offsets into the text before this change). */
 export interface ContentChange { rangeOffset: number; rangeLength: number; text: string }

@@ -3,23 +3,8 @@
  * Offsets are UTF-16 code-unit offsets into the analyzed text (what VS Code and JS strings use).
  */
 
-export type RuleId =
-  | 'missing-max-tokens'
-  | 'system-message-first'
-  | 'system-message-unsupported'
-  | 'max-tokens-over-limit'
-  | 'retired-model'
-  | 'unknown-model'
-  | 'sampling-params-rejected'
-  | 'assistant-prefill-unsupported'
-  | 'empty-messages'
-  | 'legacy-completions-api'
-  | 'hardcoded-api-key'
-  | 'retry-non-retryable'
-  | 'retry-without-jitter'
-  | 'overloaded-not-caught'
-  | 'nonstreaming-long-request'
-  | 'no-retry';
+export type { RuleId } from './rules/index';
+import type { RuleId } from './rules/index';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type AnalyzerLanguage = 'typescript' | 'typescriptreact' | 'javascript' | 'javascriptreact' | 'python';

@@ -44,7 +44,7 @@ const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   hint: vscode.DiagnosticSeverity.Hint,
 };
 
-const DEPRECATED_RULES = new Set<RuleId>(['retired-model', 'legacy-completions-api']);
+const DEPRECATED_RULES = new Set<string>(RULES.filter((r) => r.deprecatedCode).map((r) => r.id));
 const MANIFEST_SETTLE_MS = 250;
 /** Bigger documents (bundles, generated code) are not analyzed live. */
 export const MAX_LIVE_CHARS = 3_000_000;

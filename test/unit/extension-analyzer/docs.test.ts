@@ -8,7 +8,7 @@ const root = join(__dirname, '..', '..', '..');
 
 describe('docs/rules', () => {
   it.each(RULES.map((r) => [r.id, r] as const))('%s', (id, rule) => {
-    const file = join(root, rule.docsPath);
+    const file = join(root, rule.docs);
     expect(existsSync(file), file).toBe(true);
     const md = readFileSync(file, 'utf8');
     expect(md.startsWith(`# ${id}\n`)).toBe(true);

@@ -1,11 +1,11 @@
 /** Fix building blocks several rules share: API version state, imports, the retry refactors. */
-import { SDK } from '../data/api-facts';
-import type { Ctx } from './context';
-import type { Node } from './parser';
-import type { CallSite, ClientCtor } from './sdk';
-import { field, indentUnit, insertItem, named, quoteStyle, valueOf } from './syntax';
-import { RETRY_HELPER_NAMES, PYTHON_ASYNC_RETRY_HELPER_NAME, retryHelperSource, sdkRetriesConfigSource } from './templates';
-import type { Fix, TextEdit } from './types';
+import { SDK } from '../../data/api-facts';
+import type { Ctx } from '../context';
+import type { Node } from '../parser';
+import type { CallSite, ClientCtor } from '../sdk';
+import { field, indentUnit, insertItem, named, quoteStyle, valueOf } from '../syntax';
+import { RETRY_HELPER_NAMES, PYTHON_ASYNC_RETRY_HELPER_NAME, retryHelperSource, sdkRetriesConfigSource } from '../templates';
+import type { Fix, TextEdit } from '../types';
 
 /** Which anthropic-version the SDK sends: 'current' (2026-10-21), 'legacy' (2023-06-01) or unknown. */
 export function apiVersionState(ctx: Ctx): 'current' | 'legacy' | 'unknown' {

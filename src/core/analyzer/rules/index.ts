@@ -1,0 +1,50 @@
+/**
+ * The rule catalogue: every rule the analyzer runs, in the order the README and the settings list
+ * them. `RuleId` is derived from it; the settings schema and the README table are generated from it
+ * (`npm run rules:sync`, checked by test/unit/analyzer/catalogue.test.ts).
+ */
+import missingMaxTokens from './missing-max-tokens';
+import systemMessageFirst from './system-message-first';
+import systemMessageUnsupported from './system-message-unsupported';
+import maxTokensOverLimit from './max-tokens-over-limit';
+import retiredModel from './retired-model';
+import unknownModel from './unknown-model';
+import samplingParamsRejected from './sampling-params-rejected';
+import assistantPrefillUnsupported from './assistant-prefill-unsupported';
+import emptyMessages from './empty-messages';
+import legacyCompletionsApi from './legacy-completions-api';
+import hardcodedApiKey from './hardcoded-api-key';
+import retryNonRetryable from './retry-non-retryable';
+import retryWithoutJitter from './retry-without-jitter';
+import overloadedNotCaught from './overloaded-not-caught';
+import nonstreamingLongRequest from './nonstreaming-long-request';
+import noRetry from './no-retry';
+import type { RuleModule } from './rule';
+
+const CATALOGUE = [
+  missingMaxTokens,
+  systemMessageFirst,
+  systemMessageUnsupported,
+  maxTokensOverLimit,
+  retiredModel,
+  unknownModel,
+  samplingParamsRejected,
+  assistantPrefillUnsupported,
+  emptyMessages,
+  legacyCompletionsApi,
+  hardcodedApiKey,
+  retryNonRetryable,
+  retryWithoutJitter,
+  overloadedNotCaught,
+  nonstreamingLongRequest,
+  noRetry,
+] as const;
+
+export type RuleId = (typeof CATALOGUE)[number]['id'];
+
+/** Every rule, in catalogue order (what each rule's `check` notes is typed inside its module). */
+export const RULES: readonly RuleModule<RuleId, unknown>[] = CATALOGUE;
+
+export const RULE_BY_ID: ReadonlyMap<string, RuleModule<RuleId, unknown>> = new Map(RULES.map((r) => [r.id, r]));
+
+export type { RuleModule, RuleMeta, FixSummary, Anchor, RuleLanguage } from './rule';

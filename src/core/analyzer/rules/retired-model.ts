@@ -1,0 +1,43 @@
+import { PLATFORM_RETIREMENT_NOTE, RETIREMENT_WARNING_DAYS, lookupModel } from '../../data/api-facts';
+import { valueOf } from '../syntax';
+import { completionsOf, requestsOf } from '../checks/requests';
+import { defineRule } from './rule';
+
+export default defineRule({
+  id: 'retired-model',
+  defaultSeverity: 'error',
+  description: 'A retired model id: the API answers 404 "model: <id>". Fix: its successor.',
+  summary: '404 "model: &lt;id&gt;" → its successor',
+  fix: 'safe',
+  deprecatedCode: true,
+  on: 'calls',
+  check(ctx) {
+    const targets = requestsOf(ctx).map((r) => ({ str: r.model?.str, status: r.model?.status }));
+    // The model of a legacy completions call is usually retired too.
+    for (const site of completionsOf(ctx)) {
+      const me = site.params?.entries.get('model');
+      const mv = me ? valueOf(ctx.src, me.valueNode) : undefined;
+      const status = mv?.kind === 'string' ? lookupModel(mv.value, ctx.options.today) : undefined;
+      if (mv?.kind === 'string' && status?.kind === 'retired') targets.push({ str: mv, status });
+    }
+    for (const { str, status } of targets) {
+      if (!str || !status) continue;
+      const id = str.value;
+      if (status.kind === 'retired') {
+        const when = status.retiredOn ? ` since ${status.retiredOn}` : '';
+        const platforms = status.retiredOn ? ` ${PLATFORM_RETIREMENT_NOTE}` : '';
+        ctx.report(str.node,
+          `${id} is retired${when}: the API answers 404 "model: ${id}". Use ${status.successor}.${platforms}`,
+          [{ title: `Replace with ${status.successor}`, kind: 'quickfix', safe: true, edits: [{ start: str.contentStart, end: str.contentEnd, newText: status.successor }] }]);
+      } else if (status.kind === 'current' && status.lifecycle) {
+        // Announced retirement: a warning within RETIREMENT_WARNING_DAYS of the day, info before.
+        const { entry, daysToRetirement } = status.lifecycle;
+        const soon = daysToRetirement <= RETIREMENT_WARNING_DAYS;
+        const dep = entry.deprecatedOn ? `deprecated since ${entry.deprecatedOn}, ` : '';
+        ctx.report(str.node,
+          `${id} is ${dep}retiring on ${entry.retiresOn}${entry.tentative ? ' (tentative)' : ''}, in ${daysToRetirement} day${daysToRetirement === 1 ? '' : 's'}; after that the API answers 404 "model: ${id}". Move to ${entry.successor}. ${PLATFORM_RETIREMENT_NOTE}`,
+          [], soon ? 'warning' : 'info');
+      }
+    }
+  },
+});
