@@ -3,7 +3,9 @@
  *
  * lint: text, JSON or SARIF 2.1.0 (GitHub code scanning); exit 1 when an error-severity finding
  * exists. fix: applies the safe quickfixes in place, repeatedly, writing each file atomically.
- * Unreadable, binary and huge files are reported and skipped, never fatal.
+ * Files that could not be analysed are reported; a source file that uses (or may use) a Claude SDK
+ * and could not be analysed makes the run incomplete: exit 3 unless --allow-skipped, so a CI gate
+ * never passes on files it did not read.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fsp, readFileSync, statSync } from 'node:fs';
@@ -85,12 +87,17 @@ const COMMON_FLAGS: Record<string, FlagSpec> = {
 export const LINT_FLAGS: Record<string, FlagSpec> = {
   ...COMMON_FLAGS,
   format: { kind: 'string', choices: ['text', 'json', 'sarif'] },
+  'allow-skipped': { kind: 'boolean' },
 };
 
 export const FIX_FLAGS: Record<string, FlagSpec> = {
   ...COMMON_FLAGS,
   'dry-run': { kind: 'boolean' },
+  'allow-skipped': { kind: 'boolean' },
 };
+
+/** Exit status when the run is incomplete: some file that may use a Claude SDK was not analysed. */
+export const EXIT_INCOMPLETE = 3;
 
 export const LINT_HELP = `Usage: claude-doctor lint [paths…] [options]
 
@@ -106,12 +113,15 @@ Options:
   --sdk-version ts=N,python=N  SDK majors to assume (default: read from the nearest
                              package.json / package-lock.json / requirements.txt / pyproject.toml)
   --disable RULE,…           switch rules off
+  --allow-skipped            exit 0/1 by the findings even when some files could not be analysed
   -h, --help                 this help
 
 Rules:
 ${RULES.map((r) => `  ${r.id.padEnd(30)} ${r.defaultSeverity.padEnd(8)} ${r.description}`).join('\n')}
 
-Exit status: 1 when any error-severity finding exists, 0 otherwise, 2 on a usage error.
+Exit status: 1 when any error-severity finding exists; else ${EXIT_INCOMPLETE} when a source file that may use a
+Claude SDK could not be analysed (unreadable, too large, not UTF-8, not a regular file, analysis
+failed; --allow-skipped turns this off); else 0. 2 on a usage error.
 `;
 
 export const FIX_HELP = `Usage: claude-doctor fix [paths…] [--dry-run] [options]
@@ -124,10 +134,11 @@ Options:
   --dry-run                  report what would change, write nothing
   --sdk-version ts=N,python=N  SDK majors to assume (default: from the nearest manifest)
   --disable RULE,…           switch rules off
+  --allow-skipped            do not exit ${EXIT_INCOMPLETE} for files that could not be analysed
   -h, --help                 this help
 
 Exit status: 0 when no error-severity finding remains, 1 otherwise (or a write failed),
-2 on a usage error.
+${EXIT_INCOMPLETE} when a file that may use a Claude SDK could not be analysed, 2 on a usage error.
 `;
 
 export interface LintOptions {
@@ -168,41 +179,59 @@ function parseCommon(flags: Record<string, unknown>): LintOptions {
 export interface Skipped {
   file: string;
   reason: string;
+  /**
+   * A source file that uses or may use a Claude SDK was not analysed: the run is incomplete
+   * (exit ${EXIT_INCOMPLETE}). Files that are not sources (wrong extension, binary) are skipped quietly.
+   */
+  unanalysed: boolean;
 }
 
 export interface Candidate {
-  path: string; // absolute
+  path: string; // absolute, for display (a name that is not UTF-8 shows U+FFFD)
   language: AnalyzerLanguage;
+  /** The path's raw bytes when its name is not valid UTF-8 (what the file system is asked for). */
+  raw?: Buffer;
 }
+
+/** The path to hand the file system: the raw bytes when the name is not UTF-8. */
+const fsPathOf = (c: { path: string; raw?: Buffer }): string | Buffer => c.raw ?? c.path;
 
 /** Expands paths into analyzable files. Missing paths throw a UsageError. */
 export async function collectFiles(paths: readonly string[], skipped: Skipped[]): Promise<Candidate[]> {
   const out: Candidate[] = [];
   const seen = new Set<string>();
-  const add = (p: string) => {
+  const add = (p: string, raw?: Buffer) => {
     const language = languageFromPath(p);
-    if (!language || seen.has(p)) return false;
-    seen.add(p);
-    out.push({ path: p, language });
+    const key = raw ? `raw:${raw.toString('hex')}` : p;
+    if (!language || seen.has(key)) return false;
+    seen.add(key);
+    out.push(raw ? { path: p, language, raw } : { path: p, language });
     return true;
   };
-  const walk = async (dir: string): Promise<void> => {
-    let entries: import('node:fs').Dirent[];
+  /** `dir` as shown, and its raw bytes once some name on the way was not UTF-8. */
+  const walk = async (dir: string, rawDir?: Buffer): Promise<void> => {
+    let entries: import('node:fs').Dirent<Buffer>[];
     try {
-      entries = await fsp.readdir(dir, { withFileTypes: true });
+      entries = await fsp.readdir(rawDir ?? dir, { withFileTypes: true, encoding: 'buffer' });
     } catch (e) {
-      skipped.push({ file: dir, reason: `cannot read folder (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
+      skipped.push({ file: dir, reason: `cannot read folder (${(e as NodeJS.ErrnoException).code ?? 'error'})`, unanalysed: true });
       return;
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    entries.sort((a, b) => Buffer.compare(a.name, b.name));
     for (const ent of entries) {
-      const full = join(dir, ent.name);
+      const name = ent.name.toString('utf8');
+      // A name that is not valid UTF-8 is opened by its bytes (and shown with U+FFFD).
+      const rawName = rawDir || !Buffer.from(name, 'utf8').equals(ent.name)
+        ? Buffer.concat([rawDir ?? Buffer.from(dir, 'utf8'), Buffer.from(sep), ent.name])
+        : undefined;
+      const full = join(dir, name);
       if (ent.isDirectory()) {
-        if (!SKIP_DIRS.has(ent.name)) await walk(full);
+        if (!SKIP_DIRS.has(name)) await walk(full, rawName);
       } else if (ent.isFile()) {
-        add(full);
+        add(full, rawName);
       }
-      // Symlinks are not followed: no loops, no escaping the tree.
+      // Symlinks are not followed: no loops, no escaping the tree. FIFOs, sockets and devices
+      // inside a folder are not source files.
     }
   };
   for (const p of paths) {
@@ -213,32 +242,61 @@ export async function collectFiles(paths: readonly string[], skipped: Skipped[])
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') throw new UsageError(`no such file or folder: ${p}`);
-      skipped.push({ file: abs, reason: `cannot read (${code ?? 'error'})` });
+      skipped.push({ file: abs, reason: `cannot read (${code ?? 'error'})`, unanalysed: true });
       continue;
     }
     if (st.isDirectory()) await walk(abs);
-    else if (!add(abs) && !seen.has(abs)) skipped.push({ file: abs, reason: 'not a TypeScript, JavaScript or Python file' });
+    else if (!add(abs) && !seen.has(abs)) skipped.push({ file: abs, reason: 'not a TypeScript, JavaScript or Python file', unanalysed: false });
   }
   return out;
 }
 
-export type ReadResult = { ok: true; text: string; bom: boolean } | { ok: false; reason: string };
+/**
+ * `unanalysed`: the file is (or may be) a source that uses a Claude SDK — missing it makes the run
+ * incomplete. A binary file, or a huge one that never names Anthropic, is not.
+ */
+export type ReadResult = { ok: true; text: string; bom: boolean } | { ok: false; reason: string; unanalysed: boolean };
 
-/** Reads a source file; refuses huge and binary files with a reason. */
-export async function readSource(path: string): Promise<ReadResult> {
+/** Whether a file (too large to analyse) names Anthropic anywhere: read in chunks, memory bounded. */
+async function mentionsAnthropic(path: string | Buffer): Promise<boolean> {
+  const fh = await fsp.open(path, 'r');
+  try {
+    const chunk = Buffer.alloc(1 << 20);
+    const needle = 'anthropic';
+    let carry = '';
+    for (;;) {
+      const { bytesRead } = await fh.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) return false;
+      const part = carry + chunk.subarray(0, bytesRead).toString('latin1').toLowerCase();
+      if (part.includes(needle)) return true;
+      carry = part.slice(-(needle.length - 1));
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Reads a source file; refuses huge, binary and special files (FIFOs, devices, sockets) with a reason. */
+export async function readSource(path: string | Buffer): Promise<ReadResult> {
   let buf: Buffer;
   try {
     const st = await fsp.stat(path);
+    // A FIFO or a device named like a source file would block the read or never end.
+    if (!st.isFile()) return { ok: false, reason: 'not a regular file (a FIFO, device or socket): not read', unanalysed: true };
     if (st.size > MAX_FILE_BYTES) {
-      return { ok: false, reason: `too large (${(st.size / 1024 / 1024).toFixed(1)} MB > ${MAX_FILE_BYTES / 1024 / 1024} MB)` };
+      return {
+        ok: false,
+        reason: `too large (${(st.size / 1024 / 1024).toFixed(1)} MB > ${MAX_FILE_BYTES / 1024 / 1024} MB)`,
+        unanalysed: await mentionsAnthropic(path).catch(() => true),
+      };
     }
     buf = await fsp.readFile(path);
   } catch (e) {
-    return { ok: false, reason: `cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
+    return { ok: false, reason: `cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`, unanalysed: true };
   }
-  if (buf.subarray(0, 8192).includes(0)) return { ok: false, reason: 'binary file' };
+  if (buf.subarray(0, 8192).includes(0)) return { ok: false, reason: 'binary file', unanalysed: false };
   let text = buf.toString('utf8');
-  if (text.includes('\uFFFD') && !isValidUtf8(buf)) return { ok: false, reason: 'not UTF-8 text' };
+  if (text.includes('\uFFFD') && !isValidUtf8(buf)) return { ok: false, reason: 'not UTF-8 text', unanalysed: true };
   const bom = text.charCodeAt(0) === 0xfeff;
   if (bom) text = text.slice(1);
   return { ok: true, text, bom };
@@ -351,9 +409,9 @@ export async function* analyzeEach<T>(
   analyze: (text: string, file: Candidate) => Promise<T>,
 ): AsyncGenerator<{ file: Candidate; src: Extract<ReadResult, { ok: true }>; result: T }> {
   for (const file of files) {
-    const src = await readSource(file.path);
+    const src = await readSource(fsPathOf(file));
     if (!src.ok) {
-      skipped.push({ file: file.path, reason: src.reason });
+      skipped.push({ file: file.path, reason: src.reason, unanalysed: src.unanalysed });
       continue;
     }
     if (!mentionsClaudeSdk(src.text, file.language)) continue;
@@ -361,7 +419,7 @@ export async function* analyzeEach<T>(
     try {
       result = await analyze(src.text, file);
     } catch (e) {
-      skipped.push({ file: file.path, reason: `analysis failed: ${e instanceof Error ? e.message : String(e)}` });
+      skipped.push({ file: file.path, reason: `analysis failed: ${e instanceof Error ? e.message : String(e)}`, unanalysed: true });
       continue;
     }
     yield { file, src, result };
@@ -413,6 +471,7 @@ export async function lintCommand(argv: string[], io: Io = processIo()): Promise
   let opts: LintOptions;
   let paths: string[];
   let report: LintReport;
+  let allowSkipped: boolean;
   try {
     const { flags, positionals } = parseArgs(argv, LINT_FLAGS);
     if (flags.help) {
@@ -420,6 +479,7 @@ export async function lintCommand(argv: string[], io: Io = processIo()): Promise
       return 0;
     }
     format = (flags.format as typeof format | undefined) ?? 'text';
+    allowSkipped = Boolean(flags['allow-skipped']);
     opts = parseCommon(flags);
     paths = positionals.length ? positionals : ['.'];
     report = await lintPaths(paths, opts);
@@ -437,12 +497,15 @@ export async function lintCommand(argv: string[], io: Io = processIo()): Promise
   } else if (format === 'sarif') {
     io.out.write(`${JSON.stringify(toSarif(report), null, 2)}\n`);
   } else {
-    io.out.write(formatText(report, style(io.color)));
+    io.out.write(formatText(report, style(io.color), allowSkipped));
   }
-  return report.entries.some((e) => e.severity === 'error') ? 1 : 0;
+  if (report.entries.some((e) => e.severity === 'error')) return 1;
+  return unanalysedCount(report.skipped) > 0 && !allowSkipped ? EXIT_INCOMPLETE : 0;
 }
 
-export function formatText(report: LintReport, s = style(false)): string {
+export const unanalysedCount = (skipped: readonly Skipped[]): number => skipped.filter((s) => s.unanalysed).length;
+
+export function formatText(report: LintReport, s = style(false), allowSkipped = false): string {
   const lines: string[] = [];
   let current: string | undefined;
   const sev = (v: Severity) =>
@@ -470,7 +533,13 @@ export function formatText(report: LintReport, s = style(false)): string {
     lines.push(`${count('error') ? s.red('✘') : s.yellow('!')} ${head}`);
     if (fixable) lines.push(`  ${fixable} fixable with \`claude-doctor fix\``);
   }
-  if (report.skipped.length) lines.push(`  ${report.skipped.length} skipped (see above)`);
+  const unanalysed = unanalysedCount(report.skipped);
+  const quiet = report.skipped.length - unanalysed;
+  if (unanalysed) {
+    const what = `${unanalysed} file${unanalysed === 1 ? '' : 's'} that may use a Claude SDK could not be analysed (see above)`;
+    lines.push(`${s.red('✘')} incomplete: ${what}${allowSkipped ? ' — accepted (--allow-skipped)' : `: exit ${EXIT_INCOMPLETE} (--allow-skipped accepts this)`}`);
+  }
+  if (quiet) lines.push(`  ${quiet} skipped (see above)`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -542,7 +611,8 @@ export function toSarif(report: LintReport, cwd = process.cwd()): object {
         },
         originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(cwd.endsWith(sep) ? cwd : cwd + sep).href } },
         columnKind: 'utf16CodeUnits',
-        invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
+        // A run that could not analyse some source file did not fully succeed (code scanning shows it).
+        invocations: [{ executionSuccessful: unanalysedCount(report.skipped) === 0, toolExecutionNotifications: notifications }],
         results,
       },
     ],
@@ -621,9 +691,15 @@ export async function fixText(
   return { text: current, fixesByRule, remaining: findings.filter((f) => !options.disabled.has(f.rule)) };
 }
 
-/** Writes through a temporary file in the same folder, then renames: never a half-written file. */
-export async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.claude-doctor-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+/**
+ * Writes through a temporary file in the same folder, then renames: never a half-written file.
+ * A path given as bytes (a name that is not UTF-8) keeps its bytes.
+ */
+export async function writeAtomic(path: string | Buffer, text: string): Promise<void> {
+  const suffix = `.claude-doctor-${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  const tmp = typeof path === 'string'
+    ? join(dirname(path), `.${basename(path)}${suffix}`)
+    : Buffer.concat([path, Buffer.from(suffix)]);
   let mode: number | undefined;
   try {
     mode = (await fsp.stat(path)).mode & 0o7777;
@@ -643,6 +719,7 @@ export async function writeAtomic(path: string, text: string): Promise<void> {
 export async function fixCommand(argv: string[], io: Io = processIo()): Promise<number> {
   let opts: LintOptions;
   let dryRun: boolean;
+  let allowSkipped: boolean;
   let files: Candidate[];
   const skipped: Skipped[] = [];
   try {
@@ -653,6 +730,7 @@ export async function fixCommand(argv: string[], io: Io = processIo()): Promise<
     }
     opts = parseCommon(flags);
     dryRun = Boolean(flags['dry-run']);
+    allowSkipped = Boolean(flags['allow-skipped']);
     files = await collectFiles(positionals.length ? positionals : ['.'], skipped);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -680,7 +758,7 @@ export async function fixCommand(argv: string[], io: Io = processIo()): Promise<
     const detail = [...res.fixesByRule].map(([r, c]) => `${r}×${c}`).join(', ');
     if (!dryRun) {
       try {
-        await writeAtomic(file.path, src.bom ? `\uFEFF${res.text}` : res.text);
+        await writeAtomic(fsPathOf(file), src.bom ? `\uFEFF${res.text}` : res.text);
       } catch (e) {
         failed++;
         io.err.write(`${s.red('error:')} cannot write ${displayPath(file.path)}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
@@ -704,5 +782,10 @@ export async function fixCommand(argv: string[], io: Io = processIo()): Promise<
         'remain (need a manual change; run `claude-doctor lint`).\n',
     );
   }
-  return failed > 0 || remainingErrors > 0 ? 1 : 0;
+  const unanalysed = unanalysedCount(skipped);
+  if (unanalysed) {
+    io.out.write(`${unanalysed} file${unanalysed === 1 ? '' : 's'} that may use a Claude SDK could not be analysed (see above)${allowSkipped ? '.' : `: exit ${EXIT_INCOMPLETE} (--allow-skipped accepts this).`}\n`);
+  }
+  if (failed > 0 || remainingErrors > 0) return 1;
+  return unanalysed > 0 && !allowSkipped ? EXIT_INCOMPLETE : 0;
 }

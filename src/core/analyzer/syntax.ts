@@ -410,10 +410,21 @@ export function lineOf(src: Src, offset: number): number {
   return lo;
 }
 
-/** Start of the line holding `offset` (a backwards search: no whole-file line table needed). */
+/** How far back `lineStartOf` searches before it asks the line table (long lines: minified code). */
+const SHORT_LINE = 512;
+
+/**
+ * Start of the line holding `offset`: a short backwards search (most files never need the
+ * whole-file line table), then the table, so a megabyte-long line costs a binary search per call,
+ * not a scan.
+ */
 export function lineStartOf(src: Src, offset: number): number {
   if (offset <= 0) return 0;
-  return src.text.lastIndexOf('\n', offset - 1) + 1;
+  const t = src.text;
+  const stop = Math.max(0, offset - SHORT_LINE);
+  for (let i = offset - 1; i >= stop; i--) if (t.charCodeAt(i) === 10) return i + 1;
+  if (stop === 0) return 0;
+  return lineStarts(src)[lineOf(src, offset)]!;
 }
 
 /** Leading whitespace of the line holding `offset`. */

@@ -1,6 +1,7 @@
 /** LineIndex (src/core/analyzer/lineIndex.ts): shared by the extension (0-based vscode positions) and the CLI (1-based). */
 import { describe, expect, it } from 'vitest';
 import { LineIndex } from '../../../src/core/analyzer/lineIndex';
+import { lineStartOf, type Src } from '../../../src/core/analyzer/syntax';
 
 describe('LineIndex', () => {
   it('maps offsets across \\n, \\r\\n and \\r like VS Code', () => {
@@ -55,5 +56,27 @@ describe('LineIndex helpers', () => {
 
   it('floors fractional offsets like TextDocument.positionAt', () => {
     expect(new LineIndex('abc').positionAt(1.7)).toEqual({ line: 0, character: 1 });
+  });
+});
+
+describe('lineStartOf on long lines (minified code)', () => {
+  const naive = (t: string, o: number): number => (o <= 0 ? 0 : t.lastIndexOf('\n', o - 1) + 1);
+
+  it('agrees with a backwards scan at every kind of offset, short and megabyte-long lines alike', () => {
+    const text = `a\nbb\n\n${'x'.repeat(300_000)}\n${'y'.repeat(700)}\nz\n${'w'.repeat(1_000_000)}`;
+    const src = { text } as Src;
+    const offsets = [0, 1, 2, 3, 4, 5, 6, 7, 600, 299_999, 300_005, 300_006, 300_007, text.length - 1, text.length];
+    for (let i = 0; i < 200; i++) offsets.push(Math.floor((i * 7919 * 104_729) % (text.length + 1)));
+    for (const o of offsets) expect(lineStartOf(src, o), `offset ${o}`).toBe(naive(text, o));
+  });
+
+  it('a long line is answered from the line table, not by rescanning it', () => {
+    const text = `${'x'.repeat(100_000)}\n${'y'.repeat(100_000)}`;
+    const src = { text } as Src;
+    expect(lineStartOf(src, 150_000)).toBe(100_001);
+    expect(src.lineStarts).toEqual([0, 100_001]);
+    const short = { text: 'a\nbcd\nef' } as Src;
+    expect(lineStartOf(short, 7)).toBe(6);
+    expect(short.lineStarts).toBeUndefined(); // short lines never build the table
   });
 });

@@ -81,16 +81,25 @@ describe('readSource', () => {
   it('refuses binary, huge and non-UTF-8 files with a reason', async () => {
     const bin = join(tmp, 'bin.ts');
     writeFileSync(bin, Buffer.from([0x69, 0x6d, 0x00, 0x01, 0x02]));
-    expect(await readSource(bin)).toEqual({ ok: false, reason: 'binary file' });
+    expect(await readSource(bin)).toEqual({ ok: false, reason: 'binary file', unanalysed: false });
     const big = join(tmp, 'big.ts');
     writeFileSync(big, Buffer.alloc(MAX_FILE_BYTES + 10, 0x61));
     const r = await readSource(big);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.reason).toMatch(/too large/);
+    expect(!r.ok && r.unanalysed).toBe(false); // never names Anthropic: nothing was missed
+    // The name split across the 1 MB read chunks is still found.
+    const bigSdk = join(tmp, 'big-sdk.ts');
+    const buf = Buffer.alloc(MAX_FILE_BYTES + 10, 0x61);
+    buf.write('Anthropic', (1 << 20) - 4, 'latin1');
+    writeFileSync(bigSdk, buf);
+    const r2 = await readSource(bigSdk);
+    expect(!r2.ok && r2.unanalysed).toBe(true);
     const latin1 = join(tmp, 'latin1.ts');
     writeFileSync(latin1, Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
-    expect(await readSource(latin1)).toEqual({ ok: false, reason: 'not UTF-8 text' });
-    expect((await readSource(join(tmp, 'missing.ts'))).ok).toBe(false);
+    expect(await readSource(latin1)).toEqual({ ok: false, reason: 'not UTF-8 text', unanalysed: true });
+    const missing = await readSource(join(tmp, 'missing.ts'));
+    expect(!missing.ok && missing.unanalysed).toBe(true);
   });
   it('strips and remembers a BOM', async () => {
     const f = join(tmp, 'bom.ts');
@@ -106,7 +115,7 @@ const REPORT: LintReport = {
     { file: 'src/app.ts', line: 12, column: 3, endLine: 12, endColumn: 10, rule: 'unknown-model', severity: 'warning', message: 'unknown', fixable: false, lineText: 'x' },
     { file: 'py/main.py', line: 1, column: 1, endLine: 1, endColumn: 5, rule: 'no-retry', severity: 'info', message: 'info one', fixable: false, lineText: 'y' },
   ],
-  skipped: [{ file: '/tmp/x.ts', reason: 'binary file' }],
+  skipped: [{ file: '/tmp/x.ts', reason: 'binary file', unanalysed: false }],
   candidates: 5,
   analyzed: 3,
 };
