@@ -1,11 +1,13 @@
 /**
  * The extension's exported API (`vscode.extensions.getExtension(id).exports`): the measured
- * activation time and test hooks for the integration suites. The hooks read state; none of them
- * can reveal the API key (everything they return was redacted before it was stored).
+ * activation time and, in development and test builds only (`__TEST_HOOKS__`, esbuild.mjs), test hooks for the
+ * integration suites. The hooks read state; none of them can reveal the API key (everything they
+ * return was redacted before it was stored). Production bundles carry no hooks at all.
  */
 import type { HostToWebview, PanelState } from '../webview/connection/protocol';
 import type { LogEntry } from '../core/log/types';
 import type { ResultEvent } from '../core/retry/events';
+
 
 export interface RenderedReportView { runId: string | null; rows: number; verdict: string; chips: string[]; at: number }
 
@@ -42,5 +44,6 @@ export interface ClaudeDoctorApi {
   readonly activationMs: number;
   /** `activate()` per feature registration: errorLog, connection, others (analyzer, …). */
   readonly activationBreakdownMs: Readonly<Record<string, number>>;
-  readonly testing: ConnectionTestHooks;
+  /** Absent from production builds. */
+  readonly testing?: ConnectionTestHooks;
 }

@@ -8,6 +8,9 @@ import { registerConnection, type ConnectionFeature } from './connection/index';
 import { registerErrorLog } from './log/index';
 import { registerAnalyzer } from './analyzer/index';
 
+/** Defined by esbuild.mjs (and vitest): false in production bundles, which then carry no test seams. */
+declare const __TEST_HOOKS__: boolean;
+
 let connection: ConnectionFeature | undefined;
 
 export function activate(context: vscode.ExtensionContext): ClaudeDoctorApi {
@@ -22,14 +25,12 @@ export function activate(context: vscode.ExtensionContext): ClaudeDoctorApi {
   context.subscriptions.push(errorLog, connection);
   // FEATURES: one line per feature module, e.g. `context.subscriptions.push(registerX(context));`
   context.subscriptions.push(registerAnalyzer(context));
-  context.subscriptions.push();
   lap('others');
   activationMs = performance.now() - started;
-  const testing = connection.testing;
   return {
     get activationMs() { return activationMs; },
     get activationBreakdownMs() { return { ...activationBreakdownMs }; },
-    testing,
+    ...(__TEST_HOOKS__ ? { testing: connection.testing } : {}),
   };
 }
 

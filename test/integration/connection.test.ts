@@ -43,7 +43,7 @@ async function simulate(scenario: string, settings: Record<string, unknown> = {}
 
 /** Wait until the webview reports it rendered this run with `rows` rows and a final verdict. */
 async function rendered(r: ResultEvent, rows: number) {
-  return api.testing.waitForRender((x) => x.runId === r.runId && x.rows === rows && x.verdict.includes(r.verdict.title), 15_000);
+  return api.testing!.waitForRender((x) => x.runId === r.runId && x.rows === rows && x.verdict.includes(r.verdict.title), 15_000);
 }
 
 async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
@@ -72,13 +72,13 @@ describe('connection', function () {
     statusUrl = `http://127.0.0.1:${(statusServer.address() as AddressInfo).port}/api/v2/status.json`;
     // The runner turns the status page off in the user settings (no internet); runs here turn it on
     // through their setting overrides, and it points at loopback.
-    await api.testing.setStatusUrl(statusUrl);
+    await api.testing!.setStatusUrl(statusUrl);
   });
 
   after(async () => {
-    api?.testing.closePanel();
+    api?.testing!.closePanel();
     await vscode.commands.executeCommand('claudeDoctor.clearApiKey');
-    await api?.testing.setStatusUrl(undefined);
+    await api?.testing!.setStatusUrl(undefined);
     await new Promise((r) => statusServer.close(r));
   });
 
@@ -89,8 +89,8 @@ describe('connection', function () {
     // Generous bounds: the 2 cores are shared with other work; the figure itself is reported above.
     assert.ok((api.activationBreakdownMs.connection ?? Infinity) < 100, `the connection feature took ${api.activationBreakdownMs.connection} ms to register`);
     assert.ok(api.activationMs < 1000, `activate() took ${api.activationMs} ms`);
-    assert.equal(api.testing.controllerLoaded(), false, 'the controller (SDK, simulator) must load on first use only');
-    assert.equal(api.testing.panelOpen(), false);
+    assert.equal(api.testing!.controllerLoaded(), false, 'the controller (SDK, simulator) must load on first use only');
+    assert.equal(api.testing!.panelOpen(), false);
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const id of ['testConnection', 'testConnectionSimulator', 'setApiKey', 'clearApiKey', 'checkStatus', 'cancelTest', 'showConnectionPanel', 'copyCurl']) {
       assert.ok(registered.has(`claudeDoctor.${id}`), `claudeDoctor.${id} not registered`);
@@ -99,7 +99,7 @@ describe('connection', function () {
 
   it('Set API Key stores the key in SecretStorage, never in settings.json', async () => {
     assert.equal(await vscode.commands.executeCommand('claudeDoctor.setApiKey', `  ${CANARY}  `), true);
-    const settingsFile = join(dirname(dirname(api.testing.globalStoragePath())), 'settings.json');
+    const settingsFile = join(dirname(dirname(api.testing!.globalStoragePath())), 'settings.json');
     assert.ok(existsSync(settingsFile), settingsFile);
     const text = readFileSync(settingsFile, 'utf8');
     assert.match(text, /claudeDoctor\.statusPage/, `${settingsFile} is not the user settings file`);
@@ -116,7 +116,7 @@ describe('connection', function () {
       runIds.push(r.runId);
       assert.equal(r.ok, true, r.verdict.summary);
       assert.equal(strict.stats().requests, 1);
-      const s = await api.testing.panelState();
+      const s = await api.testing!.panelState();
       assert.equal(s.keyState, 'secret');
       assert.equal(s.run?.target, 'api');
       await rendered(r, 1);
@@ -130,13 +130,13 @@ describe('connection', function () {
     assert.equal(r.ok, true);
     const view = await rendered(r, 1);
     assert.deepEqual(view.chips, ['ok']);
-    assert.equal(api.testing.statusBar().text, '$(pass) Claude OK');
-    const s = await api.testing.panelState();
+    assert.equal(api.testing!.statusBar().text, '$(pass) Claude OK');
+    const s = await api.testing!.panelState();
     assert.equal(s.attempts.length, 1);
     assert.equal(s.attempts[0]!.status, 200);
     assert.match(s.attempts[0]!.requestId ?? '', /^req_/);
     assert.equal(s.result?.ok, true);
-    assert.ok(api.testing.panelHtml()?.includes("script-src 'nonce-"), 'strict CSP with a nonce');
+    assert.ok(api.testing!.panelHtml()?.includes("script-src 'nonce-"), 'strict CSP with a nonce');
   });
 
   it('overloaded: two retryable 529 rows with backoffs, then success; the status page is read for context', async () => {
@@ -147,7 +147,7 @@ describe('connection', function () {
     const view = await rendered(r, 3);
     assert.deepEqual(view.chips, ['retryable', 'retryable', 'ok']);
     const s = await until('status page in panel state', async () => {
-      const st = await api.testing.panelState();
+      const st = await api.testing!.panelState();
       return st.statusPage.state === 'ok' ? st : undefined;
     });
     assert.ok(statusHits > hits, 'the status page was not contacted');
@@ -166,7 +166,7 @@ describe('connection', function () {
     const r = await simulate('rate-limited;retryAfterMs=150');
     assert.equal(r.ok, true);
     await rendered(r, 2);
-    const s = await api.testing.panelState();
+    const s = await api.testing!.panelState();
     const first = s.attempts[0]!;
     assert.equal(first.status, 429);
     assert.equal(first.chip, 'retryable');
@@ -181,12 +181,12 @@ describe('connection', function () {
     assert.equal(r.attempts, 1);
     const view = await rendered(r, 1);
     assert.deepEqual(view.chips, ['fatal']);
-    const s = await api.testing.panelState();
+    const s = await api.testing!.panelState();
     assert.equal(s.attempts[0]!.errorCode, 'enforced_spend_limit_reached');
     assert.equal(s.result?.verdict.category, 'spend_cap');
     assert.equal(s.result?.verdict.fault, 'limit');
     assert.match(view.verdict, /account limit/i, 'whose fault, in plain words');
-    const bar = api.testing.statusBar();
+    const bar = api.testing!.statusBar();
     assert.equal(bar.text, '$(error) Claude 429');
     assert.match(bar.tooltip, /Monthly spend cap reached/);
   });
@@ -196,7 +196,7 @@ describe('connection', function () {
     assert.equal(r.ok, false);
     const view = await rendered(r, 2);
     assert.deepEqual(view.chips, ['network', 'network']);
-    const s = await api.testing.panelState();
+    const s = await api.testing!.panelState();
     assert.equal(s.result?.verdict.category, 'timeout');
     for (const a of s.attempts) assert.ok((a.latencyMs ?? 0) >= 250 && (a.latencyMs ?? 0) < 5000, `latency ${a.latencyMs}`);
   });
@@ -204,9 +204,9 @@ describe('connection', function () {
   it('stream-overloaded: an error inside a 200 stream, reported with the partial text', async () => {
     const r = await simulate('stream-overloaded;deltas=2', { stream: true });
     assert.equal(r.ok, false);
-    const s0 = await api.testing.panelState();
+    const s0 = await api.testing!.panelState();
     await rendered(r, s0.attempts.length);
-    const s = await api.testing.panelState();
+    const s = await api.testing!.panelState();
     assert.equal(s.run?.stream, true);
     const last = s.attempts[s.attempts.length - 1]!;
     assert.equal(last.status, null);
@@ -219,11 +219,11 @@ describe('connection', function () {
   it('odd settings fall back to defaults, with a warning in the output channel', async () => {
     const r = await simulate('ok', { maxRetries: -3, jitter: 'wobbly', timeoutMs: 'soon' });
     assert.equal(r.ok, true);
-    const s = await api.testing.panelState();
+    const s = await api.testing!.panelState();
     assert.equal(s.run?.maxRetries, 4);
     assert.equal(s.run?.jitter, 'full');
     assert.equal(s.run?.timeoutMs, 60_000);
-    const out = api.testing.outputLines().join('\n');
+    const out = api.testing!.outputLines().join('\n');
     assert.match(out, /claudeDoctor\.maxRetries: -3 is below the minimum 0; using the default 4/);
     assert.match(out, /claudeDoctor\.jitter: "wobbly" is not one of/);
     assert.match(out, /claudeDoctor\.timeoutMs: "soon" is not a number/);
@@ -234,7 +234,7 @@ describe('connection', function () {
     const r = await simulate('auth-error');
     assert.equal(r.ok, false);
     await rendered(r, 1);
-    const s = await api.testing.panelState();
+    const s = await api.testing!.panelState();
     assert.ok(s.keyChecklist && s.keyChecklist.length >= 5, 'checklist shown');
     const present = s.keyChecklist.find((i) => i.id === 'present')!;
     assert.equal(present.outcome, 'pass');
@@ -247,7 +247,7 @@ describe('connection', function () {
     const running = vscode.commands.executeCommand<ResultEvent>('claudeDoctor.testConnectionSimulator',
       { scenario: 'overloaded;count=5', settings: { baseDelayMs: 20_000, maxDelayMs: 20_000, jitter: 'none', maxRetries: 3 } });
     await until('a waiting backoff', async () => {
-      const s = await api.testing.panelState();
+      const s = await api.testing!.panelState();
       return s.attempts.some((a) => a.backoff?.state === 'waiting') ? true : undefined;
     });
     const t0 = Date.now();
@@ -257,7 +257,7 @@ describe('connection', function () {
     assert.ok(Date.now() - t0 < 2000, `cancel took ${Date.now() - t0} ms`);
     assert.equal(r.ok, false);
     assert.equal(r.verdict.category, 'aborted');
-    const s = await api.testing.panelState();
+    const s = await api.testing!.panelState();
     assert.equal(s.running, false);
     assert.equal(s.attempts[0]!.backoff?.state, 'cancelled');
     assert.equal(await vscode.commands.executeCommand('claudeDoctor.cancelTest'), false, 'nothing left to cancel');
@@ -266,15 +266,15 @@ describe('connection', function () {
   it('the panel state survives hiding and showing the panel (host re-sends on ready)', async () => {
     const r = await simulate('overloaded;count=1');
     await rendered(r, 2);
-    const col = api.testing.panelViewColumn();
+    const col = api.testing!.panelViewColumn();
     assert.ok(col !== undefined);
-    const before = api.testing.lastRendered()!.at;
+    const before = api.testing!.lastRendered()!.at;
     const file = join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'package.json');
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     await vscode.window.showTextDocument(doc, { viewColumn: col, preview: false }); // hides the panel (same group)
-    await until('the panel hidden', () => (api.testing.panelOpen() && !api.testing.panelVisible() ? true : undefined));
+    await until('the panel hidden', () => (api.testing!.panelOpen() && !api.testing!.panelVisible() ? true : undefined));
     await vscode.commands.executeCommand('claudeDoctor.showConnectionPanel');
-    const again = await api.testing.waitForRender((x) => x.at > before && x.runId === r.runId, 15_000);
+    const again = await api.testing!.waitForRender((x) => x.at > before && x.runId === r.runId, 15_000);
     assert.equal(again.rows, 2);
     assert.ok(again.verdict.includes(r.verdict.title));
   });
@@ -286,25 +286,25 @@ describe('connection', function () {
     const disabled = await vscode.commands.executeCommand<{ kind: string }>('claudeDoctor.checkStatus');
     assert.equal(disabled.kind, 'disabled');
     assert.equal(statusHits, hits);
-    assert.equal((await api.testing.panelState()).statusPage.state, 'disabled');
+    assert.equal((await api.testing!.panelState()).statusPage.state, 'disabled');
     const on = { settings: { statusPage: true } };
     const ok = await vscode.commands.executeCommand<{ kind: string; indicator?: string; description?: string }>('claudeDoctor.checkStatus', on);
     assert.equal(ok.kind, 'ok');
     assert.equal(ok.indicator, 'minor');
     assert.equal(statusHits, hits + 1);
-    const s = await api.testing.panelState();
+    const s = await api.testing!.panelState();
     assert.equal(s.statusPage.description, 'Loopback test incident');
     const probe = createServer();
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
     const dead = `http://127.0.0.1:${(probe.address() as AddressInfo).port}/status.json`;
     await new Promise((r) => probe.close(r));
-    await api.testing.setStatusUrl(dead);
+    await api.testing!.setStatusUrl(dead);
     try {
       const off = await vscode.commands.executeCommand<{ kind: string; message?: string }>('claudeDoctor.checkStatus', on);
       assert.equal(off.kind, 'offline');
       assert.match(off.message ?? '', /offline/);
     } finally {
-      await api.testing.setStatusUrl(statusUrl);
+      await api.testing!.setStatusUrl(statusUrl);
     }
   });
 
@@ -319,7 +319,7 @@ describe('connection', function () {
   });
 
   it('writes every attempt of every run to the error log', async () => {
-    const path = api.testing.errorLogPath();
+    const path = api.testing!.errorLogPath();
     const entries = await until('log entries of every run', () => {
       const all = readLog(path);
       return runIds.every((id) => all.some((e) => e.runId === id)) ? all : undefined;
@@ -330,37 +330,37 @@ describe('connection', function () {
   });
 
   it('replaying a logged attempt runs the same request again (the error log\'s replay)', async () => {
-    const entry = readLog(api.testing.errorLogPath()).find((e) => e.runId === runIds[4]);
+    const entry = readLog(api.testing!.errorLogPath()).find((e) => e.runId === runIds[4]);
     assert.ok(entry, 'the spend-cap entry');
     assert.equal(entry.scenario, 'spend-cap');
-    const r = await api.testing.replay(entry);
+    const r = await api.testing!.replay(entry);
     assert.ok(r);
     runIds.push(r.runId);
     assert.notEqual(r.runId, entry.runId);
     assert.equal(r.verdict.category, 'spend_cap');
-    const s = await api.testing.panelState();
+    const s = await api.testing!.panelState();
     assert.equal(s.run?.scenario, 'spend-cap');
     assert.equal(s.run?.model, entry.model);
   });
 
   it('leak test: the canary key appears nowhere', async () => {
     const places: [string, string][] = [];
-    places.push(['output channel', api.testing.outputLines().join('\n')]);
-    places.push(['webview HTML', api.testing.panelHtml() ?? '']);
-    places.push(['messages posted to the webview', JSON.stringify(api.testing.postedMessages())]);
-    places.push(['panel state', JSON.stringify(await api.testing.panelState())]);
-    places.push(['cURL', (await api.testing.curl()) ?? '']);
+    places.push(['output channel', api.testing!.outputLines().join('\n')]);
+    places.push(['webview HTML', api.testing!.panelHtml() ?? '']);
+    places.push(['messages posted to the webview', JSON.stringify(api.testing!.postedMessages())]);
+    places.push(['panel state', JSON.stringify(await api.testing!.panelState())]);
+    places.push(['cURL', (await api.testing!.curl()) ?? '']);
     places.push(['clipboard', await vscode.env.clipboard.readText()]);
-    const logDir = dirname(api.testing.errorLogPath());
+    const logDir = dirname(api.testing!.errorLogPath());
     let logText = '';
     if (existsSync(logDir)) for (const f of readdirSync(logDir)) logText += readFileSync(join(logDir, f), 'utf8');
     places.push(['error log files', logText]);
-    const entries = readLog(api.testing.errorLogPath());
+    const entries = readLog(api.testing!.errorLogPath());
     places.push(['JSON export', toJson(entries)]);
     places.push(['CSV export', toCsv(entries)]);
     places.push(['settings', JSON.stringify(vscode.workspace.getConfiguration('claudeDoctor'))]);
-    assert.ok(api.testing.outputLines().length > 10, 'the output channel was written');
-    assert.ok(api.testing.postedMessages().length > 5, 'messages were posted');
+    assert.ok(api.testing!.outputLines().length > 10, 'the output channel was written');
+    assert.ok(api.testing!.postedMessages().length > 5, 'messages were posted');
     assert.ok(logText.length > 0 && entries.length > 0, 'the log was written');
     for (const [where, text] of places) {
       assert.ok(!text.includes(CANARY_TAIL), `the key leaked into: ${where}`);
@@ -371,7 +371,7 @@ describe('connection', function () {
   it('Clear API Key removes it from SecretStorage', async () => {
     assert.equal(await vscode.commands.executeCommand('claudeDoctor.clearApiKey'), true);
     const r = await simulate('auth-error');
-    const s = await api.testing.panelState();
+    const s = await api.testing!.panelState();
     const expected = process.env.ANTHROPIC_API_KEY ? 'env' : 'none';
     assert.equal(s.keyState, expected);
     runIds.push(r.runId);

@@ -81,7 +81,7 @@ function pageState(html: string): Extract<HostToWebview, { type: 'state' }> {
 }
 
 const lastOf = <K extends HostToWebview['type']>(h: ErrorLogHandle, type: K) =>
-  [...h.testing.posted()].reverse().find((m): m is Extract<HostToWebview, { type: K }> => m.type === type);
+  [...h.testing!.posted()].reverse().find((m): m is Extract<HostToWebview, { type: K }> => m.type === type);
 
 describe('error log', function () {
   this.timeout(60_000);
@@ -111,17 +111,17 @@ describe('error log', function () {
   });
 
   it('the command opens the panel, whose webview answers the handshake and paints', async () => {
-    real.testing.clearPosted();
+    real.testing!.clearPosted();
     const started = Date.now();
     await vscode.commands.executeCommand('claudeDoctor.showErrorLog');
-    assert.equal(real.testing.panelOpen(), true);
+    assert.equal(real.testing!.panelOpen(), true);
     const tab = await waitFor('the Error Log tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
       .find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('claudeDoctor.errorLog')));
     assert.ok(tab);
     await waitFor('the state message after ready', () => lastOf(real, 'state'));
-    const m = await waitFor('paint metrics from the webview', () => real.testing.metrics('full'));
+    const m = await waitFor('paint metrics from the webview', () => real.testing!.metrics('full'));
     console.log(`    baseline: panel painted ${Date.now() - started} ms after the command (${m.firstPaintMs} ms after the webview's navigation start, ${m.renderMs} ms from state to paint, ${m.rows} rows)`);
-    const html = real.testing.panelHtml()!;
+    const html = real.testing!.panelHtml()!;
     assert.match(html, /Content-Security-Policy/);
     assert.match(html, /script-src 'nonce-/);
     // Script and styles are in the page itself, under the nonce: no fetch before the first paint.
@@ -131,7 +131,7 @@ describe('error log', function () {
     assert.doesNotMatch(html, /<script[^>]*\ssrc=/);
     assert.doesNotMatch(html, /<link[^>]*stylesheet/);
     assert.ok(real.storePath.endsWith(join('error-log', 'errors.jsonl')));
-    real.testing.closePanel();
+    real.testing!.closePanel();
   });
 
   it('entries appended persist and are read back after a reload (dispose and re-register)', async () => {
@@ -143,7 +143,7 @@ describe('error log', function () {
     assert.ok(existsSync(join(storage, 'error-log', 'errors.jsonl')));
     assert.ok(!readFileSync(join(storage, 'error-log', 'errors.jsonl'), 'utf8').includes(CANARY), 'key on disk');
     const b = open(storage);
-    const back = await b.testing.readAll();
+    const back = await b.testing!.readAll();
     assert.deepEqual(back.map((e) => e.id), es.map((e) => e.id));
     assert.match(back[0]!.message!, /\[redacted\]/);
     await b.show();
@@ -151,12 +151,12 @@ describe('error log', function () {
     assert.equal(st.totalAll, 3);
     assert.deepEqual(st.rows.map((r) => r.id), es.map((e) => e.id).reverse());
     // The page itself carries the newest entries (for its first paint), redacted like the messages.
-    const html = b.testing.panelHtml()!;
+    const html = b.testing!.panelHtml()!;
     const embedded = pageState(html);
     assert.deepEqual(embedded.rows.map((r) => r.id), es.map((e) => e.id).reverse());
     assert.ok(!html.includes(CANARY), 'the key is in the page');
     assert.ok(embedded.rows.some((r) => /\[redacted\]/.test(r.message)), 'the redacted message is not in the page');
-    b.testing.closePanel();
+    b.testing!.closePanel();
   });
 
   it('live updates reach an open panel; the filter survives hide/show and close/reopen', async () => {
@@ -164,9 +164,9 @@ describe('error log', function () {
     await h.append(entry());
     const started = Date.now();
     await h.show();
-    await waitFor('the full log painted', () => h.testing.metrics('full'));
+    await waitFor('the full log painted', () => h.testing!.metrics('full'));
     console.log(`    warm baseline: a 1-entry panel painted ${Date.now() - started} ms after show()`);
-    h.testing.clearPosted();
+    h.testing!.clearPosted();
     const e = entry({ status: 429, ok: false, errorType: 'rate_limit_error', category: 'rate_limit', message: 'slow down' });
     await h.append(e);
     // It arrives as an 'appended' delta, or inside a full 'state' when the append raced the
@@ -175,19 +175,19 @@ describe('error log', function () {
     assert.equal(appended.totalAll, 2);
 
     // Another window writes to the same log: the open panel picks it up by itself.
-    h.testing.clearPosted();
+    h.testing!.clearPosted();
     const other = entry({ message: 'from another window' });
     await new LogStore(join(tmp, 'live', 'error-log')).append(other);
     const fromOther = await waitFor('an entry from another window', () => arrived(h, other.id));
     assert.equal(fromOther.totalAll, 3);
     // Row details on selection.
-    await h.testing.receive({ type: 'select', id: e.id });
+    await h.testing!.receive({ type: 'select', id: e.id });
     assert.equal(lastOf(h, 'details')?.entry?.message, 'slow down');
 
-    await h.testing.receive({ type: 'setFilter', filter: { statuses: ['429'], text: 'slow' } });
+    await h.testing!.receive({ type: 'setFilter', filter: { statuses: ['429'], text: 'slow' } });
     assert.deepEqual(lastOf(h, 'state')!.rows.map((r) => r.id), [e.id]);
     // Hide it behind an editor in the same group: the webview is discarded and says ready again.
-    h.testing.clearPosted();
+    h.testing!.clearPosted();
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(join(repoRoot, 'package.json')));
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Active, preview: false });
     await waitFor('the panel to be hidden', () => !lastOf(h, 'state') && vscode.window.activeTextEditor?.document === doc);
@@ -195,16 +195,16 @@ describe('error log', function () {
     const restored = await waitFor('state after show', () => lastOf(h, 'state'));
     assert.deepEqual(restored.view.filter, { statuses: ['429'], text: 'slow' });
     assert.deepEqual(restored.rows.map((r) => r.id), [e.id]);
-    h.testing.closePanel();
+    h.testing!.closePanel();
     // Close only the editor this test opened (other suites may have tabs of their own).
     const mine = vscode.window.tabGroups.all.flatMap((g) => g.tabs)
       .filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.fsPath === doc.uri.fsPath);
     await vscode.window.tabGroups.close(mine);
-    h.testing.clearPosted();
+    h.testing!.clearPosted();
     await h.show();
     const reopened = await waitFor('state after reopen', () => lastOf(h, 'state'));
     assert.deepEqual(reopened.view.filter, { statuses: ['429'], text: 'slow' });
-    h.testing.closePanel();
+    h.testing!.closePanel();
   });
 
   it('export writes JSON and CSV of the filtered entries, with no key in them', async () => {
@@ -215,8 +215,8 @@ describe('error log', function () {
     });
     await h.append(entry({ message: `=HYPERLINK("x") ${CANARY}`, status: 401, ok: false, errorType: 'authentication_error', category: 'authentication' }));
     await h.append(entry({ baseUrl: `https://user:${CANARY}@proxy.local/v1` }));
-    await h.testing.receive({ type: 'export', format: 'json' });
-    await h.testing.receive({ type: 'export', format: 'csv' });
+    await h.testing!.receive({ type: 'export', format: 'json' });
+    await h.testing!.receive({ type: 'export', format: 'csv' });
     const json = readFileSync(join(out, 'log.json'), 'utf8');
     const csv = readFileSync(join(out, 'log.csv'), 'utf8');
     for (const [name, text] of [['json', json], ['csv', csv]] as const) {
@@ -229,8 +229,8 @@ describe('error log', function () {
     assert.match(csv, /"'=HYPERLINK\(""x""\) sk-ant-…\[redacted\]"/);
     assert.equal(csv.split('\r\n').filter(Boolean).length, 3);
     // With a filter, only what is shown is exported.
-    await h.testing.receive({ type: 'setFilter', filter: { statuses: ['4xx'] } });
-    await h.testing.receive({ type: 'export', format: 'json' });
+    await h.testing!.receive({ type: 'setFilter', filter: { statuses: ['4xx'] } });
+    await h.testing!.receive({ type: 'export', format: 'json' });
     assert.equal((JSON.parse(readFileSync(join(out, 'log.json'), 'utf8')) as { count: number }).count, 1);
   });
 
@@ -240,15 +240,15 @@ describe('error log', function () {
     const h = open(join(tmp, 'clear'), { confirm: async (m, d) => { asked = `${m} ${d}`; return answer; } });
     const e = entry({ message: 'replay me', request: { maxTokens: 16, prompt: 'hello', stream: true } });
     await h.append(e);
-    await h.testing.receive({ type: 'replay', id: e.id });
+    await h.testing!.receive({ type: 'replay', id: e.id });
     assert.equal(replayed.at(-1)?.id, e.id);
     assert.deepEqual(replayed.at(-1)?.request, { maxTokens: 16, prompt: 'hello', stream: true });
-    await h.testing.receive({ type: 'clear' });
+    await h.testing!.receive({ type: 'clear' });
     assert.match(asked, /1 entries/);
-    assert.equal((await h.testing.readAll()).length, 1, 'cleared without confirmation');
+    assert.equal((await h.testing!.readAll()).length, 1, 'cleared without confirmation');
     answer = true;
-    await h.testing.receive({ type: 'clear' });
-    assert.equal((await h.testing.readAll()).length, 0);
+    await h.testing!.receive({ type: 'clear' });
+    assert.equal((await h.testing!.readAll()).length, 0);
   });
 
   it('10,000 entries: first paint is fast and only the visible rows are in the DOM', async () => {
@@ -262,12 +262,12 @@ describe('error log', function () {
     const h = open(storage);
     const started = Date.now();
     await h.show();
-    const first = await waitFor('first paint', () => h.testing.metrics('first'), 30_000);
+    const first = await waitFor('first paint', () => h.testing!.metrics('first'), 30_000);
     const firstAt = Date.now() - started;
-    const full = await waitFor('full paint', () => h.testing.metrics('full'), 30_000);
+    const full = await waitFor('full paint', () => h.testing!.metrics('full'), 30_000);
     const fullAt = Date.now() - started;
     const st = lastOf(h, 'state')!;
-    const t = h.testing.timings();
+    const t = h.testing!.timings();
     console.log(`    10,000 entries, host: preview rows ready ${t.previewReadyMs} ms, webview ready ${t.webviewReadyMs} ms, full log read ${t.fullReadMs} ms after the panel was created`);
     console.log(`    10,000 entries: first rows painted ${firstAt} ms after show() (${first.rows} newest rows, ${first.renderMs} ms from message to paint, ${first.firstPaintMs} ms after the webview's navigation start); all 10,000 painted ${fullAt} ms after show() (${full.renderMs} ms from message to paint); ${full.renderedRows} rows in the DOM`);
     assert.equal(st.loading, false);
@@ -280,12 +280,12 @@ describe('error log', function () {
     if (t.previewReadyMs !== undefined && t.previewReadyMs < 200) {
       assert.equal(first.fromPage, true, 'the first rows waited for a message');
       assert.ok(first.rows <= 150, `the page carried ${first.rows} rows`);
-      assert.equal(pageState(h.testing.panelHtml()!).rows[0]!.message, 'Overloaded #9999');
+      assert.equal(pageState(h.testing!.panelHtml()!).rows[0]!.message, 'Overloaded #9999');
     } else {
       console.log(`    (the log's tail took ${t.previewReadyMs} ms: the page was shown without rows)`);
     }
     assert.ok(full.renderedRows > 0 && full.renderedRows < 200, `rendered ${full.renderedRows} rows`);
     assert.ok(first.renderMs < 1000 && full.renderMs < 2000, `message to paint: ${first.renderMs} / ${full.renderMs} ms`);
-    h.testing.closePanel();
+    h.testing!.closePanel();
   });
 });

@@ -25,6 +25,9 @@ import { fetchStatus, describeIndicator, type StatusResult } from './statusPage'
 import { applyEvent, attemptOutcome, initialState, isServerSide, startRun, setStatusPage, formatMs, statusLabel } from '../../webview/connection/model';
 import type { PanelState, RunInfo, StatusView, WebviewToHost } from '../../webview/connection/protocol';
 
+/** Defined by esbuild.mjs (and vitest): false in production bundles, which then carry no test seams. */
+declare const __TEST_HOOKS__: boolean;
+
 export const DEFAULT_PROMPT = 'Reply with the single word: pong';
 /** A placeholder the simulator accepts when no key is set (it is not a secret). */
 const SIMULATOR_PLACEHOLDER_KEY = 'simulator-placeholder-key';
@@ -69,7 +72,8 @@ export class ConnectionController implements vscode.Disposable {
   state: PanelState;
   panel: ConnectionPanel | undefined;
   /** Every HTML page and message given to any panel of this window (redacted; bounded). */
-  readonly record: PanelRecord = { html: [], posted: [] };
+  /** What the panels posted and rendered, for the test hooks (test builds only). */
+  readonly record: PanelRecord | undefined = __TEST_HOOKS__ ? { html: [], posted: [] } : undefined;
   /** Internal override of the status page URL (tests point it at 127.0.0.1). */
   statusUrl: string = STATUS_PAGE.statusJson;
   private current: { runId: string; abort: AbortController; done: Promise<ResultEvent> } | undefined;

@@ -9,11 +9,15 @@ import type { LogEntry } from '../../core/log/types';
 import type { ResultEvent } from '../../core/retry/events';
 import type { ConnectionTestHooks } from '../api';
 import type { ConnectionController, RunRequest, StatusCheck } from './controller';
+import type { ConnectionPanel, RenderedReport } from './panel';
 import { RedactingLog } from './output';
 import { redactSecrets } from '../../core/redact';
 import { KeyStore, keyInputProblem } from './secrets';
 import { ConnectionStatusBar } from './statusBar';
 import { COMMAND_IDS } from './commandIds';
+
+/** Defined by esbuild.mjs (and vitest): false in production bundles, which then carry no test seams. */
+declare const __TEST_HOOKS__: boolean;
 
 export const COMMANDS = COMMAND_IDS;
 
@@ -27,7 +31,8 @@ export type TestArg = { settings?: Record<string, unknown> } | undefined;
 export interface ConnectionFeature extends vscode.Disposable {
   replay(entry: LogEntry): Promise<void>;
   shutdown(): Promise<void>;
-  readonly testing: ConnectionTestHooks;
+  /** Test builds only (`__TEST_HOOKS__`, esbuild.mjs). */
+  readonly testing?: ConnectionTestHooks;
 }
 
 export function registerConnection(context: vscode.ExtensionContext, deps: { log: ErrorLogApi }): ConnectionFeature {
@@ -207,7 +212,7 @@ export function registerConnection(context: vscode.ExtensionContext, deps: { log
   }, 0);
   context.subscriptions.push({ dispose: () => { if (serializerTimer) clearTimeout(serializerTimer); } });
 
-  const testing: ConnectionTestHooks = {
+  const testing: ConnectionTestHooks | undefined = !__TEST_HOOKS__ ? undefined : {
     async setStatusUrl(url) {
       statusUrl = url;
       if (loaded) {
@@ -216,16 +221,15 @@ export function registerConnection(context: vscode.ExtensionContext, deps: { log
       }
     },
     async panelState() { return (await get()).state; },
-    postedMessages: () => loaded?.record.posted ?? [],
-    clearPostedMessages: () => { loaded?.record.posted.splice(0); },
-    panelHtml: () => loaded?.record.html.join('\n'),
+    postedMessages: () => loaded?.record?.posted ?? [],
+    clearPostedMessages: () => { loaded?.record?.posted.splice(0); },
+    panelHtml: () => loaded?.record?.html.join('\n'),
     panelOpen: () => !!loaded?.panel,
     panelVisible: () => !!loaded?.panel?.visible,
     lastRendered: () => loaded?.panel?.lastRendered,
     async waitForRender(pred, timeoutMs) {
       const c = await get();
-      const p = c.panel ?? c.showPanel(true);
-      return p.waitForRender(pred, timeoutMs);
+      return waitForRendered(c.panel ?? c.showPanel(true), pred, timeoutMs);
     },
     outputLines: () => out.lines(),
     errorLogPath: () => deps.log.storePath,
@@ -257,4 +261,22 @@ export function registerConnection(context: vscode.ExtensionContext, deps: { log
       out.dispose();
     },
   };
+}
+
+/** Resolves when the webview reports a render that satisfies `pred` (test hooks only). */
+function waitForRendered(panel: ConnectionPanel, pred: (r: RenderedReport) => boolean, timeoutMs: number): Promise<RenderedReport> {
+  if (panel.lastRendered && pred(panel.lastRendered)) return Promise.resolve(panel.lastRendered);
+  return new Promise((resolve, reject) => {
+    const listener = (r: RenderedReport): void => {
+      if (!pred(r)) return;
+      clearTimeout(timer);
+      panel.renderListeners.delete(listener);
+      resolve(r);
+    };
+    const timer = setTimeout(() => {
+      panel.renderListeners.delete(listener);
+      reject(new Error(`the panel did not render as expected within ${timeoutMs} ms (last: ${JSON.stringify(panel.lastRendered)})`));
+    }, timeoutMs);
+    panel.renderListeners.add(listener);
+  });
 }

@@ -11,6 +11,9 @@ import { WEBVIEW_STRINGS } from '../../webview/connection/strings';
 import { renderWebviewHtml, webviewLocalRoots } from '../webviewHtml';
 import { isWebviewToHost, type HostToWebview, type PanelState, type WebviewToHost } from '../../webview/connection/protocol';
 
+/** Defined by esbuild.mjs (and vitest): false in production bundles, which then carry no test seams. */
+declare const __TEST_HOOKS__: boolean;
+
 export { redactDeep };
 
 let l10nCache: Record<string, string> | undefined;
@@ -30,7 +33,8 @@ export class ConnectionPanel implements vscode.Disposable {
   readonly posted: HostToWebview[] = [];
   html = '';
   lastRendered: RenderedReport | undefined;
-  private readonly renderWaiters: { pred: (r: RenderedReport) => boolean; resolve: (r: RenderedReport) => void }[] = [];
+  /** Told of each rendered report (test builds: the integration tests' waitForRender). */
+  readonly renderListeners = new Set<(r: RenderedReport) => void>();
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
   private readonly onDisposeEmitter = new vscode.EventEmitter<void>();
@@ -69,12 +73,10 @@ export class ConnectionPanel implements vscode.Disposable {
       return;
     }
     if (m.type === 'rendered') {
+      if (!__TEST_HOOKS__) return;
       const r: RenderedReport = { runId: m.runId, rows: m.rows, verdict: String(m.verdict ?? ''), chips: Array.isArray(m.chips) ? m.chips.map(String) : [], at: Date.now() };
       this.lastRendered = r;
-      for (let i = this.renderWaiters.length - 1; i >= 0; i--) {
-        const w = this.renderWaiters[i]!;
-        if (w.pred(r)) { this.renderWaiters.splice(i, 1); w.resolve(r); }
-      }
+      for (const l of [...this.renderListeners]) l(r);
       return;
     }
     this.onMessage(m);
@@ -101,20 +103,6 @@ export class ConnectionPanel implements vscode.Disposable {
       if (log.length > 2000) log.splice(0, log.length - 2000);
     }
     void this.panel.webview.postMessage(safe).then(undefined, () => undefined);
-  }
-
-  /** Resolves when the webview reports a render that satisfies `pred` (tests). */
-  waitForRender(pred: (r: RenderedReport) => boolean, timeoutMs: number): Promise<RenderedReport> {
-    if (this.lastRendered && pred(this.lastRendered)) return Promise.resolve(this.lastRendered);
-    return new Promise((resolve, reject) => {
-      const w = { pred, resolve: (r: RenderedReport) => { clearTimeout(t); resolve(r); } };
-      const t = setTimeout(() => {
-        const i = this.renderWaiters.indexOf(w);
-        if (i >= 0) this.renderWaiters.splice(i, 1);
-        reject(new Error(`the panel did not render as expected within ${timeoutMs} ms (last: ${JSON.stringify(this.lastRendered)})`));
-      }, timeoutMs);
-      this.renderWaiters.push(w);
-    });
   }
 
   dispose(): void {

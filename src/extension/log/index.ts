@@ -18,6 +18,9 @@ import {
   isWebviewMessage, sanitizeFilter, type HostToWebview, type Notice, type ViewState, type WebviewToHost,
 } from '../../webview/log/protocol';
 
+/** Defined by esbuild.mjs (and vitest): false in production bundles, which then carry no test seams. */
+declare const __TEST_HOOKS__: boolean;
+
 export interface ErrorLogApi {
   append(entry: LogEntry): Promise<void>;
   show(): Promise<void>;
@@ -40,9 +43,9 @@ export interface ErrorLogOptions {
   recordMessages?: boolean;
 }
 
-/** What `registerErrorLog` returns: the contract plus read-only hooks for the integration tests. */
+/** What `registerErrorLog` returns: the contract plus, in test builds only (`__TEST_HOOKS__`, esbuild.mjs), read-only hooks for the integration tests. */
 export interface ErrorLogHandle extends ErrorLogApi, vscode.Disposable {
-  readonly testing: ErrorLogTestHooks;
+  readonly testing?: ErrorLogTestHooks;
 }
 
 export interface ErrorLogTestHooks {
@@ -145,7 +148,7 @@ export function registerErrorLog(
     timings[k] = Math.round(performance.now() - shownAt);
   };
 
-  const record = options.recordMessages ?? context.extensionMode === vscode.ExtensionMode.Test;
+  const record = __TEST_HOOKS__ && (options.recordMessages ?? context.extensionMode === vscode.ExtensionMode.Test);
   const post = (msg: HostToWebview): void => {
     if (!panel) return;
     if (record) {
@@ -542,7 +545,7 @@ export function registerErrorLog(
     }
   }));
 
-  const testing: ErrorLogTestHooks = {
+  const testing: ErrorLogTestHooks | undefined = !__TEST_HOOKS__ ? undefined : {
     panelOpen: () => !!panel,
     panelHtml: () => panel?.webview.html,
     posted: () => posted,
@@ -566,10 +569,12 @@ export function registerErrorLog(
       panel?.dispose();
       for (const d of disposables) d.dispose();
       disposables.length = 0;
-      const g = globalThis as Record<string, unknown>;
-      if (g[GLOBAL_HOOK] === api) delete g[GLOBAL_HOOK];
+      if (__TEST_HOOKS__) {
+        const g = globalThis as Record<string, unknown>;
+        if (g[GLOBAL_HOOK] === api) delete g[GLOBAL_HOOK];
+      }
     },
   };
-  if (context.extensionMode === vscode.ExtensionMode.Test) (globalThis as Record<string, unknown>)[GLOBAL_HOOK] = api;
+  if (__TEST_HOOKS__ && context.extensionMode === vscode.ExtensionMode.Test) (globalThis as Record<string, unknown>)[GLOBAL_HOOK] = api;
   return api;
 }

@@ -1,0 +1,58 @@
+/**
+ * Test seams stay out of production (issue #14 item 6): the bundles `npm run package` ships carry
+ * no test hooks, no global test handle and no test-only webview message; development builds do.
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+/** Builds every bundle with esbuild.mjs's own options, in memory; returns output name → text. */
+async function bundles(production: boolean): Promise<Map<string, string>> {
+  const { buildOptions } = (await import(pathToFileURL(join(ROOT, 'scripts', 'build-options.mjs')).href)) as {
+    buildOptions(o: { production: boolean }): esbuild.BuildOptions[];
+  };
+  const out = new Map<string, string>();
+  const prev = process.cwd();
+  process.chdir(ROOT); // the options name entry points relative to the repository
+  try {
+    for (const o of buildOptions({ production })) {
+      if (String(o.outdir).startsWith('out')) continue; // the in-host test suites are not shipped
+      const r = await esbuild.build({ ...o, write: false, sourcemap: false, logLevel: 'silent' });
+      for (const f of r.outputFiles) out.set(f.path.slice(ROOT.length + 1).replace(/\\/g, '/'), f.text);
+    }
+  } finally {
+    process.chdir(prev);
+  }
+  return out;
+}
+
+/** Strings only the test seams use. */
+const EXTENSION_SEAMS = ['postedMessages', 'clearPostedMessages', 'panelHtml', 'waitForRender', 'controllerLoaded', '__claudeDoctorErrorLog', 'clearPosted'];
+
+describe('production bundles carry no test seams', () => {
+  it('extension host: no testing hooks, no global test handle', async () => {
+    const prod = await bundles(true);
+    const dev = await bundles(false);
+    // The host code: the extension and its lazily loaded connection runtime.
+    const host = (m: Map<string, string>) => ['dist/extension.js', 'dist/connection-runtime.js'].map((f) => {
+      expect(m.get(f), f).toBeTruthy();
+      return m.get(f)!;
+    }).join('\n');
+    const prodHost = host(prod);
+    for (const s of EXTENSION_SEAMS) expect(prodHost.includes(s), `a production host bundle contains ${s}`).toBe(false);
+    // The same names are in a development build: the check above can fail.
+    const devHost = host(dev);
+    for (const s of EXTENSION_SEAMS) expect(devHost.includes(s), `development build has ${s}`).toBe(true);
+  }, 60_000);
+
+  it('connection webview: the test-only rendered report is not sent', async () => {
+    const prod = (await bundles(true)).get('dist/webview/connection.js')!;
+    const dev = (await bundles(false)).get('dist/webview/connection.js')!;
+    const sendsRendered = (js: string) => /type:\s*["']rendered["']/.test(js);
+    expect(sendsRendered(prod)).toBe(false);
+    expect(sendsRendered(dev)).toBe(true);
+  }, 60_000);
+});
