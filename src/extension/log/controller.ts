@@ -1,0 +1,540 @@
+/**
+ * The Error Log's host side, the single source of truth: the persisted view state, the notice,
+ * the entries read from disk while the panel is open (`LogViewModel`), live updates from this and
+ * other windows, and the actions (export, clear, replay). The webview only renders what this
+ * posts (panel.ts); `index.ts` registers the command and the serializer.
+ */
+import * as vscode from 'vscode';
+import * as os from 'node:os';
+import type { LogEntry } from '../../core/log/types';
+import { LogStore, LogStoreError, type LogReader } from '../../core/log/store';
+import { isEmptyFilter, toCsv, toJson } from '../../core/log/query';
+import { redactDeep, redactSecrets } from '../../core/log/redact';
+import { LogViewModel } from './model';
+import { ErrorLogPanel, type ErrorLogPanelHost } from './panel';
+import { isWebviewMessage, sanitizeFilter, type HostToWebview, type Notice, type ViewState } from '../../webview/log/protocol';
+
+/** Optional seams (all have production defaults). */
+export interface ErrorLogOptions {
+  /** Register `claudeDoctor.showErrorLog` (default true). A second registration in tests passes false. */
+  registerCommand?: boolean;
+  /** Extra secrets to redact (e.g. the key held in SecretStorage). Key-shaped text is always redacted. */
+  secrets?: () => readonly string[];
+  /** Where an export goes; default: a save dialog. */
+  pickSaveUri?: (defaultUri: vscode.Uri, format: 'json' | 'csv') => Thenable<vscode.Uri | undefined>;
+  /** Clear confirmation; default: a modal warning. */
+  confirm?: (message: string, detail: string) => Thenable<boolean>;
+  /** How often an open, visible panel looks for entries written by other windows. Default 2000 ms. */
+  pollMs?: number;
+  /** Keep the messages posted to the webview for `testing.posted()` (test builds only). Default: in test mode. */
+  recordMessages?: boolean;
+}
+
+export interface PaintMetrics {
+  firstPaintMs: number; renderMs: number; rows: number; renderedRows: number;
+  /** The rows came with the page's HTML, before the ready handshake. */
+  fromPage: boolean;
+}
+
+export type Timings = { previewReadyMs?: number; fullReadMs?: number; webviewReadyMs?: number };
+
+const STATE_KEY = 'claudeDoctor.log.viewState';
+/** Rows the page itself carries (a tall screen shows about 60). */
+const INITIAL_ROWS = 100;
+/** No row is shorter than this (the page's rows are 24 px at the default font size). */
+const MIN_ROW_PX = 20;
+/** How long opening the panel waits for the log's tail before showing the page without rows. */
+const PREVIEW_WAIT_MS = 250;
+
+export function readLogSettings(): { enabled: boolean; maxFileBytes: number; maxFiles: number } {
+  const c = vscode.workspace.getConfiguration('claudeDoctor.log');
+  const kb = c.get<number>('maxFileSizeKB', 2048);
+  const files = c.get<number>('maxFiles', 5);
+  return {
+    enabled: c.get<boolean>('enabled', true) !== false,
+    maxFileBytes: (typeof kb === 'number' && Number.isFinite(kb) && kb >= 16 ? Math.min(kb, 1024 * 1024) : 2048) * 1024,
+    maxFiles: typeof files === 'number' && Number.isFinite(files) && files >= 1 ? Math.min(Math.floor(files), 100) : 5,
+  };
+}
+
+function deferred(): { promise: Promise<void>; resolve(): void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+function stamp(d = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
+const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** The entries of one panel session: read when the panel opens, freed when it closes. */
+interface Session {
+  model: LogViewModel;
+  reader: LogReader;
+  loading: Promise<void>;
+  /** Entries of the newest bytes only, shown while the full read runs (fast first paint). */
+  preview?: { model: LogViewModel; ready: Promise<void> };
+  loaded: boolean;
+}
+
+export class ErrorLogController implements ErrorLogPanelHost, vscode.Disposable {
+  readonly storePath: string;
+  readonly extensionUri: vscode.Uri;
+  panel: ErrorLogPanel | undefined;
+  /** The view state (filter, selection, scroll): outlives the panel; the filter is persisted. */
+  readonly view: ViewState;
+  notice: Notice = null;
+  /** Test builds: what was posted to the webview, and the webview's paint metrics. */
+  postedLog: HostToWebview[] = [];
+  readonly paint: { first?: PaintMetrics; full?: PaintMetrics } = {};
+  readonly timings: Timings = {};
+
+  private readonly dirUri: vscode.Uri;
+  private storeInstance: LogStore | undefined;
+  private session: Session | undefined;
+  private writeError: string | null = null;
+  private warnedWrite = false;
+  private readySignal = deferred();
+  private firstPaintSignal = deferred();
+  private shownAt = 0;
+  private pollTimer: ReturnType<typeof setInterval> | undefined;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private refreshing: Promise<void> | undefined;
+  private readonly record: boolean;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly deps: { replay(entry: LogEntry): Promise<void> },
+    private readonly options: ErrorLogOptions,
+    record: boolean,
+  ) {
+    this.extensionUri = context.extensionUri;
+    this.dirUri = vscode.Uri.joinPath(context.globalStorageUri, 'error-log');
+    this.storePath = vscode.Uri.joinPath(this.dirUri, 'errors.jsonl').fsPath;
+    const saved = context.globalState.get<Partial<ViewState>>(STATE_KEY);
+    this.view = { filter: sanitizeFilter(saved?.filter), selectedId: null, scrollTop: 0 };
+    this.record = record;
+  }
+
+  /** The store, created on first use: nothing is read from disk until it is needed. */
+  store(): LogStore {
+    if (!this.storeInstance) {
+      const s = readLogSettings();
+      this.storeInstance = new LogStore(this.dirUri.fsPath, { maxFileBytes: s.maxFileBytes, maxFiles: s.maxFiles, secrets: this.secrets });
+    }
+    return this.storeInstance;
+  }
+
+  configureStore(): void {
+    if (!this.storeInstance) return;
+    const s = readLogSettings();
+    this.storeInstance.configure({ maxFileBytes: s.maxFileBytes, maxFiles: s.maxFiles });
+  }
+
+  readonly secrets = (): readonly string[] => (this.options.secrets ?? (() => []))();
+  private redact(s: string): string {
+    return redactSecrets(s, this.secrets());
+  }
+
+  // ---- the panel ----------------------------------------------------------------------------
+
+  async show(): Promise<void> {
+    if (this.panel) {
+      this.panel.reveal();
+      return;
+    }
+    await this.open(ErrorLogPanel.create(this));
+  }
+
+  /** A panel VS Code brings back after a reload; a second one is closed. */
+  async revive(p: vscode.WebviewPanel): Promise<void> {
+    if (this.panel) {
+      p.dispose();
+      return;
+    }
+    await this.open(ErrorLogPanel.revive(p, this));
+  }
+
+  private async open(panel: ErrorLogPanel): Promise<void> {
+    this.shownAt = performance.now();
+    for (const k of Object.keys(this.timings) as (keyof Timings)[]) delete this.timings[k];
+    this.panel = panel;
+    this.readySignal = deferred();
+    this.firstPaintSignal = deferred();
+    delete this.paint.first;
+    delete this.paint.full;
+    void this.load();
+    this.startPolling();
+    // The page carries the newest entries itself (read from the log's tail, a few ms), so its
+    // first paint has rows; a slow disk only delays that, never the page (at most PREVIEW_WAIT_MS).
+    const p0 = this.session?.preview;
+    if (p0 && !this.session?.loaded) await Promise.race([p0.ready, sleep(PREVIEW_WAIT_MS)]);
+    if (this.panel !== panel) return; // closed meanwhile
+    panel.render(this.initialState());
+  }
+
+  receive(panel: ErrorLogPanel, msg: unknown): void {
+    if (panel !== this.panel) return;
+    this.handle(msg).catch((e) => this.setNotice({ level: 'error', text: message(e) }));
+  }
+
+  visibility(panel: ErrorLogPanel, visible: boolean): void {
+    if (panel !== this.panel) return;
+    if (visible) {
+      this.startPolling();
+      void this.refresh();
+    } else {
+      this.stopPolling();
+    }
+  }
+
+  disposed(panel: ErrorLogPanel): void {
+    if (panel !== this.panel) return;
+    this.stopPolling();
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
+    this.panel = undefined;
+    // Free the entries; the view state (filter, selection, scroll) stays for the next show.
+    this.session = undefined;
+  }
+
+  posted(msg: HostToWebview): void {
+    if (!this.record) return;
+    this.postedLog.push(msg);
+    if (this.postedLog.length > 200) this.postedLog = this.postedLog.slice(-100);
+  }
+
+  private post(msg: HostToWebview): void {
+    this.panel?.post(msg);
+  }
+
+  private get webviewReady(): boolean {
+    return !!this.panel?.ready;
+  }
+
+  setNotice(n: Notice): void {
+    this.notice = n ? { level: n.level, text: this.redact(n.text) } : null;
+    if (this.webviewReady) this.post({ type: 'notice', notice: this.notice });
+  }
+
+  // ---- reading ------------------------------------------------------------------------------
+
+  private mark(k: keyof Timings): void {
+    this.timings[k] = Math.round(performance.now() - this.shownAt);
+  }
+
+  /** The entries of this session: a quick preview of the log's tail, then the full read. */
+  private load(): Promise<void> {
+    if (this.session) return this.session.loading;
+    const store = this.store();
+    const m = new LogViewModel();
+    m.setFilter(this.view.filter);
+    const pm = new LogViewModel();
+    let previewDone!: () => void;
+    const session: Session = {
+      model: m, reader: store.createReader(), loaded: false, loading: Promise.resolve(),
+      preview: { model: pm, ready: new Promise<void>((res) => (previewDone = res)) },
+    };
+    this.session = session;
+    session.loading = (async () => {
+      try {
+        pm.setFilter(this.view.filter);
+        pm.ingest(await store.tail());
+      } catch {
+        /* the full read below reports problems */
+      } finally {
+        this.mark('previewReadyMs');
+        previewDone();
+      }
+      // Let the webview boot and paint the preview before the long parse competes with it for
+      // the event loop (the preview message would otherwise queue behind the parse).
+      if (this.panel && !this.paint.first) {
+        await Promise.race([this.readySignal.promise, sleep(1500)]);
+        if (pm.size > 0) await Promise.race([this.firstPaintSignal.promise, sleep(400)]);
+      }
+      try {
+        const res = await session.reader.readNew();
+        m.skipped += res.skipped;
+        m.ingest(res.entries);
+        m.setUnsaved(store.pending());
+        this.mark('fullReadMs');
+      } catch (e) {
+        this.setNotice({ level: 'error', text: message(e) });
+      } finally {
+        session.loaded = true;
+        session.preview = undefined;
+      }
+    })();
+    return session.loading;
+  }
+
+  /** The session's model once loaded (starting the read if none is under way). */
+  private async loadedModel(): Promise<{ model: LogViewModel; reader: LogReader }> {
+    await this.load();
+    const s = this.session!;
+    return { model: s.model, reader: s.reader };
+  }
+
+  private stateOf(source: LogViewModel, isPreview: boolean): Extract<HostToWebview, { type: 'state' }> {
+    const { view } = this;
+    source.setFilter(view.filter); // re-anchors relative ranges ("last hour") to now
+    const { rows, stats } = source.view();
+    if (!isPreview && view.selectedId && !source.find(view.selectedId)) view.selectedId = null;
+    return {
+      type: 'state', view: { ...view }, rows, stats, totalAll: source.size, skipped: source.skipped,
+      errorTypes: source.errorTypes(), storePath: this.storePath, notice: this.notice, loading: isPreview,
+    };
+  }
+
+  private postState(source: LogViewModel | undefined = this.session?.model, isPreview = false): void {
+    if (!source || !this.webviewReady) return;
+    this.post(this.stateOf(source, isPreview));
+  }
+
+  /**
+   * The first screenful of the newest entries, for the page itself (first paint without waiting
+   * for the ready handshake and a message round trip). Redacted like everything the panel shows.
+   */
+  private initialState(): Extract<HostToWebview, { type: 'state' }> | undefined {
+    const s = this.session;
+    const source = s?.loaded ? s.model : s?.preview?.model;
+    if (!s || !source || source.size === 0) return undefined;
+    const state = this.stateOf(source, !s.loaded);
+    // Enough rows for the first screen at the remembered scroll position.
+    const keep = INITIAL_ROWS + Math.ceil(this.view.scrollTop / MIN_ROW_PX);
+    if (state.rows.length > keep) {
+      state.rows = state.rows.slice(0, keep);
+      state.loading = true;
+    }
+    return redactDeep(state, this.secrets());
+  }
+
+  /** Reads what was appended (by us or any other window) and pushes it to the panel. */
+  refresh(): Promise<void> {
+    if (this.refreshing) return this.refreshing.then(() => this.refresh());
+    this.refreshing = (async () => {
+      const s = this.session;
+      if (!this.panel || !s) return;
+      await s.loading;
+      try {
+        const res = await s.reader.readNew();
+        if (s !== this.session) return;
+        const m = s.model;
+        m.skipped += res.skipped;
+        const { added, inOrder } = m.ingest(res.entries);
+        const unsavedChanged = m.setUnsaved(this.store().pending());
+        if (!this.webviewReady) return;
+        if (!inOrder || unsavedChanged || res.skipped) {
+          this.postState();
+        } else if (added.length) {
+          this.post({ type: 'appended', rows: m.rowsFor(added), stats: m.stats(), totalAll: m.size, errorTypes: m.errorTypes() });
+        }
+      } catch (e) {
+        this.setNotice({ level: 'error', text: message(e) });
+      }
+    })().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private scheduleRefresh(): void {
+    if (!this.panel || this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      void this.refresh();
+    }, 30);
+  }
+
+  private startPolling(): void {
+    this.stopPolling();
+    const ms = this.options.pollMs ?? 2000;
+    if (ms > 0) this.pollTimer = setInterval(() => void this.refresh(), ms);
+  }
+
+  private stopPolling(): void {
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.pollTimer = undefined;
+  }
+
+  private persistView(): void {
+    void this.context.globalState.update(STATE_KEY, { filter: this.view.filter });
+  }
+
+  // ---- writing ------------------------------------------------------------------------------
+
+  async append(entry: LogEntry): Promise<void> {
+    if (!readLogSettings().enabled) return;
+    const s = this.store();
+    try {
+      await s.append(entry);
+      if (this.writeError) {
+        this.writeError = null;
+        this.warnedWrite = false;
+        this.setNotice({ level: 'info', text: vscode.l10n.t('The error log is writable again; entries held in memory were saved.') });
+      }
+    } catch (e) {
+      // Never fail the caller's run because the log could not be written: the entry is kept in
+      // memory (shown in the panel as unsaved) and written by the next successful append.
+      this.writeError = e instanceof LogStoreError ? e.message : String(e);
+      this.setNotice({ level: 'error', text: this.writeError });
+      if (!this.warnedWrite) {
+        this.warnedWrite = true;
+        void vscode.window.showWarningMessage(this.redact(this.writeError));
+      }
+    }
+    this.scheduleRefresh();
+  }
+
+  // ---- the webview's messages ---------------------------------------------------------------
+
+  async handle(msg: unknown): Promise<void> {
+    if (!isWebviewMessage(msg)) return;
+    const { view } = this;
+    switch (msg.type) {
+      case 'ready': {
+        this.mark('webviewReadyMs');
+        if (this.panel) this.panel.ready = true;
+        this.readySignal.resolve();
+        const full = this.load();
+        const p = this.session?.preview;
+        if (!this.session?.loaded && p) {
+          await p.ready;
+          if (!this.session?.loaded && p.model.size > 0) this.postState(p.model, true);
+        }
+        await full;
+        this.postState();
+        if (view.selectedId) this.post({ type: 'details', entry: this.session?.model.find(view.selectedId) ?? null });
+        return;
+      }
+      case 'setFilter': {
+        view.filter = sanitizeFilter(msg.filter);
+        view.scrollTop = 0;
+        this.persistView();
+        const { model } = await this.loadedModel();
+        model.setFilter(view.filter);
+        this.postState(model);
+        return;
+      }
+      case 'select': {
+        view.selectedId = msg.id;
+        const { model } = await this.loadedModel();
+        this.post({ type: 'details', entry: msg.id ? model.find(msg.id) ?? null : null });
+        return;
+      }
+      case 'viewState':
+        view.scrollTop = Math.max(0, msg.scrollTop);
+        return;
+      case 'export':
+        return this.doExport(msg.format);
+      case 'clear':
+        return this.doClear();
+      case 'replay':
+        return this.doReplay(msg.id);
+      case 'refresh':
+        await this.load();
+        await this.store().flush().catch(() => undefined);
+        await this.refresh();
+        this.postState();
+        return;
+      case 'openFolder':
+        await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(this.storePath));
+        return;
+      case 'metrics':
+        this.paint[msg.phase] = { firstPaintMs: msg.firstPaintMs, renderMs: msg.renderMs, rows: msg.rows, renderedRows: msg.renderedRows, fromPage: msg.fromPage === true };
+        if (msg.phase === 'first') this.firstPaintSignal.resolve();
+        return;
+    }
+  }
+
+  // ---- actions ------------------------------------------------------------------------------
+
+  private async doExport(format: 'json' | 'csv'): Promise<void> {
+    const { model } = await this.loadedModel();
+    const list = model.filtered().map((e) => this.store().sanitize(e));
+    const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
+    const defaultUri = vscode.Uri.joinPath(base, `claude-doctor-log-${stamp()}.${format}`);
+    const pick = this.options.pickSaveUri ?? ((d, f) => vscode.window.showSaveDialog({
+      defaultUri: d,
+      saveLabel: vscode.l10n.t('Export'),
+      title: vscode.l10n.t('Export Error Log'),
+      filters: f === 'json' ? { JSON: ['json'] } : { CSV: ['csv'] },
+    }));
+    const target = await pick(defaultUri, format);
+    if (!target) return;
+    this.post({ type: 'busy', action: 'export' });
+    try {
+      const filter = isEmptyFilter(this.view.filter) ? undefined : this.view.filter;
+      const raw = format === 'json' ? toJson(list, { filter }) : toCsv(list, { bom: true });
+      await vscode.workspace.fs.writeFile(target, Buffer.from(this.redact(raw), 'utf8'));
+      const text = vscode.l10n.t('Exported {0} entries to {1}', list.length, target.fsPath);
+      this.setNotice({ level: 'info', text });
+      if (!this.options.pickSaveUri) {
+        void vscode.window.showInformationMessage(text, vscode.l10n.t('Open')).then((a) => {
+          if (a) void vscode.commands.executeCommand('vscode.open', target);
+        });
+      }
+    } catch (e) {
+      const text = vscode.l10n.t('Export failed: {0}', this.redact(message(e)));
+      this.setNotice({ level: 'error', text });
+      void vscode.window.showErrorMessage(text);
+    } finally {
+      this.post({ type: 'busy', action: null });
+    }
+  }
+
+  private async doClear(): Promise<void> {
+    const { model, reader } = await this.loadedModel();
+    const n = model.size;
+    const question = vscode.l10n.t('Clear the Claude Doctor error log?');
+    const detail = vscode.l10n.t('This deletes all {0} entries from disk, for every window. It cannot be undone.', n);
+    const confirm = this.options.confirm ?? (async (msg, det) => {
+      const yes = vscode.l10n.t('Clear Log');
+      return (await vscode.window.showWarningMessage(msg, { modal: true, detail: det }, yes)) === yes;
+    });
+    if (!(await confirm(question, detail))) return;
+    this.post({ type: 'busy', action: 'clear' });
+    try {
+      await this.store().clear();
+      model.reset();
+      reader.reset();
+      this.view.selectedId = null;
+      this.view.scrollTop = 0;
+      this.writeError = null;
+      this.setNotice({ level: 'info', text: vscode.l10n.t('Cleared {0} entries.', n) });
+      this.postState(model);
+    } catch (e) {
+      this.setNotice({ level: 'error', text: message(e) });
+    } finally {
+      this.post({ type: 'busy', action: null });
+    }
+  }
+
+  private async doReplay(id: string): Promise<void> {
+    const { model } = await this.loadedModel();
+    const entry = model.find(id);
+    if (!entry) {
+      this.setNotice({ level: 'warning', text: vscode.l10n.t('That entry is no longer in the log.') });
+      return;
+    }
+    this.post({ type: 'busy', action: 'replay' });
+    try {
+      await this.deps.replay(entry);
+    } catch (e) {
+      const text = vscode.l10n.t('Replay failed: {0}', this.redact(message(e)));
+      this.setNotice({ level: 'error', text });
+      void vscode.window.showErrorMessage(text);
+    } finally {
+      this.post({ type: 'busy', action: null });
+    }
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    this.stopPolling();
+  }
+}
