@@ -13,7 +13,8 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { pathToFileURL } from 'node:url';
 import pkg from '../../package.json';
 import {
-  applySafeFixes,
+  fixAllText,
+  MAX_FIX_PASSES,
   createAnalyzer,
   detectSdkVersions,
   languageFromPath,
@@ -31,7 +32,6 @@ export const SKIP_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git', '
 /** Files above this size are reported and skipped. */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 /** `fix` re-analyzes and re-applies at most this many times per file. */
-export const MAX_FIX_PASSES = 5;
 
 const VERSION: string = (pkg as { version: string }).version;
 const REPO_URL: string | undefined = repoUrl(pkg as Record<string, unknown>);
@@ -640,55 +640,14 @@ export interface FileFixResult {
   remaining: Finding[];
 }
 
-/**
- * The findings `applySafeFixes` will apply, chosen by the same rule (first safe quickfix of each,
- * in source order, skipping any that overlaps one already taken; identical edits do not clash),
- * so fixes can be counted per rule.
- */
-function selectFixable(text: string, findings: readonly Finding[]): Finding[] {
-  const same = (a: TextEdit, b: TextEdit) => a.start === b.start && a.end === b.end && a.newText === b.newText;
-  const clash = (a: TextEdit, b: TextEdit) => {
-    if (same(a, b)) return false;
-    if (a.start === a.end && b.start === b.end) return a.start === b.start;
-    return (
-      (a.start < b.end && b.start < a.end) ||
-      (a.start === a.end && a.start > b.start && a.start < b.end) ||
-      (b.start === b.end && b.start > a.start && b.start < a.end)
-    );
-  };
-  const taken: TextEdit[] = [];
-  const chosen: Finding[] = [];
-  for (const f of [...findings].sort((a, b) => a.start - b.start)) {
-    const fix = f.fixes.find((x) => x.safe && x.kind === 'quickfix');
-    if (!fix || fix.edits.length === 0) continue;
-    if (fix.edits.some((e) => e.start < 0 || e.end > text.length || e.end < e.start)) continue;
-    if (fix.edits.some((e) => taken.some((t) => clash(e, t)))) continue;
-    if (fix.edits.some((e, i) => fix.edits.slice(i + 1).some((o) => clash(e, o)))) continue;
-    chosen.push(f);
-    for (const e of fix.edits) if (!taken.some((t) => same(t, e))) taken.push(e);
-  }
-  return chosen;
-}
-
-/** Analyze → apply safe fixes → repeat, at most MAX_FIX_PASSES times. Pure: writes nothing. */
+/** Analyze → apply safe fixes → repeat (the core's fix-all loop). Pure: writes nothing. */
 export async function fixText(
   text: string,
   options: { language: AnalyzerLanguage; sdk?: SdkVersions; disabled: Set<RuleId> },
   analyzer = getAnalyzer(),
 ): Promise<{ text: string; fixesByRule: Map<RuleId, number>; remaining: Finding[] }> {
-  const fixesByRule = new Map<RuleId, number>();
-  let current = text;
-  let findings = await analyzer.analyze(current, options);
-  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-    const chosen = selectFixable(current, findings.filter((f) => !options.disabled.has(f.rule)));
-    if (!chosen.length) break;
-    const { text: next, applied } = applySafeFixes(current, chosen);
-    if (applied === 0 || next === current) break;
-    for (const f of chosen.slice(0, applied)) fixesByRule.set(f.rule, (fixesByRule.get(f.rule) ?? 0) + 1);
-    current = next;
-    findings = await analyzer.analyze(current, options);
-  }
-  return { text: current, fixesByRule, remaining: findings.filter((f) => !options.disabled.has(f.rule)) };
+  const r = await fixAllText(text, (t) => analyzer.analyze(t, options), { remaining: true });
+  return { text: r.text, fixesByRule: r.byRule, remaining: (r.remaining ?? []).filter((f) => !options.disabled.has(f.rule)) };
 }
 
 /**

@@ -23,7 +23,6 @@ export function activate(context: vscode.ExtensionContext): ClaudeDoctorApi {
   connection = registerConnection(context, { log: errorLog });
   lap('connection');
   context.subscriptions.push(errorLog, connection);
-  // FEATURES: one line per feature module, e.g. `context.subscriptions.push(registerX(context));`
   context.subscriptions.push(registerAnalyzer(context));
   lap('others');
   activationMs = performance.now() - started;

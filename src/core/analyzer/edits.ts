@@ -35,13 +35,16 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   return out + text.slice(pos);
 }
 
-/** Applies the first safe quick fix of each finding, skipping any that would overlap one already taken. */
-export function applySafeFixes(text: string, findings: readonly Finding[]): { text: string; applied: number } {
+/**
+ * The findings whose first safe quick fix applies together: in source order, skipping a fix that
+ * would overlap one already taken (identical edits do not clash) or whose own edits overlap.
+ */
+export function selectSafeFixes(text: string, findings: readonly Finding[]): { findings: Finding[]; edits: TextEdit[] } {
   const taken: TextEdit[] = [];
-  const chosen: Fix[] = [];
+  const chosen: Finding[] = [];
   const ordered = [...findings].sort((a, b) => a.start - b.start);
   for (const f of ordered) {
-    const fix = f.fixes.find((x) => x.safe && x.kind === 'quickfix');
+    const fix: Fix | undefined = f.fixes.find((x) => x.safe && x.kind === 'quickfix');
     if (!fix || fix.edits.length === 0) continue;
     if (fix.edits.some((e) => e.start < 0 || e.end > text.length || e.end < e.start)) continue;
     if (fix.edits.some((e) => taken.some((t) => conflicts(e, t)))) continue;
@@ -51,9 +54,59 @@ export function applySafeFixes(text: string, findings: readonly Finding[]): { te
       for (let j = i + 1; j < fix.edits.length; j++) if (conflicts(fix.edits[i]!, fix.edits[j]!)) internal = true;
     }
     if (internal) continue;
-    chosen.push(fix);
+    chosen.push(f);
     for (const e of fix.edits) if (!taken.some((t) => sameEdit(t, e))) taken.push(e);
   }
-  if (chosen.length === 0) return { text, applied: 0 };
-  return { text: applyEdits(text, taken), applied: chosen.length };
+  return { findings: chosen, edits: taken };
+}
+
+/** Applies the first safe quick fix of each finding, skipping any that would overlap one already taken. */
+export function applySafeFixes(text: string, findings: readonly Finding[]): { text: string; applied: number; fixed: Finding[] } {
+  const { findings: fixed, edits } = selectSafeFixes(text, findings);
+  if (fixed.length === 0) return { text, applied: 0, fixed };
+  return { text: applyEdits(text, edits), applied: fixed.length, fixed };
+}
+
+/** A fix-all run re-analyses between passes (a fix can make another possible) at most this often. */
+export const MAX_FIX_PASSES = 5;
+
+export interface FixAllResult {
+  text: string;
+  /** Fixes applied over all passes, and per rule. */
+  applied: number;
+  byRule: Map<Finding['rule'], number>;
+  passes: number;
+  /** The findings of the final text (only when asked for: it costs one more analysis). */
+  remaining?: readonly Finding[];
+}
+
+/**
+ * Fix all: apply the safe quick fixes, re-analyse, repeat while fixes keep applying, at most
+ * MAX_FIX_PASSES times. One loop for the editor's fix-all and `claude-doctor fix`. Pure: writes nothing.
+ */
+export async function fixAllText(
+  text: string,
+  analyze: (text: string) => Promise<readonly Finding[]>,
+  opts: { first?: readonly Finding[]; remaining?: boolean } = {},
+): Promise<FixAllResult> {
+  let cur = text;
+  let applied = 0;
+  let passes = 0;
+  const byRule = new Map<Finding['rule'], number>();
+  let findings = opts.first ?? (await analyze(cur));
+  let current = true; // `findings` are those of `cur`
+  while (passes < MAX_FIX_PASSES) {
+    const r = applySafeFixes(cur, findings);
+    if (r.applied === 0 || r.text === cur) break;
+    passes++;
+    applied += r.applied;
+    for (const f of r.fixed) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
+    cur = r.text;
+    current = false;
+    if (passes < MAX_FIX_PASSES || opts.remaining) {
+      findings = await analyze(cur);
+      current = true;
+    }
+  }
+  return { text: cur, applied, byRule, passes, ...(opts.remaining && current ? { remaining: findings } : {}) };
 }

@@ -11,7 +11,7 @@ import { mentionsClaudeSdk } from './precheck';
 export type { AnalyzeOptions, AnalyzerLanguage, Finding, Fix, RuleId, SdkVersions, Severity, TextEdit } from './types';
 export { languageFromPath, mentionsClaudeSdk } from './precheck';
 export { detectSdkVersions } from './versions';
-export { applyEdits, applySafeFixes } from './edits';
+export { applyEdits, applySafeFixes, selectSafeFixes, fixAllText, MAX_FIX_PASSES, type FixAllResult } from './edits';
 export { RULES, RULE_BY_ID } from './rules/index';
 export type { RuleModule, RuleMeta, FixSummary } from './rules/index';
 

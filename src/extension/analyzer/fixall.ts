@@ -2,11 +2,9 @@
  * Fix-all (pure): applies the safe quick fixes, re-analyzes, and repeats while fixes keep
  * applying (a fix can make another one possible), then expresses the result as minimal edits.
  */
-import { applySafeFixes } from '../../core/analyzer';
+import { fixAllText } from '../../core/analyzer';
 import type { Finding, TextEdit } from '../../core/analyzer/types';
 import { diffEdits } from './diff';
-
-export const MAX_FIX_PASSES = 5;
 
 export interface FixAllResult {
   text: string;
@@ -16,22 +14,12 @@ export interface FixAllResult {
   edits: TextEdit[];
 }
 
+/** The core's fix-all loop, expressed as the minimal edits from `text` to its result. */
 export async function fixAll(
   text: string,
   firstFindings: readonly Finding[] | undefined,
   analyze: (text: string) => Promise<readonly Finding[]>,
 ): Promise<FixAllResult> {
-  let cur = text;
-  let applied = 0;
-  let passes = 0;
-  let findings = firstFindings ?? (await analyze(cur));
-  while (passes < MAX_FIX_PASSES) {
-    const r = applySafeFixes(cur, findings);
-    if (r.applied === 0 || r.text === cur) break;
-    passes++;
-    applied += r.applied;
-    cur = r.text;
-    if (passes < MAX_FIX_PASSES) findings = await analyze(cur);
-  }
-  return { text: cur, applied, passes, edits: diffEdits(text, cur) };
+  const r = await fixAllText(text, analyze, { first: firstFindings });
+  return { text: r.text, applied: r.applied, passes: r.passes, edits: diffEdits(text, r.text) };
 }

@@ -60,6 +60,6 @@ describe('analyzeEach', () => {
       throw 'plain string';
     })) out.push(r);
     expect(out).toEqual([]);
-    expect(skipped).toEqual([{ file: path, reason: 'analysis failed: plain string' }]);
+    expect(skipped).toEqual([{ file: path, reason: 'analysis failed: plain string', unanalysed: true }]);
   });
 });
