@@ -3,6 +3,42 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** The CLI's subcommands, one bundle each next to `cli.js`: `--help` and `lint` never load the SDK. */
+export const CLI_SUBCOMMANDS = ['test', 'simulate', 'lint', 'batch'];
+
+/**
+ * `claude-doctor`: the dispatcher `cli.js` and one bundle per subcommand (`cli-lint.js`, …), which
+ * the dispatcher requires on demand. (esbuild would inline a dynamic import into one bundle in
+ * CommonJS, so every start parsed the SDK, the simulator and the parsers.)
+ * @param {import('esbuild').BuildOptions} common
+ * @param {string} outdir
+ * @returns {import('esbuild').BuildOptions}
+ */
+export function cliBuild(common, outdir) {
+  const entryPoints = { cli: 'src/cli/main.ts' };
+  for (const c of CLI_SUBCOMMANDS) entryPoints[`cli-${c}`] = `src/cli/${c}.ts`;
+  const subcommand = new RegExp(`^\\./(${CLI_SUBCOMMANDS.join('|')})$`);
+  return {
+    ...common,
+    entryPoints,
+    outdir,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+    plugins: [{
+      name: 'cli-subcommands',
+      setup(build) {
+        // In the dispatcher only: `import('./lint')` → require('./cli-lint.js') at run time.
+        build.onResolve({ filter: subcommand }, (args) => {
+          if (!/[\\/]src[\\/]cli[\\/]main\.ts$/.test(args.importer)) return undefined;
+          return { path: `./cli-${subcommand.exec(args.path)[1]}.js`, external: true };
+        });
+      },
+    }],
+  };
+}
+
 /**
  * @param {{ production: boolean }} opts
  * @returns {import('esbuild').BuildOptions[]}
@@ -14,7 +50,7 @@ export function buildOptions({ production }) {
     minify: production,
     logLevel: 'info',
     legalComments: 'none',
-    // Test seams (src/core/flags.ts) are compiled out of production bundles.
+    // Test seams (`__TEST_HOOKS__`) are compiled out of production bundles.
     define: { __TEST_HOOKS__: production ? 'false' : 'true' },
   };
 
@@ -30,15 +66,7 @@ export function buildOptions({ production }) {
       target: 'node20',
       external: ['vscode'],
     },
-    {
-      ...common,
-      entryPoints: { cli: 'src/cli/main.ts' },
-      outdir: 'dist',
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      banner: { js: '#!/usr/bin/env node' },
-    },
+    cliBuild(common, 'dist'),
   ];
 
   // Webview entry points: every src/webview/<name>/main.ts becomes dist/webview/<name>.js.

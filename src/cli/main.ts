@@ -3,11 +3,11 @@
  * Subcommands live one per module; this file only dispatches and owns the process edges
  * (signals, exit status).
  */
-import pkg from '../../package.json';
+import { version } from '../../package.json';
 import { processIo, type Io } from './output';
 // Subcommands load on demand: `lint` never pays for the SDK, `test` never for the parsers.
 
-export const VERSION: string = (pkg as { version: string }).version;
+export const VERSION: string = version;
 
 export const MAIN_HELP = `claude-doctor ${VERSION}: diagnoses Claude API errors and fixes the code that causes them.
 

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 
 export const ROOT = resolve(__dirname, '../../..');
@@ -18,18 +19,18 @@ export interface CliBundle {
 export async function bundleCli(): Promise<CliBundle> {
   const dir = join(ROOT, '.cache', `cli-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   mkdirSync(dir, { recursive: true });
-  const out = join(dir, 'cli.js');
-  await esbuild.build({
-    entryPoints: [join(ROOT, 'src/cli/main.ts')],
-    outfile: out,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'silent',
-    banner: { js: '#!/usr/bin/env node' },
-  });
-  return { path: out, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  // The layout `npm run build` makes: the dispatcher cli.js and one bundle per subcommand.
+  const { cliBuild } = (await import(pathToFileURL(join(ROOT, 'scripts', 'build-options.mjs')).href)) as {
+    cliBuild(common: esbuild.BuildOptions, outdir: string): esbuild.BuildOptions;
+  };
+  const prev = process.cwd();
+  process.chdir(ROOT); // entry points are relative to the repository
+  try {
+    await esbuild.build({ ...cliBuild({ bundle: true, logLevel: 'silent', define: { __TEST_HOOKS__: 'true' } }, dir) });
+  } finally {
+    process.chdir(prev);
+  }
+  return { path: join(dir, 'cli.js'), dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** A clean environment: nothing from the developer's shell that could change the outcome. */

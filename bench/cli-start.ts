@@ -1,0 +1,68 @@
+/**
+ * CLI start, side by side in one run (issue #16 item 4): `node -e 0` (the floor), then
+ * `claude-doctor --help` and `claude-doctor lint <one file>` from the shipped layout (a dispatcher
+ * plus one bundle per subcommand, minified) and from one bundle holding every subcommand (what the
+ * CLI was before), interleaved. Goals: `--help` ≤ 1.3× the floor; `lint` of one file ≤ 2.5× it.
+ *
+ * `npx tsx bench/cli-start.ts [--quick]`
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+import { fmt, goal, median, now, printGoals, table, writeResults, type Goal } from './common';
+
+const QUICK = process.argv.includes('--quick');
+const ROOT = resolve(__dirname, '..');
+
+async function main(): Promise<void> {
+  const dir = join(ROOT, '.cache', `bench-cli-${process.pid}`);
+  const split = join(dir, 'split');
+  const single = join(dir, 'single');
+  mkdirSync(split, { recursive: true });
+  mkdirSync(single, { recursive: true });
+  const { cliBuild } = (await import(pathToFileURL(join(ROOT, 'scripts', 'build-options.mjs')).href)) as {
+    cliBuild(common: esbuild.BuildOptions, outdir: string): esbuild.BuildOptions;
+  };
+  const common: esbuild.BuildOptions = { bundle: true, minify: true, legalComments: 'none', logLevel: 'silent', define: { __TEST_HOOKS__: 'false' } };
+  process.chdir(ROOT);
+  await esbuild.build(cliBuild(common, split));
+  await esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: join(single, 'cli.js'), platform: 'node', format: 'cjs', target: 'node20' });
+  const file = join(dir, 'one.ts');
+  writeFileSync(file, "import Anthropic from '@anthropic-ai/sdk';\nconst c = new Anthropic();\nexport const ask = (q: string) => c.messages.create({ model: 'claude-haiku-4-5', max_tokens: 256, messages: [{ role: 'user', content: q }] });\n");
+
+  const runs: Record<string, string[]> = {
+    'node -e 0': ['-e', '0'],
+    '--help (per-subcommand bundles)': [join(split, 'cli.js'), '--help'],
+    '--help (one bundle)': [join(single, 'cli.js'), '--help'],
+    'lint one file (per-subcommand bundles)': [join(split, 'cli.js'), 'lint', file],
+    'lint one file (one bundle)': [join(single, 'cli.js'), 'lint', file],
+  };
+  const ms: Record<string, number[]> = Object.fromEntries(Object.keys(runs).map((k) => [k, []]));
+  const reps = QUICK ? 7 : 21;
+  for (let i = 0; i < reps + 2; i++) {
+    for (const [name, args] of Object.entries(runs)) {
+      const t = now();
+      const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+      const el = now() - t;
+      if (r.status !== 0 && !(name.startsWith('lint') && r.status === 1)) throw new Error(`${name}: exit ${r.status}\n${r.stderr}`);
+      if (i >= 2) ms[name]!.push(el); // two warm-up rounds (disk cache)
+    }
+  }
+  const floor = median(ms['node -e 0']!);
+  table('CLI start (median of interleaved runs)', ['command', 'p50 ms', 'min ms', 'vs node -e 0'],
+    Object.keys(runs).map((k) => [k, median(ms[k]!), Math.min(...ms[k]!), `${fmt(median(ms[k]!) / floor, 2)}×`]));
+  const goals: Goal[] = [
+    goal('claude-doctor --help vs node -e 0', median(ms['--help (per-subcommand bundles)']!) / floor, '×', '<=', 1.3),
+    goal('claude-doctor lint <one file> vs node -e 0', median(ms['lint one file (per-subcommand bundles)']!) / floor, '×', '<=', 2.5),
+  ];
+  printGoals(goals);
+  writeResults('cli-start', { ms, goals });
+  rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
