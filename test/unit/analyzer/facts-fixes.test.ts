@@ -63,17 +63,17 @@ const TS_CASES: TsCase[] = [
   { name: 'Mythos 5, manual budget', rule: 'thinking-rejected', params: { model: 'claude-mythos-5', max_tokens: 4096, thinking: { type: 'enabled', budget_tokens: 2048 }, messages: USER }, rejects: /`budget_tokens` is not supported for claude-mythos-5/ },
   { name: 'Haiku 5.5, manual budget', rule: 'thinking-rejected', params: { model: 'claude-haiku-5-5', max_tokens: 4096, thinking: { type: 'enabled', budget_tokens: 2048 }, messages: USER }, rejects: /not supported for claude-haiku-5-5/ },
   {
-    name: 'a document block in an assistant message', rule: 'content-blocks-2026-10-21',
+    name: 'a document block in an assistant message', rule: 'content-blocks-rejected',
     params: { model: 'claude-opus-5-5', max_tokens: 64, messages: [{ role: 'user', content: 'Read this.' }, { role: 'assistant', content: [DOC] }, { role: 'user', content: 'Summarize.' }] },
     rejects: /`document` blocks are not supported in assistant messages/,
   },
   {
-    name: 'citations in user text', rule: 'content-blocks-2026-10-21',
+    name: 'citations in user text', rule: 'content-blocks-rejected',
     params: { model: 'claude-opus-5-5', max_tokens: 64, messages: [{ role: 'user', content: [{ type: 'text', text: 'quote', citations: CITATIONS }] }] },
     rejects: /text blocks with `citations` are not supported in user messages/,
   },
   {
-    name: 'citations inside a search_result', rule: 'content-blocks-2026-10-21',
+    name: 'citations inside a search_result', rule: 'content-blocks-rejected',
     params: { model: 'claude-opus-5-5', max_tokens: 64, messages: [{ role: 'user', content: [{ type: 'search_result', source: 's', title: 't', content: [{ type: 'text', text: 'q', citations: CITATIONS }] }] }] },
     rejects: /citations/,
   },
@@ -107,7 +107,7 @@ describe('TypeScript: flagged, rejected by the simulator through the official SD
   it('the content rule is silent under SDK 0.x (2023-06-01), where the simulator accepts the same requests', async () => {
     const s = await sim();
     const legacy = new Anthropic({ apiKey: KEY, baseURL: s.url, maxRetries: 0, defaultHeaders: { 'anthropic-version': SDK.ts.apiVersionByMajor[0]! } });
-    for (const c of TS_CASES.filter((x) => x.rule === 'content-blocks-2026-10-21')) {
+    for (const c of TS_CASES.filter((x) => x.rule === 'content-blocks-rejected')) {
       expect(only((await tsFindings(c.params, { ts: 0 })).findings, c.rule)).toEqual([]);
       await expect(legacy.messages.create(c.params as never)).resolves.toBeTruthy();
     }
@@ -213,8 +213,8 @@ describe('Python: flagged, rejected like the API, fix accepted', () => {
   const cases: { name: string; major: number; rule: string; params: Params; rejects: RegExp }[] = [
     { name: 'Fable 5, thinking disabled (anthropic 2.x)', major: 2, rule: 'thinking-rejected', params: { model: 'claude-fable-5', max_tokens: 2048, thinking: { type: 'disabled' }, messages: USER }, rejects: /"disabled" is not supported/ },
     { name: 'Haiku 5.5, manual budget (anthropic 1.x)', major: 1, rule: 'thinking-rejected', params: { model: 'claude-haiku-5-5', max_tokens: 4096, thinking: { type: 'enabled', budget_tokens: 2048 }, messages: USER }, rejects: /not supported for claude-haiku-5-5/ },
-    { name: 'citations in user text (anthropic 2.x)', major: 2, rule: 'content-blocks-2026-10-21', params: { model: 'claude-opus-5-5', max_tokens: 64, messages: [{ role: 'user', content: [{ type: 'text', text: 'quote', citations: CITATIONS }] }] }, rejects: /citations/ },
-    { name: 'a document in an assistant turn (anthropic 2.x)', major: 2, rule: 'content-blocks-2026-10-21', params: { model: 'claude-opus-5-5', max_tokens: 64, messages: [{ role: 'user', content: [{ type: 'text', text: 'Read this.' }] }, { role: 'assistant', content: [DOC, { type: 'text', text: 'ok' }] }, { role: 'user', content: 'Summarize.' }] }, rejects: /`document` blocks/ },
+    { name: 'citations in user text (anthropic 2.x)', major: 2, rule: 'content-blocks-rejected', params: { model: 'claude-opus-5-5', max_tokens: 64, messages: [{ role: 'user', content: [{ type: 'text', text: 'quote', citations: CITATIONS }] }] }, rejects: /citations/ },
+    { name: 'a document in an assistant turn (anthropic 2.x)', major: 2, rule: 'content-blocks-rejected', params: { model: 'claude-opus-5-5', max_tokens: 64, messages: [{ role: 'user', content: [{ type: 'text', text: 'Read this.' }] }, { role: 'assistant', content: [DOC, { type: 'text', text: 'ok' }] }, { role: 'user', content: 'Summarize.' }] }, rejects: /`document` blocks/ },
   ];
   for (const c of cases) {
     it(c.name, async () => {

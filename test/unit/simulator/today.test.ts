@@ -12,7 +12,7 @@ describe('simulator today option', () => {
   it('a model answers until the day before its retirement and is a 404 from that day (fixed day and a clock function)', async () => {
     expect(lookupModel(opus45.id, opus45.retiresOn).kind).toBe('retired');
     const before = await sim({ today: dayBefore(opus45.retiresOn) });
-    const body = { model: opus45.id, max_tokens: 8, messages: USER };
+    const body = { model: opus45.id, max_tokens: 8, messages: [{ role: 'user' as const, content: 'Hello' }] };
     expect((await post(before, body)).status).toBe(200);
     expect((await get(before, `/v1/models/${opus45.id}`)).status).toBe(200);
     let day = dayBefore(opus45.retiresOn);

@@ -10,7 +10,7 @@ import maxTokensOverLimit from './max-tokens-over-limit';
 import retiredModel from './retired-model';
 import unknownModel from './unknown-model';
 import samplingParamsRejected from './sampling-params-rejected';
-import contentBlocks20261021 from './content-blocks-2026-10-21';
+import contentBlocksRejected from './content-blocks-rejected';
 import assistantPrefillUnsupported from './assistant-prefill-unsupported';
 import thinkingRejected from './thinking-rejected';
 import thinkingAdaptiveModel from './thinking-adaptive-model';
@@ -33,7 +33,7 @@ const CATALOGUE = [
   retiredModel,
   unknownModel,
   samplingParamsRejected,
-  contentBlocks20261021,
+  contentBlocksRejected,
   assistantPrefillUnsupported,
   thinkingRejected,
   thinkingAdaptiveModel,

@@ -18,7 +18,7 @@ const V = API_VERSION_2026_10_21.version;
  * platform SDKs are not read here.
  */
 export default defineRule({
-  id: 'content-blocks-2026-10-21',
+  id: 'content-blocks-rejected',
   defaultSeverity: 'error',
   description: `A document block in an assistant message, or a text block with citations in a user message: a 400 under anthropic-version ${V}.`,
   summary: `a \`document\` block in an assistant turn or \`citations\` in user text: 400 under ${V}`,
