@@ -14,8 +14,8 @@ import { defineRule } from './rule';
 export default defineRule({
   id: 'overloaded-not-caught',
   defaultSeverity: 'warning',
-  description: 'A handler that misses 529 overloaded errors (Python OverloadedError is not an InternalServerError), or uses OverloadedError where the SDK has none.',
-  summary: 'Python `except InternalServerError` misses 529 `OverloadedError`',
+  description: 'A handler that misses 529 overloaded errors (Python OverloadedError is not an InternalServerError) or the Python Bedrock/Vertex 503/504 classes, or uses OverloadedError where the SDK has none.',
+  summary: 'Python `except InternalServerError` misses 529 `OverloadedError` (Bedrock/Vertex: 503/504)',
   fix: 'yes',
   on: { ts: /OverloadedError/, py: /\bexcept\b|@/ },
   readsCallers: true,
