@@ -281,6 +281,18 @@ describe('Python: flagged, rejected like the API, fix accepted', () => {
     expect(f!.fixes.map((x) => [x.title, x.safe])).toEqual([['Remove temperature', true]]);
   });
 
+  it('sampling in a dict spread as **params: the same TypeError; the fix adds an "extra_body" key the spread passes on', async () => {
+    const text = 'import anthropic\n\nclient = anthropic.Anthropic()\nparams = {"model": "claude-opus-4-6", "max_tokens": 64, "top_p": 0.5, "messages": [{"role": "user", "content": "hi"}]}\nclient.messages.create(**params)\n';
+    const hits = only(await pyFindings(text, 1), 'sampling-params-rejected');
+    expect(hits.map((f) => f.message.includes('TypeError'))).toEqual([true]);
+    const fixed = applySafeFixes(text, hits).text;
+    const r = spawnSync('python3', ['-c', 'import ast,json,sys\nt=ast.parse(sys.stdin.read())\nd=next(n for n in ast.walk(t) if isinstance(n, ast.Dict))\nb=ast.literal_eval(d)\nb.update(b.pop("extra_body"))\nprint(json.dumps(b))'], { input: fixed, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const body = JSON.parse(r.stdout) as Params;
+    expect(body).toMatchObject({ top_p: 0.5, model: 'claude-opus-4-6' });
+    expect((await pySend(await sim(), 1, body)).status).toBe(200);
+  });
+
   it('sampling into an existing extra_body dict', async () => {
     const text = `${PY_HEAD}model="claude-opus-4-6", max_tokens=64, temperature=0.3, extra_body={"metadata": {"user_id": "u"}}, messages=[{"role": "user", "content": "hi"}])\n`;
     const fixed = applySafeFixes(text, only(await pyFindings(text, 1), 'sampling-params-rejected')).text;

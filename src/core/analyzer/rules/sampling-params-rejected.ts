@@ -43,7 +43,8 @@ export default defineRule({
       const sdkName = ctx.src.py ? 'anthropic ≥ 2.0' : '@anthropic-ai/sdk ≥ 1.0';
       // Python anthropic ≥ 1.0 (2026-08-20) has no sampling keyword arguments: a local TypeError.
       const pyMajor = ctx.src.py ? ctx.options.sdk?.python : undefined;
-      if (pyMajor !== undefined && pyMajor >= SDK.python.samplingRemovedInMajor && bag.style !== 'object') {
+      // A batch's params are a JSON body, not keyword arguments: no TypeError there.
+      if (pyMajor !== undefined && pyMajor >= SDK.python.samplingRemovedInMajor && bag.style !== 'object' && site.kind !== 'batches') {
         pyTypeError(ctx, bag, keys, pyMajor, state, legacyBad);
         continue;
       }
@@ -114,9 +115,13 @@ function moveToExtraBody(ctx: Ctx, bag: Bag, keys: readonly string[]): Fix | und
     edits.push(insertItem(ctx.src, eb.container, pairs, list[list.length - 1] ?? null));
     edits.push(...mergeDeletions(entries.map((e) => removeItem(ctx.src, e.container, e.item))));
   } else {
-    if (entries.some((e) => e.container.id !== bag.container.id)) return undefined;
+    // The new item goes where the sampling keys are: the call's keyword arguments, or the dict
+    // literal a `**params` spread passes on.
+    const container = entries[0]!.container;
+    if (entries.some((e) => e.container.id !== container.id)) return undefined;
+    const style: Bag['style'] = container.type === 'dictionary' ? 'dict' : container.id === bag.container.id ? bag.style : 'kwargs';
     const [first, ...rest] = entries;
-    edits.push({ start: first!.item.startIndex, end: first!.item.endIndex, newText: itemCode(ctx, bag, SDK.python.samplingWorkaround, `{${pairs}}`) });
+    edits.push({ start: first!.item.startIndex, end: first!.item.endIndex, newText: itemCode(ctx, { ...bag, style }, SDK.python.samplingWorkaround, `{${pairs}}`) });
     edits.push(...mergeDeletions(rest.map((e) => removeItem(ctx.src, e.container, e.item))));
   }
   return { title: `Move ${keys.join(', ')} into ${SDK.python.samplingWorkaround}`, kind: 'quickfix', safe: true, edits };
