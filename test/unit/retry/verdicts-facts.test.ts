@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  ERROR_ROWS, FACTS_SDK_BASELINE, MESSAGE_MARKERS, SDK, SDK_RETRYABLE_STATUSES, sdkBackoffDescription,
+  ERROR_ROWS, FACTS_SDK_BASELINE, MESSAGE_MARKERS, SDK, SDK_RETRYABLE_STATUSES, officialSdkOnRetryAfter, sdkBackoffDescription,
 } from '../../../src/core/data/api-facts';
 import { runConnectionTest, type ConnectionTestOptions } from '../../../src/core/retry/client';
 import { SCENARIOS } from '../../../src/core/simulator/spec';
@@ -145,6 +145,21 @@ describe('verdicts: the December 2026 error texts', () => {
 });
 
 describe('the sdk jitter mode and the simulator name the SDKs and versions they mean', () => {
+  it('a retry-after of 61 s from the simulator: the run stops, and the verdict says what each SDK and version would do', async () => {
+    const sim = await startSimulator({ apiKey: KEY, serviceTimeMs: 1 });
+    try {
+      const wait = (SDK.python.retryAfterMaxS + 1) * 1000;
+      const r = await run(sim.url, { headers: { 'x-simulate-scenario': `rate-limited;retryAfter=${wait / 1000}` }, policy: { ...FAST, jitter: 'sdk', maxRetryAfterMs: 60_000 } });
+      expect(r.ok).toBe(false);
+      expect(r.attempts).toBe(1);
+      expect(r.verdict.summary).toContain(officialSdkOnRetryAfter(wait));
+      expect(r.verdict.summary).toContain(`@anthropic-ai/sdk ≥ ${SDK.ts.retryAfterAnyValueSince} would wait it`);
+      expect(r.verdict.summary).toMatch(/Python SDK \(anthropic\) would ignore it/);
+    } finally {
+      await sim.close();
+    }
+  });
+
   it('sdkBackoffDescription is built from the data module', () => {
     const d = sdkBackoffDescription();
     expect(d).toContain(FACTS_SDK_BASELINE);
