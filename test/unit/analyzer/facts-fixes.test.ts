@@ -113,6 +113,16 @@ describe('TypeScript: flagged, rejected by the simulator through the official SD
     expect(SDK.ts.apiVersionByMajor[1]).toBe(API_VERSION_2026_10_21.version);
   });
 
+  it('the content rule with the SDK version unknown: a warning, and its fixes are not applied by fix-all', async () => {
+    for (const c of TS_CASES.filter((x) => x.rule === 'content-blocks-rejected')) {
+      const { text, findings } = await tsFindings(c.params, {});
+      const hits = only(findings, c.rule);
+      expect(hits.length, c.name).toBeGreaterThan(0);
+      expect(hits.every((f) => f.severity === 'warning' && f.message.includes('if this project uses @anthropic-ai/sdk ≥ 1.0'))).toBe(true);
+      expect(applySafeFixes(text, hits).applied).toBe(0);
+    }
+  });
+
   it('thinking-adaptive-model: information only, and the simulator accepts both the code and its suggestion', async () => {
     const s = await sim();
     const cases: Params[] = [
