@@ -103,6 +103,21 @@ describe('TypeScript: flagged, rejected by the simulator through the official SD
     });
   }
 
+  it('Haiku 5.5 sampling under SDK 0.x (2023-06-01): still an error, rejected by the simulator, removal accepted', async () => {
+    const s = await sim();
+    const legacy = new Anthropic({ apiKey: KEY, baseURL: s.url, maxRetries: 0, defaultHeaders: { 'anthropic-version': SDK.ts.apiVersionByMajor[0]! } });
+    const haiku = CURRENT_MODELS.find((m) => m.rejectsSampling)!;
+    const params = { model: haiku.id, max_tokens: 64, temperature: 0.5, messages: USER };
+    const { text, findings } = await tsFindings(params, { ts: 0 });
+    const hits = only(findings, 'sampling-params-rejected');
+    expect(hits.map((f) => f.severity)).toEqual(['error']);
+    expect(hits[0]!.message).toContain('under every API version');
+    await expect(legacy.messages.create(params as never)).rejects.toBeInstanceOf(BadRequestError);
+    const fixed = tsParams(applySafeFixes(text, hits).text);
+    expect(fixed['temperature']).toBeUndefined();
+    await expect(legacy.messages.create(fixed as never)).resolves.toBeTruthy();
+  });
+
   it('the content rule is silent under SDK 0.x (2023-06-01), where the simulator accepts the same requests', async () => {
     const s = await sim();
     const legacy = new Anthropic({ apiKey: KEY, baseURL: s.url, maxRetries: 0, defaultHeaders: { 'anthropic-version': SDK.ts.apiVersionByMajor[0]! } });

@@ -30,7 +30,10 @@ export default defineRule({
           const v = e ? valueOf(ctx.src, e.valueNode) : undefined;
           return v?.kind === 'number' ? v.value : undefined;
         };
-        if (cur.legacySampling === 'strict') {
+        if (cur.rejectsSampling) {
+          // Haiku 5.5: a 400 for any sampling parameter, under every API version.
+          for (const k of keys) legacyBad.set(k, `${cur.id} rejects ${k} under every API version`);
+        } else if (cur.legacySampling === 'strict') {
           const t = num('temperature');
           const p = num('top_p');
           if (bag.entries.has('temperature') && t !== undefined && t !== REQUEST_RULES.strictSampling.temperature) legacyBad.set('temperature', `${cur.id} accepts only temperature 1.0`);
@@ -59,7 +62,7 @@ export default defineRule({
           const why = legacyBad.get(k)!;
           ctx.report(e.item,
             `${why}: the API answers 400 (and under anthropic-version 2026-10-21 any sampling parameter is a 400). Remove ${k}.`,
-            [{ title: `Remove ${k}`, kind: 'quickfix', safe: state === 'unknown', edits: [removal] }]);
+            [{ title: `Remove ${k}`, kind: 'quickfix', safe: state === 'unknown' || cur?.rejectsSampling === true, edits: [removal] }]);
         } else if (state === 'unknown') {
           ctx.report(e.item,
             ctx.src.py
