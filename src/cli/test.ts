@@ -9,7 +9,7 @@ import { resolvePolicy, type RetryPolicy } from '../core/retry/policy';
 import { startSimulator } from '../core/simulator/index';
 import { parseScenarioSpec } from '../core/simulator/spec';
 import type { AttemptEvent, BackoffEvent, ClientEvent, JitterKind, ResultEvent } from '../core/retry/events';
-import { DEFAULT_TEST_MODEL, KEY_PREFIXES, lookupModel, type Fault } from '../core/data/api-facts';
+import { DEFAULT_TEST_MODEL, KEY_PREFIXES, lookupModel, sdkBackoffDescription, type Fault } from '../core/data/api-facts';
 import { parseArgs, UsageError, type FlagSpec } from './args';
 import { oneLine, style, type Io } from './output';
 
@@ -267,8 +267,9 @@ export async function testCommand(argv: string[], io: Io, deps: TestDeps): Promi
     const keyNote = apiKey ? (sim && !p.key.key ? 'a throwaway key' : `key from ${p.key.source === 'file' ? 'file' : 'ANTHROPIC_API_KEY'}`) : 'no key';
     const pol = resolvePolicy(p.policy);
     const tries = `up to ${pol.maxRetries + 1} attempt${pol.maxRetries ? 's' : ''}, ${pol.jitter} jitter ${pol.baseDelayMs}–${pol.maxDelayMs} ms`;
+    const sdkNote = pol.jitter === 'sdk' ? `\n  sdk jitter: ${sdkBackoffDescription()}` : '';
     io.out.write(
-      `${s.bold('claude-doctor test')} → ${where}\n  model ${p.model}${p.stream ? ', streaming' : ''}, ${keyNote}, ${tries}\n`,
+      `${s.bold('claude-doctor test')} → ${where}\n  model ${p.model}${p.stream ? ', streaming' : ''}, ${keyNote}, ${tries}${sdkNote}\n`,
     );
   }
   let result: ResultEvent;

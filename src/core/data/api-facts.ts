@@ -7,12 +7,15 @@
  * `@anthropic-ai/sdk` 1.12.0, the Python SDK `anthropic` sources and Anthropic's public docs.
  */
 
-export const FACTS_CHECKED = '2026-12-03';
+export const FACTS_CHECKED = '2026-12-04';
 export const FACTS_SDK_BASELINE = '@anthropic-ai/sdk 1.12.0';
 /** Where the facts below come from (public pages and SDK sources as stored in early December 2026). */
 export const FACTS_SOURCES: readonly string[] = [
   'https://platform.claude.com/docs/en/api/errors',
   'https://platform.claude.com/docs/en/api/versioning',
+  'https://platform.claude.com/docs/en/api/migration-2026-10-21',
+  'https://platform.claude.com/docs/en/about-claude/models/haiku-5-5',
+  'https://platform.claude.com/docs/en/about-claude/models/fable-5',
   'https://platform.claude.com/docs/en/about-claude/model-deprecations',
   'https://platform.claude.com/docs/en/about-claude/models/overview',
   'https://platform.claude.com/docs/en/build-with-claude/batch-processing',
@@ -815,6 +818,15 @@ export function officialSdkOnRetryAfter(ms: number): string {
     ? `older versions would wait it too`
     : `older versions (< ${SDK.ts.retryAfterAnyValueSince}) would ignore it (under 60 s only) and use their own backoff`;
   return `What the official SDKs would have done: ${tsNew}, ${tsOld}; ${py}.`;
+}
+
+/**
+ * What the `sdk` jitter mode reproduces, naming the SDKs and versions: the backoff formula both
+ * official SDKs share, and where they differ (retry-after).
+ */
+export function sdkBackoffDescription(): string {
+  const b = SDK.backoff;
+  return `the backoff of the official SDKs (${FACTS_SDK_BASELINE} and Python anthropic): min(${b.initialDelayS}·2ⁿ, ${b.maxDelayS}) s × (1 − ${b.jitterFraction}·random), ${SDK.ts.defaultMaxRetries} retries by default. They differ on retry-after: @anthropic-ai/sdk ≥ ${SDK.ts.retryAfterAnyValueSince} waits any value, older versions only under ${SDK.ts.legacyRetryAfterMaxMs / 1000} s, Python anthropic only 0–${SDK.python.retryAfterMaxS} s (longer falls back to the formula)`;
 }
 
 /**

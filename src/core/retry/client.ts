@@ -552,7 +552,8 @@ function verdictFrom(cls: Classification | null, category: ErrorCategory, summar
     fault: cls && cls.category === category ? cls.fault : row.fault,
     title: cls && cls.category === category ? cls.title : row.title,
     summary,
-    explanation: cls && cls.category === category ? cls.explanation : row.explanation,
+    // Which SDK class this is (Python Bedrock/Vertex 503/504, mid-stream APIStatusError): the data module's notes.
+    explanation: [cls && cls.category === category ? cls.explanation : row.explanation, ...(row.sdkNotes ?? [])].join(' '),
     nextStep: row.nextStep,
     docsUrl: row.docsUrl,
   };

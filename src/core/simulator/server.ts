@@ -11,7 +11,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
-import { BODY_LIMITS, DOCS, ERROR_TYPE_BY_STATUS, SPEND_CAP_ERROR_CODE, lookupModel } from '../data/api-facts';
+import { BODY_LIMITS, DOCS, ERROR_TYPE_BY_STATUS, SPEND_CAP_ERROR_CODE, lookupModel, todayUtc } from '../data/api-facts';
 import { parseScenarioSpec, type ScenarioSpec, type RateLimitKind } from './spec';
 import {
   checkVersion,
@@ -64,6 +64,11 @@ export interface SimulatorOptions {
   maxBodyBytes?: number;
   /** Called once per request when its outcome is decided (for live logs). Never carries a key. */
   onRequest?: (event: SimulatorRequestEvent) => void;
+  /**
+   * The day (`YYYY-MM-DD`, UTC) model lifecycles are judged on — a model past its retirement day
+   * answers 404 — or a function giving it; default: the real date. For tests.
+   */
+  today?: string | (() => string);
 }
 
 /** One request as the simulator saw it. */
@@ -199,7 +204,7 @@ class Simulator {
 
   constructor(
     private readonly opts: Required<Pick<SimulatorOptions, 'serviceTimeMs' | 'capacity' | 'maxBodyBytes'>> &
-      Pick<SimulatorOptions, 'apiKey' | 'seed' | 'onRequest'>,
+      Pick<SimulatorOptions, 'apiKey' | 'seed' | 'onRequest' | 'today'>,
     private readonly defaultSpec: ScenarioSpec,
   ) {}
 
@@ -232,6 +237,12 @@ class Simulator {
     this.byStatus = {};
     this.counters = { requests: 0, inFlight: this.counters.inFlight, retries: 0, maxInFlight: this.counters.inFlight };
     this.buckets = newBuckets(Date.now());
+  }
+
+  /** The day model lifecycles are judged on (the `today` option, else the real UTC date). */
+  private today(): string {
+    const t = this.opts.today;
+    return typeof t === 'function' ? t() : t ?? todayUtc();
   }
 
   /** Resolves true after `ms`, or false at once when the server closes. */
@@ -510,14 +521,14 @@ class Simulator {
         return;
       }
       if (r.kind === 'messages') {
-        const v = validateMessages(json.body, version.version);
+        const v = validateMessages(json.body, version.version, this.today());
         if ('status' in v) {
           this.sendFailure(ctx, v);
           return;
         }
         valid = v;
       } else {
-        const v = validateCountTokens(json.body);
+        const v = validateCountTokens(json.body, this.today());
         if ('status' in v) {
           this.sendFailure(ctx, v);
           return;
@@ -536,7 +547,7 @@ class Simulator {
     }
     let info: unknown;
     if (r.kind === 'model') {
-      const found = lookupModel(r.id);
+      const found = lookupModel(r.id, this.today());
       if (found.kind === 'unknown') {
         this.sendError(ctx, 404, { type: 'not_found_error', message: `model: ${r.id}` });
         return;
@@ -892,6 +903,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
       apiKey: opts.apiKey,
       seed: opts.seed,
       onRequest: opts.onRequest,
+      today: opts.today,
     },
     parsed.spec,
   );

@@ -6,6 +6,7 @@
  * request succeeds and the cycle starts again, so every logical call (the SDK repeats the session
  * header on its retries) sees the same story.
  */
+import { SDK } from '../data/api-facts';
 
 export type ScenarioName =
   | 'ok'
@@ -31,7 +32,10 @@ export type ScenarioName =
 export const SCENARIOS: readonly { name: ScenarioName; description: string }[] = [
   { name: 'ok', description: 'Every request succeeds (200, or a normal SSE stream).' },
   { name: 'overloaded', description: '529 overloaded_error (x-should-retry: true) count times (default 2), then 200.' },
-  { name: 'rate-limited', description: '429 rate_limit_error with retry-after (retryAfter=1 s, or retryAfterMs=N) count times (default 1), then 200.' },
+  {
+    name: 'rate-limited',
+    description: `429 with retry-after (retryAfter=S or retryAfterMs=N) count times, then 200. retryAfter=${SDK.python.retryAfterMaxS + 1}: @anthropic-ai/sdk ≥ ${SDK.ts.retryAfterAnyValueSince} waits it, Python anthropic only 0–${SDK.python.retryAfterMaxS} s.`,
+  },
   { name: 'spend-cap', description: '429 with details.error_code enforced_spend_limit_reached and no retry-after, on every request: retrying cannot help.' },
   { name: 'server-error', description: '500 api_error (or status=503 …) count times (default 1), then 200.' },
   { name: 'gateway-html', description: '502 with an HTML page from a proxy (status=503|504 too) count times (default 1), then 200.' },

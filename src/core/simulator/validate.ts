@@ -8,6 +8,7 @@ import {
   DOCS,
   REQUEST_RULES,
   lookupModel,
+  todayUtc,
   type CurrentModel,
 } from '../data/api-facts';
 
@@ -59,11 +60,11 @@ export function parseJsonBody(raw: string): ApiFailure | { body: Json } {
   return { body: parsed };
 }
 
-function checkModel(body: Json): ApiFailure | { model: CurrentModel; id: string } {
+function checkModel(body: Json, today: string): ApiFailure | { model: CurrentModel; id: string } {
   if (!('model' in body)) return bad('model: Field required');
   const id = body['model'];
   if (typeof id !== 'string' || id === '') return bad('model: Input should be a valid string');
-  const found = lookupModel(id);
+  const found = lookupModel(id, today);
   if (found.kind !== 'current') return { status: 404, type: 'not_found_error', message: `model: ${id}` };
   return { model: found.model, id };
 }
@@ -270,14 +271,14 @@ function checkMaxTokens(body: Json): ApiFailure | { maxTokens: number } {
   return { maxTokens: n };
 }
 
-/** Validate a `POST /v1/messages` body. */
-export function validateMessages(body: Json, version: string): ApiFailure | ValidMessagesRequest {
+/** Validate a `POST /v1/messages` body; `today` (`YYYY-MM-DD`, UTC) decides which models have retired. */
+export function validateMessages(body: Json, version: string, today: string = todayUtc()): ApiFailure | ValidMessagesRequest {
   // Field presence first, in the API's order of report.
   if (!('model' in body)) return bad('model: Field required');
   const mt = checkMaxTokens(body);
   if ('status' in mt) return mt;
   if (!('messages' in body)) return bad('messages: Field required');
-  const m = checkModel(body);
+  const m = checkModel(body, today);
   if ('status' in m) return m;
   const { model, id } = m;
   if (mt.maxTokens > model.maxOutputTokens) {
@@ -310,10 +311,10 @@ export function validateMessages(body: Json, version: string): ApiFailure | Vali
 }
 
 /** Validate a `POST /v1/messages/count_tokens` body. */
-export function validateCountTokens(body: Json): ApiFailure | { inputText: string; modelId: string } {
+export function validateCountTokens(body: Json, today: string = todayUtc()): ApiFailure | { inputText: string; modelId: string } {
   if (!('model' in body)) return bad('model: Field required');
   if (!('messages' in body)) return bad('messages: Field required');
-  const m = checkModel(body);
+  const m = checkModel(body, today);
   if ('status' in m) return m;
   const parts: string[] = [];
   const sys = checkSystem(body, parts);

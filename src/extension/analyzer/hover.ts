@@ -43,7 +43,7 @@ export const ERROR_CLASSES: Readonly<Record<string, ClassInfo>> = {
   InternalServerError: {
     category: 'api_error', status: '≥ 500', sdks: 'both',
     note: (l) => isPy(l)
-      ? '**`except InternalServerError` does NOT catch 529 `OverloadedError`**: in the Python SDK `OverloadedError` subclasses `APIStatusError`, not `InternalServerError`. Catch `(InternalServerError, OverloadedError)`, or `APIStatusError` and check `status_code >= 500`.'
+      ? `**\`except InternalServerError\` does NOT catch 529 \`OverloadedError\`**: in the Python SDK \`OverloadedError\` subclasses \`APIStatusError\`, not \`InternalServerError\`. Catch \`(InternalServerError, OverloadedError)\`, or \`APIStatusError\` and check \`status_code >= 500\`. With \`AnthropicBedrock\` / \`AnthropicVertex\` it also misses their own ${[...new Set(Object.values(SDK.python.platformErrorClasses).flatMap((m) => Object.values(m)).filter((c) => c !== 'InternalServerError'))].map((c) => `\`${c}\``).join(' / ')} (503/504).`
       : `Also catches its subclasses \`ServiceUnavailableError\` (503), \`GatewayTimeoutError\` (504) and \`OverloadedError\` (529, SDK ≥ ${SDK.ts.overloadedErrorSince}; before that a 529 is a plain \`InternalServerError\`).`,
   },
   ServiceUnavailableError: { category: 'unavailable', status: '503', sdks: 'both' },
@@ -51,7 +51,7 @@ export const ERROR_CLASSES: Readonly<Record<string, ClassInfo>> = {
   OverloadedError: {
     category: 'overloaded', status: '529', sdks: 'both',
     note: (l) => isPy(l)
-      ? 'In the Python SDK it subclasses `APIStatusError`, not `InternalServerError`: `except InternalServerError` misses it.'
+      ? `In the Python SDK it subclasses \`APIStatusError\`, not \`InternalServerError\`: \`except InternalServerError\` misses it. Only an HTTP 529 raises it: an overload in the middle of a stream is a plain \`APIStatusError\` with \`status_code == ${SDK.python.midStreamErrorStatusCode}\`.`
       : `A subclass of \`InternalServerError\`; exists from \`@anthropic-ai/sdk\` ${SDK.ts.overloadedErrorSince} (before, a 529 is an \`InternalServerError\`).`,
   },
   APIConnectionError: { category: 'connection', status: 'no HTTP status', sdks: 'both' },
@@ -70,7 +70,7 @@ const BASE_CLASSES: Readonly<Record<string, (language: AnalyzerLanguage) => stri
     '**What to do:** retry only 408, 409, 429 (except the spend cap), ≥ 500 (529 included) and connection errors; honour `retry-after` and `x-should-retry`.',
   ].join('\n'),
   APIStatusError: (l) => [
-    '**`APIStatusError`**' + (isPy(l) ? '' : ' (Python SDK only; in TypeScript, use `APIError`)') + ': the base class of every error that came with an HTTP status (`status_code`), including `InternalServerError` and `OverloadedError` (529).',
+    '**`APIStatusError`**' + (isPy(l) ? '' : ' (Python SDK only; in TypeScript, use `APIError`)') + ': the base class of every error that came with an HTTP status (`status_code`), including `InternalServerError` and `OverloadedError` (529).' + (isPy(l) ? ` An error event inside a 200 stream is raised as a plain \`APIStatusError\` with \`status_code == ${SDK.python.midStreamErrorStatusCode}\`: check \`body["error"]["type"]\` there.` : ''),
     '',
     '**Retryable:** only for 408, 409, 429 (except the spend cap) and ≥ 500. Check `status_code` before retrying.',
   ].join('\n'),

@@ -8,6 +8,7 @@ const ALL_RULES: RuleId[] = [
   'missing-max-tokens', 'system-message-first', 'system-message-unsupported', 'max-tokens-over-limit', 'retired-model',
   'unknown-model', 'sampling-params-rejected', 'assistant-prefill-unsupported', 'empty-messages', 'legacy-completions-api',
   'hardcoded-api-key', 'retry-non-retryable', 'retry-without-jitter', 'overloaded-not-caught', 'nonstreaming-long-request', 'no-retry',
+  'thinking-rejected', 'thinking-adaptive-model', 'content-blocks-rejected', 'stream-overloaded-not-caught',
 ];
 
 describe('fixtures: exactly the expected findings, line by line', () => {

@@ -81,6 +81,10 @@ describe('api-facts data module', () => {
   it('is dated December 2026 and names its sources on the current docs host', () => {
     expect(FACTS_CHECKED >= '2026-12-01').toBe(true);
     expect(FACTS_SOURCES.length).toBeGreaterThan(3);
+    // The pages the December 2026 rules rest on: the 2026-10-21 migration and the Haiku 5.5 / Fable 5 model pages.
+    for (const page of ['api/migration-2026-10-21', 'about-claude/models/haiku-5-5', 'about-claude/models/fable-5']) {
+      expect(FACTS_SOURCES).toContain(`${DOCS_BASE}/${page}`);
+    }
     expect(DOCS_BASE).toBe('https://platform.claude.com/docs/en');
     for (const [k, url] of Object.entries(DOCS)) {
       if (/console|billing|keys|statusPage/.test(k)) continue;

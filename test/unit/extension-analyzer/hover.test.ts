@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hoverAt } from '../../../src/extension/analyzer/hover';
-import { ERROR_ROWS } from '../../../src/core/data/api-facts';
+import { ERROR_ROWS, SDK } from '../../../src/core/data/api-facts';
 
 const at = (text: string, needle: string, lang: 'typescript' | 'python' = 'typescript', delta = 1) => hoverAt(text, text.indexOf(needle) + delta, lang);
 
@@ -23,6 +23,12 @@ describe('hovers', () => {
     const py = 'from anthropic import InternalServerError\ntry:\n    pass\nexcept InternalServerError:\n    pass\n';
     const h = at(py, 'InternalServerError:', 'python')!;
     expect(h.markdown).toMatch(/does NOT catch 529 `OverloadedError`/);
+    expect(h.markdown).toContain(`\`${SDK.python.platformErrorClasses.AnthropicVertex[504]}\``);
+    expect(h.markdown).toContain(`\`${SDK.python.platformErrorClasses.AnthropicBedrock[503]}\``);
+    const ov = at('except anthropic.OverloadedError:', 'OverloadedError', 'python')!;
+    expect(ov.markdown).toContain(`status_code == ${SDK.python.midStreamErrorStatusCode}`);
+    expect(at('except anthropic.APIStatusError as e:', 'APIStatusError', 'python')!.markdown).toContain('inside a 200 stream');
+    expect(at('e instanceof APIStatusError', 'APIStatusError')!.markdown).not.toContain('inside a 200 stream');
     const t = hoverAt('catch (e) { if (e instanceof InternalServerError) {} }', 32, 'typescript')!;
     expect(t.markdown).not.toMatch(/does NOT/);
     expect(t.markdown).toContain('OverloadedError');

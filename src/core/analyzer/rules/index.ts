@@ -10,13 +10,17 @@ import maxTokensOverLimit from './max-tokens-over-limit';
 import retiredModel from './retired-model';
 import unknownModel from './unknown-model';
 import samplingParamsRejected from './sampling-params-rejected';
+import contentBlocksRejected from './content-blocks-rejected';
 import assistantPrefillUnsupported from './assistant-prefill-unsupported';
+import thinkingRejected from './thinking-rejected';
+import thinkingAdaptiveModel from './thinking-adaptive-model';
 import emptyMessages from './empty-messages';
 import legacyCompletionsApi from './legacy-completions-api';
 import hardcodedApiKey from './hardcoded-api-key';
 import retryNonRetryable from './retry-non-retryable';
 import retryWithoutJitter from './retry-without-jitter';
 import overloadedNotCaught from './overloaded-not-caught';
+import streamOverloadedNotCaught from './stream-overloaded-not-caught';
 import nonstreamingLongRequest from './nonstreaming-long-request';
 import noRetry from './no-retry';
 import type { RuleModule } from './rule';
@@ -29,13 +33,17 @@ const CATALOGUE = [
   retiredModel,
   unknownModel,
   samplingParamsRejected,
+  contentBlocksRejected,
   assistantPrefillUnsupported,
+  thinkingRejected,
+  thinkingAdaptiveModel,
   emptyMessages,
   legacyCompletionsApi,
   hardcodedApiKey,
   retryNonRetryable,
   retryWithoutJitter,
   overloadedNotCaught,
+  streamOverloadedNotCaught,
   nonstreamingLongRequest,
   noRetry,
 ] as const;

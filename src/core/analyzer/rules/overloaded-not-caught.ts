@@ -7,13 +7,15 @@ import { pyAnthropicNames } from '../checks/fixes';
 import { handlersOf, lastSegment, type Handler } from '../checks/handlers';
 import { retryDecoratorsOf, tenacityRef, type RetryDecorator } from '../checks/decorators';
 import { BROAD } from '../checks/retry-loops';
+import { apiStatusErrorFix } from '../checks/status-except';
+import { SDK } from '../../data/api-facts';
 import { defineRule } from './rule';
 
 export default defineRule({
   id: 'overloaded-not-caught',
   defaultSeverity: 'warning',
-  description: 'A handler that misses 529 overloaded errors (Python OverloadedError is not an InternalServerError), or uses OverloadedError where the SDK has none.',
-  summary: 'Python `except InternalServerError` misses 529 `OverloadedError`',
+  description: 'A handler that misses 529 overloaded errors (Python OverloadedError is not an InternalServerError) or the Python Bedrock/Vertex 503/504 classes, or uses OverloadedError where the SDK has none.',
+  summary: 'Python `except InternalServerError` misses 529 `OverloadedError` (Bedrock/Vertex: 503/504)',
   fix: 'yes',
   on: { ts: /OverloadedError/, py: /\bexcept\b|@/ },
   readsCallers: true,
@@ -28,9 +30,16 @@ export default defineRule({
 });
 
 /** InternalServerError without OverloadedError (or a broader class) anywhere in this try. */
-function pyHandler(ctx: Ctx, { types, allNames, value }: Handler): void {
+function pyHandler(ctx: Ctx, h: Handler): void {
+  const { types, allNames, value } = h;
   const ise = types.find((t) => lastSegment(t) === 'InternalServerError' && isAnthropicName(ctx, t));
-  if (!ise || allNames.some((n) => n === 'OverloadedError' || BROAD.has(n)) || !value) return;
+  if (!ise || allNames.some((n) => BROAD.has(n)) || !value) return;
+  const platform = platformOf(ctx, h);
+  if (platform) {
+    platformHandler(ctx, h, ise, platform);
+    return;
+  }
+  if (allNames.includes('OverloadedError')) return;
   const { exprs, edits } = pyAnthropicNames(ctx, ['OverloadedError']);
   const inner = unwrap(value);
   const qual = ise.type === 'attribute' ? ise.text.replace(/InternalServerError$/, 'OverloadedError') : exprs[0]!;
@@ -106,3 +115,29 @@ function tsOverloaded(ctx: Ctx): void {
   }
 }
 
+
+type PlatformClient = keyof typeof SDK.python.platformErrorClasses;
+
+/** The platform client the try's calls go through (or, without calls in it, the file's only kind of client). */
+function platformOf(ctx: Ctx, h: Handler): PlatformClient | undefined {
+  const inTry = ctx.calls.filter((c) => c.call.startIndex >= h.tryBody.startIndex && c.call.endIndex <= h.tryBody.endIndex);
+  const providers = new Set((inTry.length > 0 ? inTry.map((c) => c.provider) : ctx.ctors.map((c) => c.provider)));
+  if (providers.size !== 1) return undefined;
+  const p = [...providers][0];
+  return p === 'bedrock' ? 'AnthropicBedrock' : p === 'vertex' ? 'AnthropicVertex' : undefined;
+}
+
+/**
+ * Bedrock and Vertex Python clients raise their own classes for 503/504 (not exported at the top
+ * level) that `except InternalServerError` does not catch (facts, December 2026 update).
+ */
+function platformHandler(ctx: Ctx, h: Handler, ise: Node, platform: PlatformClient): void {
+  const classes: Readonly<Record<number, string>> = SDK.python.platformErrorClasses[platform];
+  const missed = Object.entries(classes).filter(([, cls]) => cls !== 'InternalServerError');
+  const list = missed.map(([status, cls]) => `${status} as ${cls}`).join(', ');
+  const also = platform === 'AnthropicBedrock' ? ' (a 529 is an InternalServerError there, so that part is caught)' : h.allNames.includes('OverloadedError') ? '' : ', and a 529 as OverloadedError';
+  const fix = apiStatusErrorFix(ctx, h, ise, (e) => `${e}.status_code >= 500`, 'Catch APIStatusError with status ≥ 500');
+  ctx.report(ise,
+    `${platform} raises ${list}${also}: classes that are not exported at the top level and that \`except InternalServerError\` does not catch. Catch APIStatusError and check status_code >= 500.`,
+    fix ? [fix] : []);
+}
