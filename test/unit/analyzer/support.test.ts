@@ -89,7 +89,8 @@ describe('applyEdits / applySafeFixes', () => {
     const f = (start: number, end: number, newText: string, safe = true, kind: 'quickfix' | 'refactor' = 'quickfix'): Finding => ({
       rule: 'retired-model', severity: 'error', message: 'm', start, end, fixes: [{ title: 't', safe, kind, edits: [{ start, end, newText }] }],
     });
-    const r = applySafeFixes('0123456789', [f(0, 2, 'A'), f(1, 3, 'B'), f(5, 6, 'C', false), f(7, 8, 'D', true, 'refactor'), f(9, 10, 'E')]);
-    expect(r).toEqual({ text: 'A2345678E', applied: 2 });
+    const all = [f(0, 2, 'A'), f(1, 3, 'B'), f(5, 6, 'C', false), f(7, 8, 'D', true, 'refactor'), f(9, 10, 'E')];
+    const r = applySafeFixes('0123456789', all);
+    expect(r).toEqual({ text: 'A2345678E', applied: 2, fixed: [all[0], all[4]] });
   });
 });
