@@ -311,6 +311,20 @@ function responseClassification(status: number, headers: Headers | null, message
   return c;
 }
 
+/** After our abort, how long the HTTP stack gets to settle before the attempt is abandoned. */
+export const ABORT_GRACE_MS = 100;
+
+/** The outcome of an attempt we aborted: the user cancelled, or the per-attempt timer fired. */
+function abortOutcome(why: 'user' | 'timeout', ctx: AttemptContext, headers: Headers | null, partial: number, note: string): AttemptOutcome {
+  if (why === 'user') {
+    return { ok: false, cls: classify({ transport: 'aborted', message: `Cancelled by the user.${note}` }), headers, partialTextLength: partial, timedOut: false, userAborted: true };
+  }
+  const status = ctx.capture.current.status;
+  const phase = status === null ? 'no response headers' : `HTTP ${status} headers but the body did not finish`;
+  const cls = classify({ transport: 'timeout', message: `No complete answer within ${fmtS(ctx.timeoutMs)} (${phase}).${note}`, ...(headers ? { headers } : {}) });
+  return { ok: false, cls, headers, partialTextLength: partial, timedOut: true, userAborted: false };
+}
+
 async function runAttempt(ctx: AttemptContext): Promise<AttemptOutcome> {
   const ctrl = new AbortController();
   let why: 'timeout' | 'user' | null = null;
@@ -346,159 +360,173 @@ async function runAttempt(ctx: AttemptContext): Promise<AttemptOutcome> {
     },
   };
 
-  try {
-    if (ctx.stream) {
-      const stream = ctx.client.messages.stream(params, reqOpts);
-      let streamError: unknown;
-      stream.on('error', (e) => {
-        streamError ??= e;
-      });
-      stream.on('abort', (e) => {
-        streamError ??= e;
-      });
-      stream.on('connect', () => {
-        streamHeaders = stream.response?.headers ?? null;
-      });
-      let text = '';
-      let sawStop = false;
-      let sawStart = false;
-      try {
-        for await (const ev of stream) {
-          if (ev.type === 'message_start') sawStart = true;
-          else if (ev.type === 'content_block_delta') {
-            const d = ev.delta as { type: string; text?: string; partial_json?: string; thinking?: string };
-            const piece = d.text ?? d.partial_json ?? d.thinking ?? '';
-            text += d.type === 'text_delta' ? piece : '';
-            partial += Math.max(1, piece.length);
-          } else if (ev.type === 'message_stop') sawStop = true;
+  // If the HTTP stack does not settle within ABORT_GRACE_MS of our abort (a fetch shim or proxy
+  // agent that loses the signal, a body whose reader ignores cancel), the attempt is abandoned
+  // with the same outcome an honoured abort gives: an attempt never outlives its timeout.
+  let graceTimer: ReturnType<typeof setTimeout> | undefined;
+  const abandoned = new Promise<AttemptOutcome>((resolve) => {
+    const onAbort = () => {
+      graceTimer = setTimeout(() => {
+        const headers = streamHeaders ?? ctx.capture.current.headers;
+        const note = ` The HTTP stack did not stop within ${ABORT_GRACE_MS} ms of the abort; the attempt was abandoned.`;
+        resolve(abortOutcome(why === 'user' ? 'user' : 'timeout', ctx, headers, partial, note));
+      }, ABORT_GRACE_MS);
+    };
+    if (ctrl.signal.aborted) onAbort();
+    else ctrl.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  const work = (async (): Promise<AttemptOutcome> => {
+    try {
+      if (ctx.stream) {
+        const stream = ctx.client.messages.stream(params, reqOpts);
+        let streamError: unknown;
+        stream.on('error', (e) => {
+          streamError ??= e;
+        });
+        stream.on('abort', (e) => {
+          streamError ??= e;
+        });
+        stream.on('connect', () => {
+          streamHeaders = stream.response?.headers ?? null;
+        });
+        let text = '';
+        let sawStop = false;
+        let sawStart = false;
+        try {
+          for await (const ev of stream) {
+            if (ev.type === 'message_start') sawStart = true;
+            else if (ev.type === 'content_block_delta') {
+              const d = ev.delta as { type: string; text?: string; partial_json?: string; thinking?: string };
+              const piece = d.text ?? d.partial_json ?? d.thinking ?? '';
+              text += d.type === 'text_delta' ? piece : '';
+              partial += Math.max(1, piece.length);
+            } else if (ev.type === 'message_stop') sawStop = true;
+          }
+        } catch (e) {
+          streamError ??= e;
         }
-      } catch (e) {
-        streamError ??= e;
-      }
-      if (streamError !== undefined) {
-        const e = streamError as { name?: unknown; status?: unknown };
-        // The SDK's own complaint about an empty or broken stream (not an API error event).
+        if (streamError !== undefined) {
+          const e = streamError as { name?: unknown; status?: unknown };
+          // The SDK's own complaint about an empty or broken stream (not an API error event).
+          const ct = ctx.capture.current.contentType;
+          if (!why && e && e.name === 'AnthropicError' && !sawStop && !sawStart && ct && !/event-stream/i.test(ct)) {
+            const status = ctx.capture.current.status ?? 200;
+            const hdrs = streamHeaders ?? ctx.capture.current.headers;
+            return {
+              ok: false,
+              cls: responseClassification(status, hdrs, `HTTP ${status} but the body is not an event stream (content-type ${ct}): not a streaming Messages API reply.`),
+              headers: hdrs,
+              partialTextLength: 0,
+              timedOut: false,
+              userAborted: false,
+            };
+          }
+          if (!why && e && e.name === 'AnthropicError' && !sawStop) {
+            const headers = streamHeaders ?? ctx.capture.current.headers;
+            const cls = classify({
+              transport: 'reset',
+              message: sawStart
+                ? `The stream broke off after ${plural(text.length, 'character')} of text (${String((streamError as Error).message ?? '')}).`
+                : 'The response ended without any stream events (not a valid SSE stream).',
+              ...(headers ? { headers } : {}),
+            });
+            return { ok: false, cls, headers, partialTextLength: text.length, timedOut: false, userAborted: false };
+          }
+          throw streamError;
+        }
+        if (why) throw new Error('aborted');
+        const headers = streamHeaders ?? ctx.capture.current.headers;
         const ct = ctx.capture.current.contentType;
-        if (!why && e && e.name === 'AnthropicError' && !sawStop && !sawStart && ct && !/event-stream/i.test(ct)) {
+        if (!sawStart && ct && !/event-stream/i.test(ct)) {
           const status = ctx.capture.current.status ?? 200;
-          const hdrs = streamHeaders ?? ctx.capture.current.headers;
           return {
             ok: false,
-            cls: responseClassification(status, hdrs, `HTTP ${status} but the body is not an event stream (content-type ${ct}): not a streaming Messages API reply.`),
-            headers: hdrs,
+            cls: responseClassification(status, headers, `HTTP ${status} but the body is not an event stream (content-type ${ct}): not a streaming Messages API reply.`),
+            headers,
             partialTextLength: 0,
             timedOut: false,
             userAborted: false,
           };
         }
-        if (!why && e && e.name === 'AnthropicError' && !sawStop) {
-          const headers = streamHeaders ?? ctx.capture.current.headers;
+        if (!sawStop) {
           const cls = classify({
             transport: 'reset',
             message: sawStart
-              ? `The stream broke off after ${plural(text.length, 'character')} of text (${String((streamError as Error).message ?? '')}).`
+              ? `The stream ended without message_stop after ${plural(text.length, 'character')} of text.`
               : 'The response ended without any stream events (not a valid SSE stream).',
             ...(headers ? { headers } : {}),
           });
+          if (!sawStart && ctx.capture.current.status !== null) cls.status = ctx.capture.current.status;
           return { ok: false, cls, headers, partialTextLength: text.length, timedOut: false, userAborted: false };
         }
-        throw streamError;
+        return {
+          ok: true,
+          text,
+          status: ctx.capture.current.status ?? 200,
+          headers,
+          requestId: (headers && headerValue(headers, HEADERS.requestId)) || stream.request_id || null,
+        };
       }
+
+      const { data, response } = await ctx.client.messages.create(params, reqOpts).withResponse();
       if (why) throw new Error('aborted');
-      const headers = streamHeaders ?? ctx.capture.current.headers;
-      const ct = ctx.capture.current.contentType;
-      if (!sawStart && ct && !/event-stream/i.test(ct)) {
-        const status = ctx.capture.current.status ?? 200;
+      const body = data as unknown;
+      const msg = body && typeof body === 'object' ? (body as { type?: unknown; content?: unknown }) : undefined;
+      if (!msg || !Array.isArray(msg.content)) {
+        const ct = response.headers.get('content-type') ?? 'none';
+        const shape = typeof body === 'string' ? `a ${body.trim() ? 'non-JSON' : 'empty'} body (content-type ${ct})` : `JSON that is not a message (content-type ${ct})`;
         return {
           ok: false,
-          cls: responseClassification(status, headers, `HTTP ${status} but the body is not an event stream (content-type ${ct}): not a streaming Messages API reply.`),
-          headers,
-          partialTextLength: 0,
+          cls: responseClassification(response.status, response.headers, `HTTP ${response.status} but ${shape}: not a Messages API reply. Is the base URL pointing at a proxy or a web page?`),
+          headers: response.headers,
           timedOut: false,
           userAborted: false,
         };
       }
-      if (!sawStop) {
-        const cls = classify({
-          transport: 'reset',
-          message: sawStart
-            ? `The stream ended without message_stop after ${plural(text.length, 'character')} of text.`
-            : 'The response ended without any stream events (not a valid SSE stream).',
-          ...(headers ? { headers } : {}),
-        });
-        if (!sawStart && ctx.capture.current.status !== null) cls.status = ctx.capture.current.status;
-        return { ok: false, cls, headers, partialTextLength: text.length, timedOut: false, userAborted: false };
+      const text = (msg.content as { type?: string; text?: string }[])
+        .filter((b) => b && b.type === 'text' && typeof b.text === 'string')
+        .map((b) => b.text)
+        .join('');
+      return { ok: true, text, status: response.status, headers: response.headers, requestId: response.headers.get(HEADERS.requestId) };
+    } catch (err) {
+      if (!ctrl.signal.aborted) ctrl.abort(); // release any half-read body
+      const captured = ctx.capture.current;
+      const headers = streamHeaders ?? captured.headers;
+      if (why) return abortOutcome(why, ctx, headers, partial, '');
+      if (captured.redirect !== undefined && captured.status !== null) {
+        const cls = responseClassification(
+          captured.status,
+          captured.headers,
+          `Your base URL or gateway redirects to ${captured.redirect}; not followed, key not sent.`,
+        );
+        cls.retryable = false;
+        return { ok: false, cls, headers: captured.headers, partialTextLength: partial, timedOut: false, userAborted: false };
       }
-      return {
-        ok: true,
-        text,
-        status: ctx.capture.current.status ?? 200,
-        headers,
-        requestId: (headers && headerValue(headers, HEADERS.requestId)) || stream.request_id || null,
-      };
+      let cls = classifyError(err);
+      if (cls.category === 'unknown' && captured.status !== null && cls.status === null) {
+        // The answer arrived but could not be read (e.g. invalid JSON with a JSON content-type).
+        cls = responseClassification(captured.status, captured.headers, cls.message ?? 'The response could not be read.');
+      }
+      if (captured.cutAt !== undefined) {
+        // The note joins the message, which stays within the display length.
+        const note = `(The body is larger than ${fmtBytes(captured.cutAt)} after decompression; only the first ${fmtBytes(captured.cutAt)} was read.)`;
+        cls.message = cls.message ? `${clip(cls.message, MAX_MESSAGE_LENGTH - note.length - 2)} ${note}` : note;
+      }
+      if (cls.status !== null && captured.status === cls.status && !cls.requestId && captured.headers) {
+        cls.requestId = captured.headers.get(HEADERS.requestId);
+      }
+      if (cls.status === null && !cls.requestId && headers) cls.requestId = headers.get(HEADERS.requestId);
+      const errHeaders = (err && typeof err === 'object' && (err as { headers?: unknown }).headers instanceof Headers
+        ? ((err as { headers: Headers }).headers)
+        : null) ?? headers;
+      return { ok: false, cls, headers: errHeaders, partialTextLength: partial, timedOut: false, userAborted: false };
     }
-
-    const { data, response } = await ctx.client.messages.create(params, reqOpts).withResponse();
-    if (why) throw new Error('aborted');
-    const body = data as unknown;
-    const msg = body && typeof body === 'object' ? (body as { type?: unknown; content?: unknown }) : undefined;
-    if (!msg || !Array.isArray(msg.content)) {
-      const ct = response.headers.get('content-type') ?? 'none';
-      const shape = typeof body === 'string' ? `a ${body.trim() ? 'non-JSON' : 'empty'} body (content-type ${ct})` : `JSON that is not a message (content-type ${ct})`;
-      return {
-        ok: false,
-        cls: responseClassification(response.status, response.headers, `HTTP ${response.status} but ${shape}: not a Messages API reply. Is the base URL pointing at a proxy or a web page?`),
-        headers: response.headers,
-        timedOut: false,
-        userAborted: false,
-      };
-    }
-    const text = (msg.content as { type?: string; text?: string }[])
-      .filter((b) => b && b.type === 'text' && typeof b.text === 'string')
-      .map((b) => b.text)
-      .join('');
-    return { ok: true, text, status: response.status, headers: response.headers, requestId: response.headers.get(HEADERS.requestId) };
-  } catch (err) {
-    if (!ctrl.signal.aborted) ctrl.abort(); // release any half-read body
-    const captured = ctx.capture.current;
-    const headers = streamHeaders ?? captured.headers;
-    if (why === 'user') {
-      return { ok: false, cls: classify({ transport: 'aborted', message: 'Cancelled by the user.' }), headers, partialTextLength: partial, timedOut: false, userAborted: true };
-    }
-    if (why === 'timeout') {
-      const phase = captured.status === null ? 'no response headers' : `HTTP ${captured.status} headers but the body did not finish`;
-      const cls = classify({ transport: 'timeout', message: `No complete answer within ${fmtS(ctx.timeoutMs)} (${phase}).`, ...(headers ? { headers } : {}) });
-      return { ok: false, cls, headers, partialTextLength: partial, timedOut: true, userAborted: false };
-    }
-    if (captured.redirect !== undefined && captured.status !== null) {
-      const cls = responseClassification(
-        captured.status,
-        captured.headers,
-        `Your base URL or gateway redirects to ${captured.redirect}; not followed, key not sent.`,
-      );
-      cls.retryable = false;
-      return { ok: false, cls, headers: captured.headers, partialTextLength: partial, timedOut: false, userAborted: false };
-    }
-    let cls = classifyError(err);
-    if (cls.category === 'unknown' && captured.status !== null && cls.status === null) {
-      // The answer arrived but could not be read (e.g. invalid JSON with a JSON content-type).
-      cls = responseClassification(captured.status, captured.headers, cls.message ?? 'The response could not be read.');
-    }
-    if (captured.cutAt !== undefined) {
-      // The note joins the message, which stays within the display length.
-      const note = `(The body is larger than ${fmtBytes(captured.cutAt)} after decompression; only the first ${fmtBytes(captured.cutAt)} was read.)`;
-      cls.message = cls.message ? `${clip(cls.message, MAX_MESSAGE_LENGTH - note.length - 2)} ${note}` : note;
-    }
-    if (cls.status !== null && captured.status === cls.status && !cls.requestId && captured.headers) {
-      cls.requestId = captured.headers.get(HEADERS.requestId);
-    }
-    if (cls.status === null && !cls.requestId && headers) cls.requestId = headers.get(HEADERS.requestId);
-    const errHeaders = (err && typeof err === 'object' && (err as { headers?: unknown }).headers instanceof Headers
-      ? ((err as { headers: Headers }).headers)
-      : null) ?? headers;
-    return { ok: false, cls, headers: errHeaders, partialTextLength: partial, timedOut: false, userAborted: false };
+  })();
+  try {
+    return await Promise.race([work, abandoned]);
   } finally {
     clearTimeout(timer);
+    clearTimeout(graceTimer);
     ctx.signal?.removeEventListener('abort', onUser);
   }
 }
@@ -595,12 +623,15 @@ export async function runConnectionTest(options: ConnectionTestOptions): Promise
       /* a throwing listener must not break the run */
     }
   };
-  const state: RunState = { history: [], lastStatus: null, model: typeof opts.model === 'string' ? opts.model : '' };
-  try {
-    return await run(opts, runId, redact, emit, t0, state);
-  } catch (err) {
-    // Defensive: any bug in the loop still ends with a verdict, never a throw.
-    const cls = classifyError(err);
+  const state: RunState = { history: [], lastStatus: null, model: typeof opts.model === 'string' ? opts.model : '', phase: 'before the first attempt' };
+  // Exactly one result event, whoever ends the run (the loop, the watchdog, or the catch below).
+  let settled = false;
+  const once = (e: ClientEvent): void => {
+    if (settled) return;
+    if (e.event === 'result') settled = true;
+    emit(e);
+  };
+  const fail = (category: ErrorCategory, summary: string): ResultEvent => {
     const result: ResultEvent = {
       event: 'result',
       runId,
@@ -609,18 +640,73 @@ export async function runConnectionTest(options: ConnectionTestOptions): Promise
       status: state.lastStatus,
       totalMs: performance.now() - t0,
       model: state.model,
-      verdict: verdictFrom(null, 'unknown', `The connection test failed internally: ${cls.message ?? 'unknown error'}.`),
+      verdict: verdictFrom(null, category, summary),
     };
     const safe = redactDeep(result, redact);
-    emit(safe);
+    once(safe);
     return safe;
+  };
+
+  // The settle guarantee: whatever the network, the HTTP stack or a bug does, the run resolves by
+  // its deadline (policy.deadlineMs, else the longest run its policy allows, settleBudgetMs). The
+  // watchdog aborts everything still running and answers with what it knows. Its timer also keeps
+  // the process alive, so a CLI can never drain its event loop and exit without a verdict.
+  const internal = new AbortController();
+  const user = opts.signal;
+  const onUserAbort = () => internal.abort();
+  if (user?.aborted) internal.abort();
+  else user?.addEventListener?.('abort', onUserAbort, { once: true });
+  const budget = settleBudgetMs(opts);
+  const implicit = resolvePolicy(opts.policy).deadlineMs === undefined;
+  let watchdog: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<ResultEvent>((resolve) => {
+    watchdog = setTimeout(() => {
+      internal.abort();
+      const earlier = state.history.length ? ` Attempts: ${historyText(state.history)}.` : '';
+      const what = implicit ? `the run's ${fmtS(budget)} time budget (no deadline was set; this is the longest its retry policy allows)` : `the ${fmtS(budget)} deadline`;
+      resolve(fail('timeout', `Stopped at ${what}: still ${state.phase}, which did not end in time. Nothing more is sent.${earlier}`));
+    }, Math.min(budget, 2 ** 31 - 1));
+  });
+  const inner: ConnectionTestOptions = { ...opts, signal: internal.signal };
+  const loop = run(inner, runId, redact, once, t0, state).catch((err: unknown) => {
+    // Defensive: any bug in the loop still ends with a verdict, never a throw.
+    const cls = classifyError(err);
+    return fail('unknown', `The connection test failed internally: ${cls.message ?? 'unknown error'}.`);
+  });
+  try {
+    return await Promise.race([loop, expired]);
+  } finally {
+    clearTimeout(watchdog);
+    user?.removeEventListener?.('abort', onUserAbort);
+    internal.abort(); // nothing of this run outlives its result
   }
+}
+
+/** Slack on top of the policy's worst case for the bookkeeping between attempts. */
+const SETTLE_SLACK_MS = 1000;
+/** Attempts end this long before the deadline, so the loop's own verdict comes before the watchdog's. */
+const DEADLINE_MARGIN_MS = 25;
+
+/**
+ * The latest a run may settle: `policy.deadlineMs` when set; otherwise the longest run the policy
+ * allows (every attempt at its timeout plus the abort grace, every wait at its longest, the
+ * fallback attempt) plus a second of slack.
+ */
+export function settleBudgetMs(opts: Pick<ConnectionTestOptions, 'policy' | 'timeoutMs'>): number {
+  const policy = resolvePolicy(opts?.policy);
+  if (policy.deadlineMs !== undefined) return policy.deadlineMs;
+  const timeout = typeof opts?.timeoutMs === 'number' && Number.isFinite(opts.timeoutMs) && opts.timeoutMs > 0 ? opts.timeoutMs : DEFAULT_ATTEMPT_TIMEOUT_MS;
+  const attempts = policy.maxRetries + 1 + (policy.fallbackModel ? 1 : 0);
+  const longestWait = Math.max(policy.maxDelayMs, policy.maxRetryAfterMs);
+  return attempts * (timeout + ABORT_GRACE_MS) + (attempts - 1) * longestWait + SETTLE_SLACK_MS;
 }
 
 interface RunState {
   history: AttemptRecord[];
   lastStatus: number | null;
   model: string;
+  /** What the run is doing now, for the watchdog's verdict ("waiting for attempt 2's answer"). */
+  phase: string;
 }
 
 async function run(
@@ -765,6 +851,7 @@ async function run(
       let permit: Permit | undefined;
       let queuedMs = 0;
       if (limiter) {
+        state.phase = `waiting for a free limiter slot before attempt ${attempt}`;
         const got = await limiter.acquire({
           ...(signal ? { signal } : {}),
           ...(deadlineAt !== undefined ? { deadlineAt: deadlineAt - attemptFloor() } : {}),
@@ -795,7 +882,8 @@ async function run(
         emit({ event: 'attemptStart', runId, attempt, model, startedAt, ...(permit?.queued ? { queuedMs } : {}) });
 
         let timeoutMs = attemptTimeout;
-        if (deadlineAt !== undefined) timeoutMs = Math.max(1, Math.min(timeoutMs, deadlineAt - performance.now()));
+        if (deadlineAt !== undefined) timeoutMs = Math.max(1, Math.min(timeoutMs, deadlineAt - performance.now() - DEADLINE_MARGIN_MS));
+        state.phase = `waiting for the answer to attempt ${attempt}`;
         outcome = await runAttempt({ client, capture, ctxToken, retryCount: attempt - 1, model, maxTokens, prompt, stream, timeoutMs, ...(signal ? { signal } : {}) });
         latencyMs = performance.now() - a0;
         permit?.release(outcome.ok ? 'success' : overloadSignal(outcome.cls.status, outcome.cls.category));
@@ -959,6 +1047,7 @@ async function run(
       if (paced) continue; // the wait happens in the limiter's queue (reported as reason 'limiter')
 
       emit({ event: 'backoff', runId, attempt, delayMs: delay, reason });
+      state.phase = `in the backoff after attempt ${attempt}`;
       const slept = await abortableSleep(delay, signal);
       totalBackoffMs += slept.sleptMs;
       emit({ event: 'backoffDone', runId, attempt, plannedMs: delay, actualMs: slept.sleptMs });
