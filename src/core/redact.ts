@@ -18,6 +18,52 @@ const KEY_SHAPE = /sk-ant-[A-Za-z0-9_-]{6,}/g;
 /** Secrets shorter than this are not replaced verbatim (it would shred ordinary text). */
 const MIN_SECRET_LENGTH = 6;
 
+/**
+ * Partial echoes: any run of at least PARTIAL_ECHO_MIN characters that is a substring of a known
+ * secret is redacted too, so an echo without the `sk-ant-` prefix, a half of the key, or a key
+ * split across two fields never shows. Eight: shorter runs of a random key occur in ordinary text
+ * by chance (and a key cut into pieces this small is no longer a usable key); eight characters of
+ * a key's random part do not. Only secrets of at least PARTIAL_SECRET_MIN characters take part
+ * (a short secret is matched whole), and a credential-kind prefix such as `sk-ant-api03-` is not
+ * part of what is matched: it is public, and describeKey reports it.
+ */
+export const PARTIAL_ECHO_MIN = 8;
+export const PARTIAL_SECRET_MIN = 16;
+const PUBLIC_PREFIX = /^sk-ant-[a-z]+\d*-/;
+
+// ---------------------------------------------------------------------------------------------
+// The seen-secrets registry: every key this process has been given (the CLI's key, each key a
+// VS Code window read from Secret Storage or the environment, the headers and URL credentials a
+// connection test sent). Memory only, never written anywhere; every redactor includes them, so a
+// key cleared or replaced since is still redacted.
+// ---------------------------------------------------------------------------------------------
+
+const REGISTRY_MAX = 64;
+const registry = new Set<string>();
+let registryVersion = 0;
+
+/** Remember a secret for the life of the process (trimmed form too). Ignores short or non-strings. */
+export function rememberSecret(secret: unknown): void {
+  if (typeof secret !== 'string') return;
+  for (const s of new Set([secret, secret.trim()])) {
+    if (s.length < MIN_SECRET_LENGTH || registry.has(s)) continue;
+    registry.add(s);
+    registryVersion++;
+    if (registry.size > REGISTRY_MAX) registry.delete(registry.values().next().value as string);
+  }
+}
+
+/** The secrets remembered so far (for tests and diagnostics; never print them). */
+export function seenSecrets(): readonly string[] {
+  return [...registry];
+}
+
+/** Forget every remembered secret (tests only). */
+export function forgetSecretsForTests(): void {
+  registry.clear();
+  registryVersion++;
+}
+
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -40,36 +86,141 @@ function variants(secret: string): string[] {
   return [...out];
 }
 
-/**
- * Compile a redactor for a fixed list of secrets (cheaper than `redactSecrets` when the same
- * secrets are applied to many strings, as the retrying client does for every event).
- */
-export function createRedactor(secrets: readonly string[]): (text: string) => string {
+interface Compiled {
+  exact: RegExp | null;
+  /** Every PARTIAL_ECHO_MIN-long substring of every partial-matched secret. */
+  grams: Set<string>;
+  /** Characters that occur in those substrings (a window ending on any other cannot match). */
+  chars: Set<string>;
+}
+
+function compile(secrets: readonly string[], exactOnly: readonly string[]): Compiled {
   const all = new Set<string>();
-  for (const s of secrets) {
+  const grams = new Set<string>();
+  const chars = new Set<string>();
+  const partial = (s: string) => {
+    const body = s.trim().replace(PUBLIC_PREFIX, '');
+    if (s.trim().length < PARTIAL_SECRET_MIN || body.length < PARTIAL_ECHO_MIN) return;
+    for (let i = 0; i + PARTIAL_ECHO_MIN <= body.length; i++) grams.add(body.slice(i, i + PARTIAL_ECHO_MIN));
+    for (const c of body) chars.add(c);
+  };
+  for (const s of [...secrets, ...registry]) {
     if (typeof s !== 'string') continue;
     for (const v of variants(s)) all.add(v);
+    partial(s);
   }
+  for (const s of exactOnly) if (typeof s === 'string') for (const v of variants(s)) all.add(v);
   // Longest first, so a secret that contains another one is replaced whole.
   const sorted = [...all].sort((a, b) => b.length - a.length);
   const exact = sorted.length > 0 ? new RegExp(sorted.map(escapeRegExp).join('|'), 'g') : null;
+  return { exact, grams, chars };
+}
+
+/** Replace every maximal run covered by secret substrings of length PARTIAL_ECHO_MIN. */
+function redactPartial(text: string, c: Compiled): string {
+  const n = PARTIAL_ECHO_MIN;
+  if (c.grams.size === 0 || text.length < n) return text;
+  let out = '';
+  let last = 0;
+  let runStart = -1;
+  let runEnd = -1;
+  for (let i = 0; i + n <= text.length; ) {
+    // A window whose last character is foreign to every secret cannot match; neither can any
+    // window that contains it, so skip past it.
+    if (!c.chars.has(text[i + n - 1]!)) {
+      i += n;
+      continue;
+    }
+    if (c.grams.has(text.slice(i, i + n))) {
+      if (runStart >= 0 && i <= runEnd) runEnd = i + n;
+      else {
+        if (runStart >= 0) out += text.slice(last, runStart) + REDACTED;
+        if (runStart >= 0) last = runEnd;
+        runStart = i;
+        runEnd = i + n;
+      }
+    }
+    i++;
+  }
+  if (runStart < 0) return text;
+  out += text.slice(last, runStart) + REDACTED;
+  return out + text.slice(runEnd);
+}
+
+/**
+ * Compile a redactor for a fixed list of secrets plus the seen-secrets registry (cheaper than
+ * `redactSecrets` when the same secrets are applied to many strings, as the retrying client does
+ * for every event). It recompiles by itself when the registry grows. `exactOnly` values are
+ * replaced only whole (placeholders that are not secrets, whose parts are ordinary words).
+ */
+export function createRedactor(secrets: readonly string[], exactOnly: readonly string[] = []): (text: string) => string {
+  const list = Array.isArray(secrets) ? [...secrets] : [];
+  let version = -1;
+  let compiled: Compiled = { exact: null, grams: new Set(), chars: new Set() };
   return (text: string): string => {
     if (typeof text !== 'string') return '';
     if (text.length === 0) return text;
-    const out = exact ? text.replace(exact, REDACTED) : text;
+    if (version !== registryVersion) {
+      compiled = compile(list, exactOnly);
+      version = registryVersion;
+    }
+    let out = compiled.exact ? text.replace(compiled.exact, REDACTED) : text;
+    out = redactPartial(out, compiled);
     return out.replace(KEY_SHAPE, REDACTED);
   };
 }
 
+const recent = new Map<string, (text: string) => string>();
+
 /**
  * Replace every exact occurrence of each secret (and its trimmed, URL-encoded and JSON-escaped
- * forms), then anything shaped like an Anthropic key, with `sk-ant-…[redacted]`.
- * Idempotent; never throws.
+ * forms), every partial echo of one (see PARTIAL_ECHO_MIN), the same for every remembered secret,
+ * then anything shaped like an Anthropic key, with `sk-ant-…[redacted]`. Idempotent; never throws.
  */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
   if (typeof text !== 'string') return '';
   if (text.length === 0) return text;
-  return createRedactor(secrets)(text);
+  const list = Array.isArray(secrets) ? secrets : [];
+  const key = list.join('\u0000');
+  let r = recent.get(key);
+  if (!r) {
+    r = createRedactor(list);
+    recent.set(key, r);
+    if (recent.size > 8) recent.delete(recent.keys().next().value as string);
+  }
+  return r(text);
+}
+
+/** Nesting deeper than this is cut (a hostile or buggy value cannot blow the stack). */
+export const REDACT_MAX_DEPTH = 64;
+export const TOO_DEEP = '[nested too deep]';
+export const CIRCULAR = '[circular]';
+
+/**
+ * The one deep redaction (client events, log entries, panel messages, exports, CLI): a copy of a
+ * JSON-like value with every string redacted, object keys included. Nesting beyond
+ * REDACT_MAX_DEPTH becomes TOO_DEEP and a reference back to an enclosing object or array becomes
+ * CIRCULAR, so it terminates on any input. Other values (numbers, booleans, null) pass as they are.
+ */
+export function redactDeep<T>(value: T, secrets: readonly string[] | ((text: string) => string)): T {
+  const redact = typeof secrets === 'function' ? secrets : createRedactor(secrets);
+  const open = new Set<object>();
+  const walk = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') return redact(v);
+    if (!v || typeof v !== 'object') return v;
+    if (depth >= REDACT_MAX_DEPTH) return TOO_DEEP;
+    if (open.has(v)) return CIRCULAR;
+    open.add(v);
+    try {
+      if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) out[redact(k)] = walk(x, depth + 1);
+      return out;
+    } finally {
+      open.delete(v);
+    }
+  };
+  return walk(value, 0) as T;
 }
 
 export interface KeyDescription {
@@ -85,7 +236,7 @@ export interface KeyDescription {
 /**
  * The shape of a key, safe to show: never the key. The prefix is the credential-kind prefix for
  * Anthropic keys (`sk-ant-api`, `sk-ant-adm`, `sk-ant-oat`), and for anything else at most a quarter
- * of the key (capped at 10 characters), so a short or odd secret is not given away.
+ * of the key (capped at 7 characters, below PARTIAL_ECHO_MIN), so a short or odd secret is not given away.
  */
 export function describeKey(key: string | undefined): KeyDescription {
   if (typeof key !== 'string') {
@@ -106,7 +257,8 @@ export function describeKey(key: string | undefined): KeyDescription {
   } else if (start.startsWith('sk-ant-')) {
     prefix = 'sk-ant-';
   } else {
-    prefix = start.slice(0, Math.min(10, Math.floor(trimmed.length / 4)));
+    // Shorter than a partial echo (PARTIAL_ECHO_MIN), so the redactor leaves it readable.
+    prefix = start.slice(0, Math.min(PARTIAL_ECHO_MIN - 1, Math.floor(trimmed.length / 4)));
   }
   return {
     present: trimmed.length > 0,

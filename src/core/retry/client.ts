@@ -11,7 +11,7 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { DEFAULT_TEST_MODEL, ERROR_ROWS, HEADERS, TEST_MAX_TOKENS, bearerProxyNote, officialSdkOnRetryAfter, type ErrorCategory } from '../data/api-facts';
-import { createRedactor, describeKey } from '../redact';
+import { createRedactor, describeKey, redactDeep, rememberSecret } from '../redact';
 import { classify, classifyError, clip, MAX_MESSAGE_LENGTH, type Classification } from '../taxonomy';
 import { isRetryBudget, RetryBudget } from './budget';
 import type { AttemptEvent, BackoffReason, ClientEvent, RateLimitInfo, ResultEvent, Verdict } from './events';
@@ -80,24 +80,11 @@ function ordinal(n: number): string {
   return n === 1 ? 'first' : n === 2 ? 'second' : n === 3 ? 'third' : `${n}th`;
 }
 
-/** Deep copy of a JSON-like event with every string redacted. */
-function redactDeep<T>(value: T, redact: (s: string) => string): T {
-  if (typeof value === 'string') return redact(value) as unknown as T;
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, redact)) as unknown as T;
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = redactDeep(v, redact);
-    return out as T;
-  }
-  return value;
-}
-
 const SECRET_HEADER = /authorization|api[-_]?key|token|secret|cookie|password/i;
 
 function collectSecrets(opts: ConnectionTestOptions): string[] {
   const out: string[] = [];
   if (typeof opts.apiKey === 'string' && opts.apiKey.length > 0) out.push(opts.apiKey);
-  if (opts.authHeader === 'x-api-key') out.push(X_API_KEY_PLACEHOLDER);
   for (const [k, v] of Object.entries(opts.headers && typeof opts.headers === 'object' ? opts.headers : {})) {
     if (typeof v !== 'string' || !SECRET_HEADER.test(k)) continue;
     out.push(v);
@@ -614,7 +601,10 @@ export async function runConnectionTest(options: ConnectionTestOptions): Promise
   const t0 = performance.now();
   const opts: ConnectionTestOptions = options && typeof options === 'object' ? options : ({} as ConnectionTestOptions);
   const runId = (typeof opts.runId === 'string' && opts.runId) || newRunId();
-  const redact = createRedactor(collectSecrets(opts));
+  const secrets = collectSecrets(opts);
+  for (const s of secrets) rememberSecret(s);
+  // The x-api-key placeholder is not a secret: only replaced whole (its parts are ordinary words).
+  const redact = createRedactor(secrets, opts.authHeader === 'x-api-key' ? [X_API_KEY_PLACEHOLDER] : []);
   const emit = (e: ClientEvent): void => {
     if (typeof opts.onEvent !== 'function') return;
     try {
