@@ -10,7 +10,7 @@ import { startSimulator } from '../core/simulator/index';
 import { parseScenarioSpec } from '../core/simulator/spec';
 import type { AttemptEvent, BackoffEvent, ClientEvent, JitterKind, ResultEvent } from '../core/retry/events';
 import { DEFAULT_TEST_MODEL, KEY_PREFIXES, lookupModel, type Fault } from '../core/data/api-facts';
-import { rememberSecret } from '../core/redact';
+import { redactDeep, rememberSecret } from '../core/redact';
 import { parseArgs, UsageError, type FlagSpec } from './args';
 import { oneLine, style, type Io } from './output';
 
@@ -340,7 +340,8 @@ class JsonPrinter implements Printer {
   }
   stop(): void {}
   private line(o: object): void {
-    this.io.out.write(`${JSON.stringify(o)}\n`);
+    // The one deep redaction over the value, before it is text (the writer redacts the text too).
+    this.io.out.write(`${JSON.stringify(redactDeep(o, this.io.secrets))}\n`);
   }
 }
 
