@@ -42,3 +42,12 @@ module.exports = { lossyFetch };
 
 const mode = process.env.CLAUDE_DOCTOR_TEST_LOSSY_FETCH;
 if (mode) globalThis.fetch = lossyFetch(globalThis.fetch, mode);
+
+// CLAUDE_DOCTOR_TEST_UNREF_TIMERS=1: every timer stops keeping the process alive, so a pending
+// promise with nothing else to wait for drains the event loop (tests the CLI's beforeExit guard).
+if (process.env.CLAUDE_DOCTOR_TEST_UNREF_TIMERS) {
+  const set = globalThis.setTimeout;
+  const every = globalThis.setInterval;
+  globalThis.setTimeout = (...a) => set(...a).unref();
+  globalThis.setInterval = (...a) => every(...a).unref();
+}

@@ -159,4 +159,17 @@ describe('CLI test: never exit 0 without a verdict', () => {
     expect(r.stdout).toMatch(/✘ .*after 1 attempt/);
     expect(r.stdout).toMatch(/What happened +Gave up after 1 attempt .*No complete answer within 300 ms/);
   });
+
+  it('and if nothing at all is left to wait for (every timer unref’d): a clear message and exit 1', async () => {
+    const s = await serve(trickle200);
+    const env = cleanEnv({
+      ANTHROPIC_API_KEY: KEY,
+      NODE_OPTIONS: `--require ${join(__dirname, 'lossy-fetch.cjs')}`,
+      CLAUDE_DOCTOR_TEST_LOSSY_FETCH: 'stall',
+      CLAUDE_DOCTOR_TEST_UNREF_TIMERS: '1',
+    });
+    const r = await runCli(cli, ['test', '--base-url', s.url, '--timeout-ms', '60000', '--max-retries', '0'], { env, timeoutMs: 20_000 });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/claude-doctor test: the run could not complete/);
+  });
 });
