@@ -90,19 +90,19 @@ interface Compiled {
   exact: RegExp | null;
   /** Every PARTIAL_ECHO_MIN-long substring of every partial-matched secret. */
   grams: Set<string>;
-  /** Characters that occur in those substrings (a window ending on any other cannot match). */
-  chars: Set<string>;
+  /** Runs of PARTIAL_ECHO_MIN or more characters that all occur in those secrets: the only places a partial echo can be. */
+  runs: RegExp | null;
 }
 
 function compile(secrets: readonly string[], exactOnly: readonly string[]): Compiled {
   const all = new Set<string>();
   const grams = new Set<string>();
-  const chars = new Set<string>();
+  const chars = new Set<number>();
   const partial = (s: string) => {
     const body = s.trim().replace(PUBLIC_PREFIX, '');
     if (s.trim().length < PARTIAL_SECRET_MIN || body.length < PARTIAL_ECHO_MIN) return;
     for (let i = 0; i + PARTIAL_ECHO_MIN <= body.length; i++) grams.add(body.slice(i, i + PARTIAL_ECHO_MIN));
-    for (const c of body) chars.add(c);
+    for (let i = 0; i < body.length; i++) chars.add(body.charCodeAt(i));
   };
   for (const s of [...secrets, ...registry]) {
     if (typeof s !== 'string') continue;
@@ -113,38 +113,39 @@ function compile(secrets: readonly string[], exactOnly: readonly string[]): Comp
   // Longest first, so a secret that contains another one is replaced whole.
   const sorted = [...all].sort((a, b) => b.length - a.length);
   const exact = sorted.length > 0 ? new RegExp(sorted.map(escapeRegExp).join('|'), 'g') : null;
-  return { exact, grams, chars };
+  const cls = [...chars].map((c) => `\\u${c.toString(16).padStart(4, '0')}`).join('');
+  const runs = grams.size > 0 ? new RegExp(`[${cls}]{${PARTIAL_ECHO_MIN},}`, 'g') : null;
+  return { exact, grams, runs };
 }
 
-/** Replace every maximal run covered by secret substrings of length PARTIAL_ECHO_MIN. */
-function redactPartial(text: string, c: Compiled): string {
+/** Within one run of secret characters: replace every maximal stretch covered by secret substrings. */
+function redactRun(run: string, grams: Set<string>): string {
   const n = PARTIAL_ECHO_MIN;
-  if (c.grams.size === 0 || text.length < n) return text;
   let out = '';
   let last = 0;
-  let runStart = -1;
-  let runEnd = -1;
-  for (let i = 0; i + n <= text.length; ) {
-    // A window whose last character is foreign to every secret cannot match; neither can any
-    // window that contains it, so skip past it.
-    if (!c.chars.has(text[i + n - 1]!)) {
-      i += n;
+  let start = -1;
+  let end = -1;
+  for (let i = 0; i + n <= run.length; i++) {
+    if (!grams.has(run.slice(i, i + n))) continue;
+    if (start >= 0 && i <= end) {
+      end = i + n;
       continue;
     }
-    if (c.grams.has(text.slice(i, i + n))) {
-      if (runStart >= 0 && i <= runEnd) runEnd = i + n;
-      else {
-        if (runStart >= 0) out += text.slice(last, runStart) + REDACTED;
-        if (runStart >= 0) last = runEnd;
-        runStart = i;
-        runEnd = i + n;
-      }
+    if (start >= 0) {
+      out += run.slice(last, start) + REDACTED;
+      last = end;
     }
-    i++;
+    start = i;
+    end = i + n;
   }
-  if (runStart < 0) return text;
-  out += text.slice(last, runStart) + REDACTED;
-  return out + text.slice(runEnd);
+  if (start < 0) return run;
+  return out + run.slice(last, start) + REDACTED + run.slice(end);
+}
+
+/** Partial echoes: the native regex finds the candidate runs, the gram set decides inside them. */
+function redactPartial(text: string, c: Compiled): string {
+  if (!c.runs || text.length < PARTIAL_ECHO_MIN) return text;
+  return text.replace(c.runs, (run) => redactRun(run, c.grams));
 }
 
 /**
@@ -156,7 +157,7 @@ function redactPartial(text: string, c: Compiled): string {
 export function createRedactor(secrets: readonly string[], exactOnly: readonly string[] = []): (text: string) => string {
   const list = Array.isArray(secrets) ? [...secrets] : [];
   let version = -1;
-  let compiled: Compiled = { exact: null, grams: new Set(), chars: new Set() };
+  let compiled: Compiled = { exact: null, grams: new Set(), runs: null };
   return (text: string): string => {
     if (typeof text !== 'string') return '';
     if (text.length === 0) return text;
