@@ -24,8 +24,9 @@ const MIN_SECRET_LENGTH = 6;
  * split across two fields never shows. Eight: shorter runs of a random key occur in ordinary text
  * by chance (and a key cut into pieces this small is no longer a usable key); eight characters of
  * a key's random part do not. Only secrets of at least PARTIAL_SECRET_MIN characters take part
- * (a short secret is matched whole), and a credential-kind prefix such as `sk-ant-api03-` is not
- * part of what is matched: it is public, and describeKey reports it.
+ * (a short secret is matched whole), a credential-kind prefix such as `sk-ant-api03-` is not
+ * part of what is matched (it is public, and describeKey reports it), and a piece made only of
+ * lowercase letters, `-` and `_` is left alone (it looks like words; see WORDLIKE).
  */
 export const PARTIAL_ECHO_MIN = 8;
 export const PARTIAL_SECRET_MIN = 16;
@@ -118,28 +119,32 @@ function compile(secrets: readonly string[], exactOnly: readonly string[]): Comp
   return { exact, grams, runs };
 }
 
+/**
+ * A stretch made only of lowercase letters, `-` and `_` looks like words: left alone, so that a
+ * word-like secret or placeholder (`simulator-placeholder-key`, a `my-company-gateway` header)
+ * does not shred "simulator" or "gateway" wherever they occur. Such a secret is still replaced
+ * whole; a real key's random part (upper and lower case, digits) is always caught.
+ */
+const WORDLIKE = /^[a-z_-]*$/;
+
 /** Within one run of secret characters: replace every maximal stretch covered by secret substrings. */
 function redactRun(run: string, grams: Set<string>): string {
   const n = PARTIAL_ECHO_MIN;
-  let out = '';
-  let last = 0;
-  let start = -1;
-  let end = -1;
+  const stretches: [number, number][] = [];
   for (let i = 0; i + n <= run.length; i++) {
     if (!grams.has(run.slice(i, i + n))) continue;
-    if (start >= 0 && i <= end) {
-      end = i + n;
-      continue;
-    }
-    if (start >= 0) {
-      out += run.slice(last, start) + REDACTED;
-      last = end;
-    }
-    start = i;
-    end = i + n;
+    const last = stretches[stretches.length - 1];
+    if (last && i <= last[1]) last[1] = i + n;
+    else stretches.push([i, i + n]);
   }
-  if (start < 0) return run;
-  return out + run.slice(last, start) + REDACTED + run.slice(end);
+  let out = '';
+  let pos = 0;
+  for (const [a, b] of stretches) {
+    if (WORDLIKE.test(run.slice(a, b))) continue;
+    out += run.slice(pos, a) + REDACTED;
+    pos = b;
+  }
+  return pos === 0 ? run : out + run.slice(pos);
 }
 
 /** Partial echoes: the native regex finds the candidate runs, the gram set decides inside them. */

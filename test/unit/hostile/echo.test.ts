@@ -50,9 +50,19 @@ describe('partial echoes (core redactor)', () => {
     expect(leaks(r(BODY.slice(half)))).toEqual([]);
   });
   it(`the threshold: ${PARTIAL_ECHO_MIN} characters are redacted, ${PARTIAL_ECHO_MIN - 1} are not`, () => {
-    expect(r(`[${BODY.slice(20, 20 + PARTIAL_ECHO_MIN)}]`)).toBe(`[${REDACTED}]`);
-    const seven = BODY.slice(20, 20 + PARTIAL_ECHO_MIN - 1);
+    expect(r(`[${BODY.slice(28, 28 + PARTIAL_ECHO_MIN)}]`)).toBe(`[${REDACTED}]`);
+    const seven = BODY.slice(28, 28 + PARTIAL_ECHO_MIN - 1);
     expect(r(`[${seven}]`)).toBe(`[${seven}]`);
+  });
+  it('word-like pieces (only a-z, - and _) are left alone; such a secret is still replaced whole', () => {
+    const placeholder = 'simulator-placeholder-key';
+    const gateway = 'my-company-gateway-token';
+    const w = createRedactor([placeholder, gateway]);
+    const text = 'Test against the private simulator; your gateway redirects; company policy.';
+    expect(w(text)).toBe(text);
+    expect(w(`sent ${placeholder} and ${gateway}`)).toBe(`sent ${REDACTED} and ${REDACTED}`);
+    // A lowercase stretch inside a real key's echo goes with the rest of the echo.
+    expect(leaks(r(`echo ${BODY.slice(4, 40)}`))).toEqual([]);
   });
   it('ordinary text and the reported key shape stay readable; redaction is idempotent', () => {
     const text = 'Key sent as x-api-key: length 108, prefix "sk-ant-api". 401 Authentication failed: invalid x-api-key.';
@@ -163,7 +173,7 @@ describe('echoing server', () => {
     const t = tempDir();
     try {
       const store = new LogStore(t.dir); // no secrets passed: the registry is enough
-      const entry = makeEntry({ ok: false, status: 401, errorType: body.slice(0, 40), message: `echo ${body.slice(40)}`, requestId: body.slice(10, 30) });
+      const entry = makeEntry({ ok: false, status: 401, errorType: body.slice(0, 40), message: `echo ${body.slice(40)}`, requestId: body.slice(30, 50) });
       await store.append(entry);
       const file = readdirSync(t.dir).filter((f) => f.endsWith('.jsonl')).map((f) => readFileSync(join(t.dir, f), 'utf8')).join('');
       expect(file).toContain(REDACTED);
