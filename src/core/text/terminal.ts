@@ -6,8 +6,8 @@
  *   separators become visible escapes (`\x1b`, `\u2028`), so such text cannot clear the screen,
  *   retitle the terminal (ESC ] 0 ; …) or fake a verdict.
  * - `terminalSafeOutput(text)`: for everything a CLI writes, as the last step before the stream.
- *   The same controls, except exactly the sequences the CLI itself emits (its SGR colours and the
- *   live line's `\r ESC[2K`), become `\u001b`-style escapes, which are also valid inside JSON
+ *   The same controls, except exactly the sequences the CLI itself emits (its SGR colours, and the
+ *   live line's `\r ESC[2K` at the start of a write), become `\u001b`-style escapes, which are also valid inside JSON
  *   strings (JSON.stringify leaves C1 and U+2028 raw; they are escaped here with the same value).
  * Pure; JSON/SARIF output stays valid JSON.
  */
@@ -21,7 +21,9 @@ export function terminalSafe(text: string): string {
 }
 
 /** The SGR codes the CLI's `style()` uses (bold, dim, normal, red, green, yellow, cyan, default). */
-const OWN_SEQUENCES = /\r\x1b\[2K|\x1b\[(?:1|2|22|31|32|33|36|39)m/y;
+const OWN_SGR = /\x1b\[(?:1|2|22|31|32|33|36|39)m/y;
+/** The live line's "back to column 0, erase the line": only ever the first thing a write does. */
+const LIVE_ERASE = '\r\x1b[2K';
 
 export function terminalSafeOutput(text: string): string {
   if (!/[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]/.test(text)) return text;
@@ -31,11 +33,11 @@ export function terminalSafeOutput(text: string): string {
   for (let m = CONTROLS.exec(text); m; m = CONTROLS.exec(text)) {
     const i = m.index;
     if (i < last) continue;
-    OWN_SEQUENCES.lastIndex = i;
-    const own = OWN_SEQUENCES.exec(text);
+    OWN_SGR.lastIndex = i;
+    const own = i === 0 && text.startsWith(LIVE_ERASE) ? LIVE_ERASE : OWN_SGR.exec(text)?.[0];
     if (own) {
-      out += text.slice(last, i + own[0].length);
-      last = i + own[0].length;
+      out += text.slice(last, i + own.length);
+      last = i + own.length;
       CONTROLS.lastIndex = last;
       continue;
     }

@@ -27,12 +27,15 @@ function clean(r: RunResult): void {
 describe('terminalSafeOutput (the writer-level sanitizer)', () => {
   it('keeps exactly the CLI’s own colours and live-line erase, escapes everything else', () => {
     const s = style(true);
-    const own = `${s.red('✘')} ${s.bold(s.dim('x'))} ${s.green('a')}${s.yellow('b')}${s.cyan('c')}\r\x1b[2Klive\n\ttab`;
+    const own = `\r\x1b[2K${s.red('✘')} ${s.bold(s.dim('x'))} ${s.green('a')}${s.yellow('b')}${s.cyan('c')} live\n\ttab`;
     expect(terminalSafeOutput(own)).toBe(own);
     const out = terminalSafeOutput(`a${EVIL}\x1b[2K\x1b[5m\x00`);
     expect(out).not.toMatch(RAW);
     expect(out).toContain('\\u001b]0;pwned\\u0007\\u001b[2J\\u009b31m\\u2028\\u000d✔ Connected');
     expect(out).toContain('\\u001b[2K\\u001b[5m\\u0000'); // an erase without its \r, a blink: not ours
+    // The live line's erase is allowed only as the first thing written, never inside a value.
+    expect(terminalSafeOutput('\r\x1b[2K  attempt 1')).toBe('\r\x1b[2K  attempt 1');
+    expect(terminalSafeOutput('note: x\r\x1b[2K✔ Connected')).toBe('note: x\\u000d\\u001b[2K✔ Connected');
   });
   it('JSON written through it stays valid and keeps its value (C1 and U+2028 escaped, not lost)', () => {
     const v = { file: `x${EVIL}.ts` };
