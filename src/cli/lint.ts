@@ -26,6 +26,7 @@ import { LineIndex } from '../core/analyzer/lineIndex';
 import type { AnalyzerLanguage, Finding, RuleId, SdkVersions, Severity, TextEdit } from '../core/analyzer/types';
 import { parseArgs, UsageError, type FlagSpec } from './args';
 import { processIo, style, type Io } from './output';
+import { terminalSafe } from '../core/text/terminal';
 
 /** Folders never walked into. */
 export const SKIP_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git', 'dist', 'build', '.venv', 'venv']);
@@ -490,7 +491,7 @@ export async function lintCommand(argv: string[], io: Io = processIo()): Promise
     }
     throw e;
   }
-  for (const s of report.skipped) io.err.write(`skipped ${displayPath(s.file)}: ${s.reason}\n`);
+  for (const s of report.skipped) io.err.write(`skipped ${terminalSafe(displayPath(s.file))}: ${terminalSafe(s.reason)}\n`);
   if (format === 'json') {
     const arr = report.entries.map(({ lineText: _l, ...rest }) => rest);
     io.out.write(`${JSON.stringify(arr, null, 2)}\n`);
@@ -516,7 +517,8 @@ export function formatText(report: LintReport, s = style(false), allowSkipped = 
       current = e.file;
     }
     const fix = e.fixable ? s.dim(' [fixable]') : '';
-    lines.push(`${e.file}:${e.line}:${e.column} ${sev(e.severity)} ${s.dim(e.rule)} ${e.message}${fix}`);
+    // File names, rule ids and messages (which quote the linted source) through the terminal sanitizer.
+    lines.push(`${terminalSafe(e.file)}:${e.line}:${e.column} ${sev(e.severity)} ${s.dim(terminalSafe(e.rule))} ${terminalSafe(e.message)}${fix}`);
   }
   const count = (v: Severity) => report.entries.filter((e) => e.severity === v).length;
   const files = new Set(report.entries.map((e) => e.file)).size;
@@ -720,15 +722,15 @@ export async function fixCommand(argv: string[], io: Io = processIo()): Promise<
         await writeAtomic(fsPathOf(file), src.bom ? `\uFEFF${res.text}` : res.text);
       } catch (e) {
         failed++;
-        io.err.write(`${s.red('error:')} cannot write ${displayPath(file.path)}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+        io.err.write(`${s.red('error:')} cannot write ${terminalSafe(displayPath(file.path))}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
         continue;
       }
     }
     changedFiles++;
     for (const [r, c] of res.fixesByRule) totals.set(r, (totals.get(r) ?? 0) + c);
-    io.out.write(`${dryRun ? 'would fix' : 'fixed'} ${displayPath(file.path)}: ${n} fix${n === 1 ? '' : 'es'} (${detail})\n`);
+    io.out.write(`${dryRun ? 'would fix' : 'fixed'} ${terminalSafe(displayPath(file.path))}: ${n} fix${n === 1 ? '' : 'es'} (${detail})\n`);
   }
-  for (const sk of skipped) io.err.write(`skipped ${displayPath(sk.file)}: ${sk.reason}\n`);
+  for (const sk of skipped) io.err.write(`skipped ${terminalSafe(displayPath(sk.file))}: ${terminalSafe(sk.reason)}\n`);
   const total = [...totals.values()].reduce((a, b) => a + b, 0);
   io.out.write(
     `\n${dryRun ? 'Would apply' : 'Applied'} ${total} fix${total === 1 ? '' : 'es'} in ${changedFiles} file${changedFiles === 1 ? '' : 's'}` +

@@ -92,11 +92,24 @@ async function withSignals(
 
 if (require.main === module) {
   const io = processIo();
-  runCli(process.argv.slice(2), io).then(
+  const argv = process.argv.slice(2);
+  let settled = false;
+  // Last line of defence: if the command's promise is still pending when nothing is left to wait
+  // for, Node would exit 0 with no result. Say so and fail instead.
+  process.on('beforeExit', () => {
+    if (settled) return;
+    settled = true;
+    const cmd = /^[a-z]+$/.test(argv[0] ?? '') ? ` ${argv[0]}` : '';
+    io.err.write(`claude-doctor${cmd}: the run could not complete: it stopped without a result (nothing was left to wait for). Exit status 1.\n`);
+    process.exitCode = 1;
+  });
+  runCli(argv, io).then(
     (code) => {
+      settled = true;
       process.exitCode = code;
     },
     (e: unknown) => {
+      settled = true;
       io.err.write(`claude-doctor: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
       process.exitCode = 1;
     },

@@ -1,9 +1,11 @@
 /**
  * Where the CLI writes: stdout for results, stderr for warnings and errors. Everything passes
- * through the secret redactor first, so a key can never reach the terminal by accident.
+ * through the secret redactor first, so a key can never reach the terminal by accident, then
+ * through the terminal sanitizer (src/core/text/terminal.ts), so no control character reaches it
+ * except the CLI's own colours and live-line erase.
  */
 import { redactSecrets } from '../core/redact';
-import { terminalSafe } from '../core/text/terminal';
+import { terminalSafe, terminalSafeOutput } from '../core/text/terminal';
 
 export interface Writer {
   write(text: string): void;
@@ -37,7 +39,7 @@ export function processIo(): Io {
   guardPipes();
   const secrets: string[] = [];
   // Known secrets, and anything shaped like an Anthropic key, never reach the terminal.
-  const scrub = (t: string): string => redactSecrets(t, secrets);
+  const scrub = (t: string): string => terminalSafeOutput(redactSecrets(t, secrets));
   const out: Writer = {
     write: (t) => void process.stdout.write(scrub(t)),
     isTTY: Boolean(process.stdout.isTTY),

@@ -5,6 +5,7 @@ import { SCENARIOS, startSimulator } from '../core/simulator/index';
 import { parseScenarioSpec } from '../core/simulator/spec';
 import { parseArgs, UsageError, type FlagSpec } from './args';
 import { style, type Io } from './output';
+import { terminalSafe } from '../core/text/terminal';
 
 export const SIMULATE_FLAGS: Record<string, FlagSpec> = {
   port: { kind: 'int', min: 0, max: 65535 },
@@ -75,11 +76,11 @@ export async function simulateCommand(argv: string[], io: Io, deps: SimulateDeps
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const why = err.code === 'EADDRINUSE' ? `port ${String(flags.port)} is already in use` : err.message;
-    io.err.write(`claude-doctor simulate: cannot start the simulator: ${why}\n`);
+    io.err.write(`claude-doctor simulate: cannot start the simulator: ${terminalSafe(why)}\n`);
     return 1;
   }
   io.out.write(`${s.bold('Claude API simulator')} listening on ${s.cyan(sim.url)}`);
-  io.out.write(flags.scenario ? ` (scenario ${String(flags.scenario)})\n` : '\n');
+  io.out.write(flags.scenario ? ` (scenario ${terminalSafe(String(flags.scenario))})\n` : '\n');
   io.out.write(`Paste into your shell:\n\n  ANTHROPIC_BASE_URL=${sim.url}\n\n`);
   io.out.write(
     s.dim(
@@ -98,7 +99,7 @@ function formatStats(stats: unknown): string {
   if (!stats || typeof stats !== 'object') return '';
   const parts: string[] = [];
   for (const [k, v] of Object.entries(stats as Record<string, unknown>)) {
-    if (typeof v === 'number' || typeof v === 'string') parts.push(`${k}: ${v}`);
+    if (typeof v === 'number' || typeof v === 'string') parts.push(terminalSafe(`${k}: ${v}`)); // keys can come from request headers
   }
   return parts.join(', ');
 }

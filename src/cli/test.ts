@@ -10,6 +10,7 @@ import { startSimulator } from '../core/simulator/index';
 import { parseScenarioSpec } from '../core/simulator/spec';
 import type { AttemptEvent, BackoffEvent, ClientEvent, JitterKind, ResultEvent } from '../core/retry/events';
 import { DEFAULT_TEST_MODEL, KEY_PREFIXES, lookupModel, sdkBackoffDescription, type Fault } from '../core/data/api-facts';
+import { redactDeep, rememberSecret } from '../core/redact';
 import { parseArgs, UsageError, type FlagSpec } from './args';
 import { oneLine, style, type Io } from './output';
 
@@ -232,7 +233,10 @@ export async function testCommand(argv: string[], io: Io, deps: TestDeps): Promi
     io.out.write(TEST_HELP);
     return 0;
   }
-  if (p.key.key) io.secrets.push(p.key.key);
+  if (p.key.key) {
+    io.secrets.push(p.key.key);
+    rememberSecret(p.key.key);
+  }
   const s = style(io.color && !p.json);
   for (const w of p.key.warnings) io.err.write(`${s.yellow('warning:')} ${w}\n`);
 
@@ -253,7 +257,7 @@ export async function testCommand(argv: string[], io: Io, deps: TestDeps): Promi
   let baseURL = p.baseURL;
   let apiKey = p.key.key;
   if (baseURL === undefined) {
-    apiKey = apiKey ?? `sk-ant-api03-simulated-${Math.random().toString(36).slice(2, 12)}`;
+    apiKey = apiKey ?? `sk-ant-api03-sim-${Math.random().toString(36).slice(2, 12)}`;
     if (!io.secrets.includes(apiKey)) io.secrets.push(apiKey);
     sim = await startSimulator({ port: 0, scenario: p.scenario, apiKey });
     baseURL = sim.url;
@@ -337,7 +341,8 @@ class JsonPrinter implements Printer {
   }
   stop(): void {}
   private line(o: object): void {
-    this.io.out.write(`${JSON.stringify(o)}\n`);
+    // The one deep redaction over the value, before it is text (the writer redacts the text too).
+    this.io.out.write(`${JSON.stringify(redactDeep(o, this.io.secrets))}\n`);
   }
 }
 

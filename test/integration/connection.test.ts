@@ -343,6 +343,26 @@ describe('connection', function () {
     assert.equal(s.run?.model, entry.model);
   });
 
+  it('a gateway that echoes the key without its prefix and split in two: nothing of it is shown', async () => {
+    const echo = createServer((req, res) => {
+      const sent = String(req.headers['x-api-key'] ?? '').replace(/^sk-ant-api03-/, '');
+      const half = Math.floor(sent.length / 2);
+      res.writeHead(401, { 'content-type': 'application/json', 'request-id': `req_${sent.slice(half)}` });
+      res.end(JSON.stringify({ type: 'error', error: { type: `authentication_error ${sent.slice(0, half)}`, message: `invalid x-api-key ${sent}; ${sent.slice(0, half)} / ${sent.slice(half)}` } }));
+    });
+    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
+      const r = await vscode.commands.executeCommand<ResultEvent>('claudeDoctor.testConnection', { settings: { ...FAST, statusPage: false, target: 'api', baseUrl: url, authHeader: 'x-api-key', maxRetries: 0 } });
+      runIds.push(r.runId);
+      assert.equal(r.verdict.category, 'authentication');
+      assert.match(JSON.stringify(r), /sk-ant-…\[redacted\]/);
+      await rendered(r, 1);
+    } finally {
+      await new Promise((r) => echo.close(r));
+    }
+  });
+
   it('leak test: the canary key appears nowhere', async () => {
     const places: [string, string][] = [];
     places.push(['output channel', api.testing!.outputLines().join('\n')]);
@@ -362,9 +382,14 @@ describe('connection', function () {
     assert.ok(api.testing!.outputLines().length > 10, 'the output channel was written');
     assert.ok(api.testing!.postedMessages().length > 5, 'messages were posted');
     assert.ok(logText.length > 0 && entries.length > 0, 'the log was written');
+    // Partial echoes too: no 8-character piece of the key's secret part (see src/core/redact.ts).
+    const body = CANARY.replace(/^sk-ant-api03-/, '');
+    const pieces = Array.from({ length: body.length - 7 }, (_, i) => body.slice(i, i + 8));
     for (const [where, text] of places) {
       assert.ok(!text.includes(CANARY_TAIL), `the key leaked into: ${where}`);
       assert.ok(!text.includes(CANARY), `the key leaked into: ${where}`);
+      const piece = pieces.find((p) => text.includes(p));
+      assert.ok(piece === undefined, `a piece of the key (${piece?.length} characters) leaked into: ${where}`);
     }
   });
 

@@ -1,10 +1,9 @@
 /**
- * Redaction used by the error log: the shared `redactSecrets` (src/core/redact.ts), plus URL
- * credential stripping and a deep walk over whole entries.
+ * URL credential stripping for the error log. Redaction itself (strings and deep values) is the
+ * one in src/core/redact.ts.
  */
 import { redactSecrets } from '../redact';
 
-export { redactSecrets };
 /** Drops userinfo and secret-looking query parameters from a URL; redacts the rest. */
 export function sanitizeUrl(url: string, secrets: readonly string[]): string {
   let out = url;
@@ -24,16 +23,4 @@ export function sanitizeUrl(url: string, secrets: readonly string[]): string {
     // Not a URL: fall through to text redaction.
   }
   return redactSecrets(out, secrets);
-}
-
-/** Deep copy of a JSON-like value with every string redacted. */
-export function redactDeep<T>(value: T, secrets: readonly string[]): T {
-  if (typeof value === 'string') return redactSecrets(value, secrets) as unknown as T;
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets)) as unknown as T;
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = redactDeep(v, secrets);
-    return out as T;
-  }
-  return value;
 }

@@ -22,7 +22,8 @@ import * as path from 'node:path';
 import * as os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { LogEntry } from './types';
-import { redactDeep, sanitizeUrl } from './redact';
+import { redactDeep } from '../redact';
+import { sanitizeUrl } from './redact';
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 export const DEFAULT_MAX_FILES = 5;

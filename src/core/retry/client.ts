@@ -11,7 +11,7 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { DEFAULT_TEST_MODEL, ERROR_ROWS, HEADERS, TEST_MAX_TOKENS, bearerProxyNote, officialSdkOnRetryAfter, type ErrorCategory } from '../data/api-facts';
-import { createRedactor, describeKey } from '../redact';
+import { createRedactor, describeKey, redactDeep, rememberSecret } from '../redact';
 import { classify, classifyError, clip, MAX_MESSAGE_LENGTH, type Classification } from '../taxonomy';
 import { isRetryBudget, RetryBudget } from './budget';
 import type { AttemptEvent, BackoffReason, ClientEvent, RateLimitInfo, ResultEvent, Verdict } from './events';
@@ -80,24 +80,11 @@ function ordinal(n: number): string {
   return n === 1 ? 'first' : n === 2 ? 'second' : n === 3 ? 'third' : `${n}th`;
 }
 
-/** Deep copy of a JSON-like event with every string redacted. */
-function redactDeep<T>(value: T, redact: (s: string) => string): T {
-  if (typeof value === 'string') return redact(value) as unknown as T;
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, redact)) as unknown as T;
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = redactDeep(v, redact);
-    return out as T;
-  }
-  return value;
-}
-
 const SECRET_HEADER = /authorization|api[-_]?key|token|secret|cookie|password/i;
 
 function collectSecrets(opts: ConnectionTestOptions): string[] {
   const out: string[] = [];
   if (typeof opts.apiKey === 'string' && opts.apiKey.length > 0) out.push(opts.apiKey);
-  if (opts.authHeader === 'x-api-key') out.push(X_API_KEY_PLACEHOLDER);
   for (const [k, v] of Object.entries(opts.headers && typeof opts.headers === 'object' ? opts.headers : {})) {
     if (typeof v !== 'string' || !SECRET_HEADER.test(k)) continue;
     out.push(v);
@@ -303,6 +290,8 @@ interface AttemptContext {
   stream: boolean;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Characters of stream content so far (kept up to date for an abandoned attempt's outcome). */
+  progress: { partial: number };
 }
 
 function responseClassification(status: number, headers: Headers | null, message: string): Classification {
@@ -311,7 +300,21 @@ function responseClassification(status: number, headers: Headers | null, message
   return c;
 }
 
-async function runAttempt(ctx: AttemptContext): Promise<AttemptOutcome> {
+/** After our abort, how long the HTTP stack gets to settle before the attempt is abandoned. */
+export const ABORT_GRACE_MS = 100;
+
+/** The outcome of an attempt we aborted: the user cancelled, or the per-attempt timer fired. */
+function abortOutcome(why: 'user' | 'timeout', ctx: AttemptContext, headers: Headers | null, partial: number, note: string): AttemptOutcome {
+  if (why === 'user') {
+    return { ok: false, cls: classify({ transport: 'aborted', message: `Cancelled by the user.${note}` }), headers, partialTextLength: partial, timedOut: false, userAborted: true };
+  }
+  const status = ctx.capture.current.status;
+  const phase = status === null ? 'no response headers' : `HTTP ${status} headers but the body did not finish`;
+  const cls = classify({ transport: 'timeout', message: `No complete answer within ${fmtS(ctx.timeoutMs)} (${phase}).${note}`, ...(headers ? { headers } : {}) });
+  return { ok: false, cls, headers, partialTextLength: partial, timedOut: true, userAborted: false };
+}
+
+async function attemptOnce(ctx: AttemptContext): Promise<AttemptOutcome> {
   const ctrl = new AbortController();
   let why: 'timeout' | 'user' | null = null;
   const onUser = () => {
@@ -370,6 +373,7 @@ async function runAttempt(ctx: AttemptContext): Promise<AttemptOutcome> {
             const piece = d.text ?? d.partial_json ?? d.thinking ?? '';
             text += d.type === 'text_delta' ? piece : '';
             partial += Math.max(1, piece.length);
+            ctx.progress.partial = partial;
           } else if (ev.type === 'message_stop') sawStop = true;
         }
       } catch (e) {
@@ -462,14 +466,7 @@ async function runAttempt(ctx: AttemptContext): Promise<AttemptOutcome> {
     if (!ctrl.signal.aborted) ctrl.abort(); // release any half-read body
     const captured = ctx.capture.current;
     const headers = streamHeaders ?? captured.headers;
-    if (why === 'user') {
-      return { ok: false, cls: classify({ transport: 'aborted', message: 'Cancelled by the user.' }), headers, partialTextLength: partial, timedOut: false, userAborted: true };
-    }
-    if (why === 'timeout') {
-      const phase = captured.status === null ? 'no response headers' : `HTTP ${captured.status} headers but the body did not finish`;
-      const cls = classify({ transport: 'timeout', message: `No complete answer within ${fmtS(ctx.timeoutMs)} (${phase}).`, ...(headers ? { headers } : {}) });
-      return { ok: false, cls, headers, partialTextLength: partial, timedOut: true, userAborted: false };
-    }
+    if (why) return abortOutcome(why, ctx, headers, partial, '');
     if (captured.redirect !== undefined && captured.status !== null) {
       const cls = responseClassification(
         captured.status,
@@ -501,6 +498,35 @@ async function runAttempt(ctx: AttemptContext): Promise<AttemptOutcome> {
     clearTimeout(timer);
     ctx.signal?.removeEventListener('abort', onUser);
   }
+}
+
+/**
+ * One attempt that ends by its timeout whatever the HTTP stack does: if it has not settled
+ * ABORT_GRACE_MS after its timer (or the user's cancel) aborted it — a fetch shim or proxy agent
+ * that loses the signal, a body whose reader ignores cancel — it is abandoned with the outcome an
+ * honoured abort gives.
+ */
+function runAttempt(attempt: Omit<AttemptContext, 'progress'>): Promise<AttemptOutcome> {
+  const ctx: AttemptContext = { ...attempt, progress: { partial: 0 } };
+  let grace: ReturnType<typeof setTimeout> | undefined;
+  const abandon = (why: 'user' | 'timeout', after: number, resolve: (o: AttemptOutcome) => void) => {
+    clearTimeout(grace);
+    grace = setTimeout(() => {
+      const note = ` The HTTP stack did not stop within ${ABORT_GRACE_MS} ms of the abort; the attempt was abandoned.`;
+      resolve(abortOutcome(why, ctx, ctx.capture.current.headers, ctx.progress.partial, note));
+    }, after);
+  };
+  let onUser: (() => void) | undefined;
+  const abandoned = new Promise<AttemptOutcome>((resolve) => {
+    abandon('timeout', ctx.timeoutMs + ABORT_GRACE_MS, resolve);
+    onUser = () => abandon('user', ABORT_GRACE_MS, resolve);
+    if (ctx.signal?.aborted) onUser();
+    else ctx.signal?.addEventListener('abort', onUser, { once: true });
+  });
+  return Promise.race([attemptOnce(ctx), abandoned]).finally(() => {
+    clearTimeout(grace);
+    if (onUser) ctx.signal?.removeEventListener('abort', onUser);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -587,7 +613,10 @@ export async function runConnectionTest(options: ConnectionTestOptions): Promise
   const t0 = performance.now();
   const opts: ConnectionTestOptions = options && typeof options === 'object' ? options : ({} as ConnectionTestOptions);
   const runId = (typeof opts.runId === 'string' && opts.runId) || newRunId();
-  const redact = createRedactor(collectSecrets(opts));
+  const secrets = collectSecrets(opts);
+  for (const s of secrets) rememberSecret(s);
+  // The x-api-key placeholder is not a secret: only replaced whole (its parts are ordinary words).
+  const redact = createRedactor(secrets, opts.authHeader === 'x-api-key' ? [X_API_KEY_PLACEHOLDER] : []);
   const emit = (e: ClientEvent): void => {
     if (typeof opts.onEvent !== 'function') return;
     try {
@@ -596,12 +625,15 @@ export async function runConnectionTest(options: ConnectionTestOptions): Promise
       /* a throwing listener must not break the run */
     }
   };
-  const state: RunState = { history: [], lastStatus: null, model: typeof opts.model === 'string' ? opts.model : '' };
-  try {
-    return await run(opts, runId, redact, emit, t0, state);
-  } catch (err) {
-    // Defensive: any bug in the loop still ends with a verdict, never a throw.
-    const cls = classifyError(err);
+  const state: RunState = { history: [], lastStatus: null, model: typeof opts.model === 'string' ? opts.model : '', phase: 'before the first attempt' };
+  // Exactly one result event, whoever ends the run (the loop, the watchdog, or the catch below).
+  let settled = false;
+  const once = (e: ClientEvent): void => {
+    if (settled) return;
+    if (e.event === 'result') settled = true;
+    emit(e);
+  };
+  const fail = (category: ErrorCategory, summary: string): ResultEvent => {
     const result: ResultEvent = {
       event: 'result',
       runId,
@@ -610,18 +642,73 @@ export async function runConnectionTest(options: ConnectionTestOptions): Promise
       status: state.lastStatus,
       totalMs: performance.now() - t0,
       model: state.model,
-      verdict: verdictFrom(null, 'unknown', `The connection test failed internally: ${cls.message ?? 'unknown error'}.`),
+      verdict: verdictFrom(null, category, summary),
     };
     const safe = redactDeep(result, redact);
-    emit(safe);
+    once(safe);
     return safe;
+  };
+
+  // The settle guarantee: whatever the network, the HTTP stack or a bug does, the run resolves by
+  // its deadline (policy.deadlineMs, else the longest run its policy allows, settleBudgetMs). The
+  // watchdog aborts everything still running and answers with what it knows. Its timer also keeps
+  // the process alive, so a CLI can never drain its event loop and exit without a verdict.
+  const internal = new AbortController();
+  const user = opts.signal;
+  const onUserAbort = () => internal.abort();
+  if (user?.aborted) internal.abort();
+  else user?.addEventListener?.('abort', onUserAbort, { once: true });
+  const budget = settleBudgetMs(opts);
+  const implicit = resolvePolicy(opts.policy).deadlineMs === undefined;
+  let watchdog: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<ResultEvent>((resolve) => {
+    watchdog = setTimeout(() => {
+      internal.abort();
+      const earlier = state.history.length ? ` Attempts: ${historyText(state.history)}.` : '';
+      const what = implicit ? `the run's ${fmtS(budget)} time budget (no deadline was set; this is the longest its retry policy allows)` : `the ${fmtS(budget)} deadline`;
+      resolve(fail('timeout', `Stopped at ${what}: still ${state.phase}, which did not end in time. Nothing more is sent.${earlier}`));
+    }, Math.min(budget, 2 ** 31 - 1));
+  });
+  const inner: ConnectionTestOptions = { ...opts, signal: internal.signal };
+  const loop = run(inner, runId, redact, once, t0, state).catch((err: unknown) => {
+    // Defensive: any bug in the loop still ends with a verdict, never a throw.
+    const cls = classifyError(err);
+    return fail('unknown', `The connection test failed internally: ${cls.message ?? 'unknown error'}.`);
+  });
+  try {
+    return await Promise.race([loop, expired]);
+  } finally {
+    clearTimeout(watchdog);
+    user?.removeEventListener?.('abort', onUserAbort);
+    internal.abort(); // nothing of this run outlives its result
   }
+}
+
+/** Slack on top of the policy's worst case for the bookkeeping between attempts. */
+const SETTLE_SLACK_MS = 1000;
+/** Attempts end this long before the deadline, so the loop's own verdict comes before the watchdog's. */
+const DEADLINE_MARGIN_MS = 25;
+
+/**
+ * The latest a run may settle: `policy.deadlineMs` when set; otherwise the longest run the policy
+ * allows (every attempt at its timeout plus the abort grace, every wait at its longest, the
+ * fallback attempt) plus a second of slack.
+ */
+export function settleBudgetMs(opts: Pick<ConnectionTestOptions, 'policy' | 'timeoutMs'>): number {
+  const policy = resolvePolicy(opts?.policy);
+  if (policy.deadlineMs !== undefined) return policy.deadlineMs;
+  const timeout = typeof opts?.timeoutMs === 'number' && Number.isFinite(opts.timeoutMs) && opts.timeoutMs > 0 ? opts.timeoutMs : DEFAULT_ATTEMPT_TIMEOUT_MS;
+  const attempts = policy.maxRetries + 1 + (policy.fallbackModel ? 1 : 0);
+  const longestWait = Math.max(policy.maxDelayMs, policy.maxRetryAfterMs);
+  return attempts * (timeout + ABORT_GRACE_MS) + (attempts - 1) * longestWait + SETTLE_SLACK_MS;
 }
 
 interface RunState {
   history: AttemptRecord[];
   lastStatus: number | null;
   model: string;
+  /** What the run is doing now, for the watchdog's verdict ("waiting for attempt 2's answer"). */
+  phase: string;
 }
 
 async function run(
@@ -766,6 +853,7 @@ async function run(
       let permit: Permit | undefined;
       let queuedMs = 0;
       if (limiter) {
+        state.phase = `waiting for a free limiter slot before attempt ${attempt}`;
         const got = await limiter.acquire({
           ...(signal ? { signal } : {}),
           ...(deadlineAt !== undefined ? { deadlineAt: deadlineAt - attemptFloor() } : {}),
@@ -796,7 +884,8 @@ async function run(
         emit({ event: 'attemptStart', runId, attempt, model, startedAt, ...(permit?.queued ? { queuedMs } : {}) });
 
         let timeoutMs = attemptTimeout;
-        if (deadlineAt !== undefined) timeoutMs = Math.max(1, Math.min(timeoutMs, deadlineAt - performance.now()));
+        if (deadlineAt !== undefined) timeoutMs = Math.max(1, Math.min(timeoutMs, deadlineAt - performance.now() - DEADLINE_MARGIN_MS));
+        state.phase = `waiting for the answer to attempt ${attempt}`;
         outcome = await runAttempt({ client, capture, ctxToken, retryCount: attempt - 1, model, maxTokens, prompt, stream, timeoutMs, ...(signal ? { signal } : {}) });
         latencyMs = performance.now() - a0;
         permit?.release(outcome.ok ? 'success' : overloadSignal(outcome.cls.status, outcome.cls.category));
@@ -960,6 +1049,7 @@ async function run(
       if (paced) continue; // the wait happens in the limiter's queue (reported as reason 'limiter')
 
       emit({ event: 'backoff', runId, attempt, delayMs: delay, reason });
+      state.phase = `in the backoff after attempt ${attempt}`;
       const slept = await abortableSleep(delay, signal);
       totalBackoffMs += slept.sleptMs;
       emit({ event: 'backoffDone', runId, attempt, plannedMs: delay, actualMs: slept.sleptMs });

@@ -6,7 +6,7 @@
  * integration tests.
  */
 import * as vscode from 'vscode';
-import { redactDeep } from './redactDeep';
+import { redactDeep } from '../../core/redact';
 import { WEBVIEW_STRINGS } from '../../webview/connection/strings';
 import { renderWebviewHtml, webviewLocalRoots } from '../webviewHtml';
 import { isWebviewToHost, type HostToWebview, type PanelState, type WebviewToHost } from '../../webview/connection/protocol';

@@ -5,6 +5,7 @@
  * after the key was cleared or replaced.
  */
 import * as vscode from 'vscode';
+import { rememberSecret } from '../../core/redact';
 
 export const SECRET_KEY_NAME = 'claudeDoctor.apiKey';
 
@@ -27,6 +28,7 @@ export class KeyStore {
 
   private remember(k: string | undefined): void {
     if (!k) return;
+    rememberSecret(k); // the process-wide registry every redactor in core includes
     this.seen.add(k);
     const t = k.trim();
     if (t) this.seen.add(t);

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import type { LogEntry } from '../../core/log/types';
 import { LogStore, LogStoreError, type LogReader } from '../../core/log/store';
 import { isEmptyFilter, toCsv, toJson } from '../../core/log/query';
-import { redactDeep, redactSecrets } from '../../core/log/redact';
+import { redactDeep, redactSecrets } from '../../core/redact';
 import { LogViewModel } from './model';
 import { ErrorLogPanel, type ErrorLogPanelHost } from './panel';
 import { isWebviewMessage, sanitizeFilter, type HostToWebview, type Notice, type ViewState } from '../../webview/log/protocol';

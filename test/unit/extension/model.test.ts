@@ -7,7 +7,7 @@ import type { PanelState, RunInfo } from '../../../src/webview/connection/protoc
 import { isWebviewToHost } from '../../../src/webview/connection/protocol';
 import { startSimulator } from '../../../src/core/simulator/index';
 import { runConnectionTest } from '../../../src/core/retry/client';
-import { redactDeep } from '../../../src/extension/connection/redactDeep';
+import { redactDeep } from '../../../src/core/redact';
 
 const T0 = 1_700_000_000_000;
 const run = (runId = 'r1'): RunInfo => ({
