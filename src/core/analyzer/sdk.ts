@@ -1,6 +1,7 @@
 /** Where the SDK is used: imports, client constructors, and the request call sites. */
 import { knownType, type Node } from './parser';
 import { descend, field, named, scan, stringLiteral, unwrap, valueOf, type Src } from './syntax';
+import type { ProjectBindings } from './imported';
 
 export type Provider = 'anthropic' | 'bedrock' | 'vertex' | 'foundry' | 'other' | 'unknown';
 
@@ -39,6 +40,10 @@ export interface SdkImports {
   hasImportRandom: boolean;
   /** Where a new import line goes (Python). */
   importInsertAt: number;
+  /** Clients, constants and opaque names imported from other project modules (see imported.ts). */
+  project?: ProjectBindings;
+  /** The file has no SDK import of its own: a call on a receiver the index does not know stays humble. */
+  onlyViaProject?: boolean;
   tsImportInsertAt: number;
 }
 
@@ -428,7 +433,7 @@ export interface ClientCtor {
   binding?: string;
 }
 
-function ctorBinding(src: Src, ctor: Node): string | undefined {
+export function ctorBinding(src: Src, ctor: Node): string | undefined {
   let p = ctor.parent;
   while (p && (p.type === 'await_expression' || p.type === 'await' || p.type === 'parenthesized_expression' || p.type === 'as_expression')) p = p.parent;
   if (!p) return undefined;
@@ -580,6 +585,10 @@ export interface CallSite {
   /** Options from `.withOptions(...)` / `.with_options(...)` on the receiver. */
   withOptions?: Bag;
   provider: Provider;
+  /** The client was created in another module (its file). */
+  via?: string;
+  /** The receiver is a name the analysis could not resolve to a client: findings here are at most warnings. */
+  humble?: boolean;
 }
 
 const METHOD_KIND: Record<string, CallKind> = {
@@ -756,12 +765,22 @@ export function collectCalls(src: Src, imports: SdkImports, ctors: ClientCtor[],
       if (cands && cands.length > 0) ctor = cands[0];
     }
     let provider: Provider;
+    let via: string | undefined;
+    let humble = false;
+    const proj = !ctor ? imports.project?.clients.get(recText) : undefined;
     if (ctor) provider = ctor.provider;
-    else if (providers.size === 1) provider = [...providers][0]!;
+    else if (proj) {
+      provider = proj.provider;
+      via = proj.from;
+    } else if (providers.size === 1 && !imports.onlyViaProject) provider = [...providers][0]!;
     else provider = 'unknown';
+    if (!ctor && !proj && !byBinding.has(recText)) {
+      const root = /^[\p{ID_Start}$_][\p{ID_Continue}$]*/u.exec(recText)?.[0];
+      if (imports.onlyViaProject || (root !== undefined && imports.project?.opaque.has(root))) humble = true;
+    }
     const kind: CallKind = isBatches ? 'batches' : m[1] === 'completions' ? 'completions' : METHOD_KIND[methodName]!;
     if (m[1] === 'completions' && methodName !== 'create') continue;
-    if (!ctor && imports.otherSdk && (kind === 'completions' || providers.size === 0)) continue;
+    if (!ctor && !proj && imports.otherSdk && (kind === 'completions' || providers.size === 0)) continue;
     let params: Bag | undefined;
     let requestOptions: Bag | undefined;
     if (src.py) {
@@ -773,7 +792,7 @@ export function collectCalls(src: Src, imports: SdkImports, ctors: ClientCtor[],
       requestOptions = list[1] ? bagOf(src, list[1]) : undefined;
       if (list.length === 0) params = undefined;
     }
-    out.push({ kind, beta, call, method, resource, args, params, requestOptions, ctor, withOptions, provider });
+    out.push({ kind, beta, call, method, resource, args, params, requestOptions, ctor, withOptions, provider, via, humble });
   }
   return out;
 }

@@ -19,6 +19,8 @@ export interface Src {
   unitNode?: Node;
   lineStarts?: number[];
   quoteGuess?: "'" | '"';
+  /** String constants imported from other modules (the project index): local name → value and file. */
+  imported?: ReadonlyMap<string, { value: string; from: string }>;
 }
 
 /**
@@ -76,7 +78,11 @@ export function field(n: Node, name: string): Node | null {
 // Values
 // -------------------------------------------------------------------------------------------------
 
-export interface StrVal { kind: 'string'; value: string; node: Node; quote: string; contentStart: number; contentEnd: number }
+export interface StrVal {
+  kind: 'string'; value: string; node: Node; quote: string; contentStart: number; contentEnd: number;
+  /** The value is a constant of another module (its file): `node` is the name here, and no fix may edit it as a string. */
+  foreign?: string;
+}
 export type Val =
   | StrVal
   | { kind: 'number'; value: number; node: Node }
@@ -201,6 +207,8 @@ export function valueOf(src: Src, node: Node, depth = 0): Val {
       if (!src.py && n.text === 'undefined') return { kind: 'null', node: n };
       const def = resolveIdentifier(src, n);
       if (def) return valueOf(src, def, depth + 1);
+      const imp = src.imported?.get(n.text);
+      if (imp) return { kind: 'string', value: imp.value, node: n, quote: '', contentStart: n.startIndex, contentEnd: n.endIndex, foreign: imp.from };
       break;
     }
   }
