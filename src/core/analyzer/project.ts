@@ -135,28 +135,40 @@ export class ProjectIndex {
 
   constructor(private readonly host: ProjectHost, private readonly parser: FactsParser) {}
 
-  /** A file's current text (an open editor's, or just read by a scan): replaces what was read from disk. */
-  update(file: string, text: string): void {
-    if (this.overlay.get(file) === text) return;
+  /**
+   * A file's current text (an open editor's): replaces what was read from disk. Returns whether
+   * the index had another text for it (its importers may need another look).
+   */
+  update(file: string, text: string): boolean {
+    if (this.overlay.get(file) === text) return false;
     this.overlay.set(file, text);
-    this.changed(file);
+    this.changed(file, false);
+    return true;
   }
 
-  /** The file changed on disk or was closed: read it again when next needed. */
+  /** The file changed on disk, was created or deleted, or its editor closed: read it again when next needed. */
   invalidate(file: string): void {
     this.overlay.delete(file);
-    this.changed(file);
+    this.changed(file, true);
   }
 
-  private changed(file: string): void {
+  private changed(file: string, onDisk: boolean): void {
+    // Only a file some importer already read as a module changes what the index joined.
+    const wasModule = this.local.has(file) || this.offers.has(file) || this.texts.has(file);
     this.texts.delete(file);
     this.local.delete(file);
-    // Joined facts and resolutions are cheap to redo; a new or removed file changes what resolves.
-    this.flat.clear();
-    this.offers.clear();
-    this.resolved.clear();
+    if (wasModule || onDisk) {
+      // Joined facts are cheap to redo from the per-file facts, which stay cached.
+      this.flat.clear();
+      this.offers.clear();
+    }
+    // A created or deleted file changes what resolves.
+    if (onDisk) this.resolved.clear();
     const base = path.basename(file);
-    if (base === 'tsconfig.json' || base === 'jsconfig.json' || /^tsconfig\..*\.json$/.test(base)) this.configs.clear();
+    if (base === 'tsconfig.json' || base === 'jsconfig.json' || /^[jt]sconfig\..*\.json$/.test(base)) {
+      this.configs.clear();
+      this.resolved.clear();
+    }
   }
 
   /** Files whose analysis read `file` (directly or through other modules): re-analyse them when it changes. */
