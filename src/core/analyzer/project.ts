@@ -236,7 +236,9 @@ export class ProjectIndex {
       }
       if (exports && exports.size > 0) {
         modules.set(spec, exports);
-        if (reachesClient(exports, 0)) hasClient = true;
+        // (Python names what it takes: `from m import MODEL` brings no client even if m has one)
+        const taken = py && names.length > 0 ? new Map(names.filter((n) => exports!.has(n)).map((n) => [n, exports!.get(n)!])) : exports;
+        if (reachesClient(taken, 0)) hasClient = true;
       } else modules.set(spec, null);
     }
     return { modules, hasClient, key: hasClient || modules.size > 0 ? keyOf(modules) : '' };
