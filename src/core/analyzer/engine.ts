@@ -9,7 +9,7 @@
 import type { AnalyzeOptions, Finding, RuleId } from './types';
 import type { Node, Tree } from './parser';
 import { createCtx, type Ctx } from './context';
-import { collectCalls, collectCtors, collectImports, ctorNameHits, type CallSite, type NameHits } from './sdk';
+import { collectCallAliases, collectCalls, collectCtors, collectImports, ctorNameHits, type CallSite, type NameHits } from './sdk';
 import { descend, indentUnit, lineOf, quoteStyle, setCurrentText, type Src } from './syntax';
 import { callerNames } from './checks/retry-loops';
 import { helperDeclared } from './checks/fixes';
@@ -302,6 +302,19 @@ function dropFixesNearErrors(findings: Finding[], units: Unit[], tree: Tree): vo
  * when every call in it is such a call (a finding may point at a constant outside the call).
  */
 function humble(calls: readonly CallSite[], findings: Finding[], held: Finding[] | undefined): void {
+  if (calls.some((c) => c.alias)) {
+    // A call through a name bound to the method: no fix may rename that name as if it were `create`.
+    const names = calls.filter((c) => c.alias).map((c) => c.method);
+    const strip = (list: Finding[]): void => {
+      for (let i = 0; i < list.length; i++) {
+        const f = list[i]!;
+        const kept = f.fixes.filter((fx) => !fx.edits.some((e) => names.some((n) => e.start < n.endIndex && e.end > n.startIndex)));
+        if (kept.length !== f.fixes.length) list[i] = { ...f, fixes: kept };
+      }
+    };
+    strip(findings);
+    if (held) strip(held);
+  }
   if (calls.length === 0 || !calls.some((c) => c.humble)) return;
   const all = calls.every((c) => c.humble);
   const cap = (list: Finding[]): void => {
@@ -360,6 +373,10 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
   if (usesSdk && !ownSdk) imports.onlyViaProject = true;
   const ctorHits = usesSdk ? ctorNameHits(text, imports, cache?.ctorHits, edit) : undefined;
   const ctors = usesSdk ? collectCtors(src, imports, ctorHits) : [];
+  if (usesSdk && mentions('.messages')) {
+    const aliases = collectCallAliases(src);
+    if (aliases.size > 0) imports.callAliases = aliases;
+  }
   const declared = mentions(py ? RETRY_HELPER_NAMES.python : RETRY_HELPER_NAMES.typescript) && helperDeclared(text, py);
   const active = activeRules(options, text, py, usesSdk);
   const callRules = active.filter((r) => r.on === 'calls');
@@ -375,6 +392,7 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
     JSON.stringify([options.language, options.sdk ?? null, active.map((r) => r.id), options.severity ?? null, options.defaultMaxTokens ?? null, options.today ?? null]),
     // What the index says about this file's imports, and the client names bound from them.
     options.project?.key ?? '',
+    imports.callAliases ? JSON.stringify([...imports.callAliases]) : '',
     project ? JSON.stringify([[...project.clients].map(([k, v]) => `${k}=${v.provider}:${v.from}`), [...project.constants].map(([k, v]) => `${k}=${v.value}:${v.from}`), [...project.opaque]]) : '',
     String(usesSdk), String(declared), String(needCallers), quoteStyle(src), indentUnit(src),
     JSON.stringify([
@@ -448,7 +466,10 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
       return false;
     };
   };
-  const aAnchor = anchorTest(A_ANCHOR);
+  // (calls through a name bound to the method have no `messages.` in their unit)
+  const aAnchor = anchorTest(imports.callAliases
+    ? new RegExp(`${A_ANCHOR.source}|(?<![\\w$.])(?:${[...imports.callAliases.keys()].map((k) => k.replace(/[$]/g, '\\$')).join('|')})\\s*\\(`)
+    : A_ANCHOR);
   const bUnion = unionAnchor(anchoredRules.map((r) => anchorOf(r, py)!));
   const bAnchor = bUnion ? anchorTest(bUnion) : () => false;
   const aResults: UnitA[] = [];

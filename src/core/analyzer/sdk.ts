@@ -1,6 +1,6 @@
 /** Where the SDK is used: imports, client constructors, and the request call sites. */
 import { knownType, type Node } from './parser';
-import { descend, field, named, scan, stringLiteral, unwrap, valueOf, type Src } from './syntax';
+import { descend, field, keyWrites, named, resolveIdentifier, scan, stringLiteral, unwrap, valueOf, type Src } from './syntax';
 import type { ProjectBindings } from './imported';
 
 export type Provider = 'anthropic' | 'bedrock' | 'vertex' | 'foundry' | 'other' | 'unknown';
@@ -44,6 +44,8 @@ export interface SdkImports {
   project?: ProjectBindings;
   /** The file has no SDK import of its own: a call on a receiver the index does not know stays humble. */
   onlyViaProject?: boolean;
+  /** Names bound to a client's method: `const create = client.messages.create.bind(client.messages)`. */
+  callAliases?: Map<string, CallAlias>;
   tsImportInsertAt: number;
 }
 
@@ -321,7 +323,39 @@ function bagKey(src: Src, keyNode: Node | null): string | undefined {
   return undefined;
 }
 
+/**
+ * A bag named by a variable: its object literal, and the keys written to it afterwards
+ * (`params.max_tokens = …`, `params["max_tokens"] = …`); any other write makes it unknowable.
+ */
+function bagOfName(src: Src, id: Node, depth: number): Bag | undefined {
+  const v = valueOf(src, id);
+  if (v.kind === 'object') return bagOf(src, v.node, depth + 1);
+  if (v.kind !== 'unknown' || depth > 3) return undefined;
+  const where: { def?: Node; scope?: Node } = {};
+  const value = resolveIdentifier(src, id, true, where);
+  if (!value || !where.def || !where.scope) return undefined;
+  const base = valueOf(src, value);
+  if (base.kind !== 'object') return undefined;
+  const bag = bagOf(src, base.node, depth + 1);
+  if (!bag) return undefined;
+  const writes = keyWrites(src, id.text, where.def.endIndex, where.scope.endIndex, where.def);
+  if (!writes) return { ...bag, entries: new Map(bag.entries), unknownSpread: true };
+  const out: Bag = { ...bag, entries: new Map(bag.entries) };
+  // An added key's item is its statement (removing it removes the statement).
+  for (const w of writes) out.entries.set(w.key, { key: w.key, valueNode: w.value, item: w.stmt, container: w.stmt.parent ?? w.stmt });
+  return out;
+}
+
 function mergeSpread(src: Src, bag: Bag, expr: Node, depth: number): void {
+  const u = unwrap(expr);
+  if (u.type === 'identifier') {
+    const inner = bagOfName(src, u, depth);
+    if (inner) {
+      for (const [k, e] of inner.entries) bag.entries.set(k, e);
+      if (inner.unknownSpread) bag.unknownSpread = true;
+      return;
+    }
+  }
   const v = valueOf(src, expr);
   if (v.kind === 'object') {
     const inner = bagOf(src, v.node, depth + 1);
@@ -339,10 +373,7 @@ function mergeSpread(src: Src, bag: Bag, expr: Node, depth: number): void {
 export function bagOf(src: Src, node: Node, depth = 0): Bag | undefined {
   if (depth > 4) return undefined;
   const n = unwrap(node);
-  if (n.type === 'identifier') {
-    const v = valueOf(src, n);
-    return v.kind === 'object' ? bagOf(src, v.node, depth + 1) : undefined;
-  }
+  if (n.type === 'identifier') return bagOfName(src, n, depth);
   if (n.type === 'object' || n.type === 'dictionary') {
     const bag: Bag = { container: n, entries: new Map(), unknownSpread: false, style: n.type === 'object' ? 'object' : 'dict' };
     const lazy = !n.hasError;
@@ -589,6 +620,49 @@ export interface CallSite {
   via?: string;
   /** The receiver is a name the analysis could not resolve to a client: findings here are at most warnings. */
   humble?: boolean;
+  /** Called through a name bound to the method (`create(…)`): `method`/`resource` are that name, which no fix may edit. */
+  alias?: boolean;
+}
+
+export interface CallAlias { method: 'create' | 'stream'; recText: string; beta: boolean }
+
+const ALIAS_TS = /\b(?:const|let|var)\s+([\p{ID_Start}$_][\p{ID_Continue}$]*)\s*=\s*([\w$.]+?)\s*\.\s*messages\s*\.\s*(create|stream)\b/gu;
+const ALIAS_PY = /^[ \t]*([\p{ID_Start}_][\p{ID_Continue}]*)[ \t]*=[ \t]*([\w.]+?)\.messages\.(create|stream)\b/gmu;
+
+/**
+ * Names bound to `client.messages.create` (TS: also `.bind(…)`): found by a text search,
+ * confirmed by the tree (the declaration's value is exactly that member, or its `.bind(…)` call).
+ */
+export function collectCallAliases(src: Src): Map<string, CallAlias> {
+  const out = new Map<string, CallAlias>();
+  const re = src.py ? ALIAS_PY : ALIAS_TS;
+  for (const m of scan(re, src.text, 0, src.text.length)) {
+    const nameAt = src.text.indexOf(m[1]!, m.index);
+    const id = descend(src, nameAt, nameAt + m[1]!.length);
+    const holder = id?.parent;
+    if (!id || !holder) continue;
+    const value = holder.type === 'variable_declarator' ? field(holder, 'value') : holder.type === 'assignment' ? field(holder, 'right') : null;
+    if (!value || field(holder, holder.type === 'assignment' ? 'left' : 'name')?.id !== id.id) continue;
+    let v = unwrap(value);
+    if (!src.py && v.type === 'call_expression') {
+      const fn = field(v, 'function');
+      if (!fn || fn.type !== 'member_expression' || field(fn, 'property')?.text !== 'bind') continue;
+      v = unwrap(field(fn, 'object')!);
+    }
+    if (!isMember(v) || field(v, src.py ? 'attribute' : 'property')?.text !== m[3]) continue;
+    const res = field(v, 'object');
+    if (!res || !isMember(res) || field(res, src.py ? 'attribute' : 'property')?.text !== 'messages') continue;
+    let rec = field(res, 'object');
+    let beta = false;
+    if (rec && isMember(rec) && field(rec, src.py ? 'attribute' : 'property')?.text === 'beta') {
+      beta = true;
+      rec = field(rec, 'object');
+    }
+    if (!rec) continue;
+    if (out.has(m[1]!)) { out.delete(m[1]!); continue; } // bound twice: not knowable
+    out.set(m[1]!, { method: m[3] as 'create' | 'stream', recText: rec.text.replace(/\s+/g, ''), beta });
+  }
+  return out;
 }
 
 const METHOD_KIND: Record<string, CallKind> = {
@@ -794,5 +868,40 @@ export function collectCalls(src: Src, imports: SdkImports, ctors: ClientCtor[],
     }
     out.push({ kind, beta, call, method, resource, args, params, requestOptions, ctor, withOptions, provider, via, humble });
   }
+  if (imports.callAliases && imports.callAliases.size > 0) collectAliasCalls(src, imports, ctors, from, to, out);
   return out;
+}
+
+/** Calls through a name bound to the method: `create({...})` after `const create = client.messages.create.bind(…)`. */
+function collectAliasCalls(src: Src, imports: SdkImports, ctors: ClientCtor[], from: number, to: number, out: CallSite[]): void {
+  const aliases = imports.callAliases!;
+  const { byBinding, providers } = ctorIndex(ctors);
+  const re = new RegExp(`(?<![\\w$.])(${[...aliases.keys()].map((k) => k.replace(/[$]/g, '\\$')).join('|')})\\s*\\(`, 'g');
+  for (const m of scan(re, src.text, from, to)) {
+    const a = aliases.get(m[1]!)!;
+    const id = descend(src, m.index, m.index + m[1]!.length);
+    const call = id?.parent;
+    if (!id || !call || !isCall(call) || field(call, 'function')?.id !== id.id) continue;
+    const args = field(call, 'arguments');
+    if (!args || (args.type !== 'arguments' && args.type !== 'argument_list')) continue;
+    const ctor = byBinding.get(a.recText)?.[0];
+    const proj = !ctor ? imports.project?.clients.get(a.recText) : undefined;
+    const provider: Provider = ctor ? ctor.provider : proj ? proj.provider : providers.size === 1 && !imports.onlyViaProject ? [...providers][0]! : 'unknown';
+    const humble = !ctor && !proj && (imports.onlyViaProject === true || providers.size !== 1);
+    const span: Span = { startIndex: id.startIndex, endIndex: id.endIndex, text: id.text };
+    let params: Bag | undefined;
+    let requestOptions: Bag | undefined;
+    if (src.py) {
+      params = kwargsBag(src, args);
+      requestOptions = params;
+    } else {
+      const list = named(args);
+      params = list[0] ? bagOf(src, list[0]) : undefined;
+      requestOptions = list[1] ? bagOf(src, list[1]) : undefined;
+    }
+    out.push({
+      kind: a.method, beta: a.beta, call, method: span, resource: span, args, params, requestOptions, ctor, provider,
+      via: proj?.from, humble, alias: true,
+    });
+  }
 }
