@@ -395,6 +395,29 @@ describe('incremental: the client module changes', () => {
     analyzer().forget('inc:a');
   });
 
+  it('a constant changing in another module changes the findings of its importer (the file key of the engine holds the answer of the index)', async () => {
+    const root = write(join(tmp, 'inc-const'), {
+      'config.py': 'MODEL = "claude-2.1"\n',
+      'llm.py': 'import anthropic\n\nclient = anthropic.Anthropic()\n',
+      'app.py': `from llm import client\nfrom config import MODEL\n\n\ndef ask(q):\n    return client.messages.create(model=MODEL, max_tokens=5, messages=[{"role": "user", "content": q}])\n`,
+    });
+    const index = fsIndex();
+    const app = join(root, 'app.py');
+    const text = readFileSync(app, 'utf8');
+    const run = async (): Promise<string[]> => {
+      const project = await index.importsFor(app, text, 'python');
+      return shown(text, await analyzer().analyzeIncremental('inc:const', text, { language: 'python', project, today: TODAY }));
+    };
+    expect(await run()).toEqual(['6:retired-model:error']);
+    index.update(join(root, 'config.py'), 'MODEL = "claude-sonnet-5-5"\n');
+    expect(await run()).toEqual([]);
+    index.update(join(root, 'config.py'), 'MODEL = "claude-3-opus-20240229"\n');
+    const again = await run();
+    expect(again).toEqual(['6:retired-model:error']);
+    expect(index.dependents(join(root, 'config.py'))).toEqual([app]);
+    analyzer().forget('inc:const');
+  });
+
   it('the provider reaches the rules: a Bedrock client in another module takes Bedrock model ids', async () => {
     const root = write(join(tmp, 'bedrock'), {
       'lib/client.ts': "import { AnthropicBedrock } from '@anthropic-ai/bedrock-sdk';\nexport const client = new AnthropicBedrock();\n",
