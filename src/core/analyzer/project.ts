@@ -135,6 +135,25 @@ export class ProjectIndex {
 
   constructor(private readonly host: ProjectHost, private readonly parser: FactsParser) {}
 
+  /** The joined exports each module had when an importer last read them (see exportsChanged). */
+  private readonly seen = new Map<string, string>();
+
+  /**
+   * Whether what `file` exports (joined) differs from what importers last read: a text change
+   * that leaves the exports alone (a comment, a function body) needs no importer re-analysed.
+   */
+  exportsChanged(file: string): Promise<boolean> {
+    const run = this.queue.then(async () => {
+      const before = this.seen.get(file);
+      if (before === undefined) return true;
+      const now = (await this.offersFacts(file, [])) ? exportsKey(await this.exportsOf(file, [])) : '';
+      this.seen.set(file, now);
+      return now !== before;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   /**
    * A file's current text (an open editor's): replaces what was read from disk. Returns whether
    * the index had another text for it (its importers may need another look).
@@ -234,6 +253,7 @@ export class ProjectIndex {
           if (sub) (exports ??= new Map()).set(n, sub);
         }
       }
+      this.seen.set(target, exports ? exportsKey(exports) : '');
       if (exports && exports.size > 0) {
         modules.set(spec, exports);
         // (Python names what it takes: `from m import MODEL` brings no client even if m has one)
@@ -475,6 +495,10 @@ function reachesClient(exports: ModuleExports, depth: number): boolean {
     if (f.kind === 'module' && f.exports && depth < 3 && reachesClient(f.exports, depth + 1)) return true;
   }
   return false;
+}
+
+function exportsKey(m: ModuleExports): string {
+  return keyOf(new Map([['', m]]));
 }
 
 function keyOf(modules: ReadonlyMap<string, ModuleExports | null>): string {

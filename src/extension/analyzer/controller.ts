@@ -137,7 +137,7 @@ export class AnalyzerController implements vscode.Disposable {
     const sourceChanged = (uri: vscode.Uri) => {
       if (!this.project || uri.scheme !== 'file' || this.docs.has(uri.toString())) return;
       this.project.invalidate(uri.fsPath);
-      this.reanalyzeDependents(uri.fsPath);
+      this.dependentsIfExportsChanged(uri.fsPath);
     };
     this.disposables.push(sources, sources.onDidChange(sourceChanged), sources.onDidCreate(sourceChanged), sources.onDidDelete(sourceChanged));
     for (const d of ws.textDocuments) this.track(d, undefined, true);
@@ -180,6 +180,15 @@ export class AnalyzerController implements vscode.Disposable {
   async usesClient(uri: vscode.Uri, text: string, language: AnalyzerLanguage): Promise<boolean> {
     if (mentionsClaudeSdk(text, language)) return true;
     return (await this.projectFor(uri, text, language))?.hasClient === true;
+  }
+
+  /** A module's text changed: its importers look again only if what it exports changed. */
+  private dependentsIfExportsChanged(file: string): void {
+    const index = this.project;
+    if (!index || index.dependents(file).length === 0) return;
+    void index.exportsChanged(file)
+      .then((changed) => { if (changed) this.reanalyzeDependents(file); })
+      .catch((e: unknown) => this.log().error(String(e)));
   }
 
   /** A module changed: re-analyse the open and scanned files whose imports read it. */
@@ -274,7 +283,7 @@ export class AnalyzerController implements vscode.Disposable {
     if (this.project && doc.uri.scheme === 'file') {
       // The editor's (maybe unsaved) text is gone: importers see the file on disk again.
       this.project.invalidate(doc.uri.fsPath);
-      this.reanalyzeDependents(doc.uri.fsPath);
+      this.dependentsIfExportsChanged(doc.uri.fsPath);
     }
     if (this.scanCovered.has(key) && doc.uri.scheme !== 'untitled') {
       const uri = doc.uri;
@@ -316,7 +325,7 @@ export class AnalyzerController implements vscode.Disposable {
     const base = { uri: doc.uri, version, text, index: new LineIndex(text), language };
     // The index sees this editor's text; a module whose text changed makes its importers look again.
     const moved = this.project && doc.uri.scheme === 'file' ? this.project.update(doc.uri.fsPath, text) : false;
-    if (moved) this.reanalyzeDependents(doc.uri.fsPath);
+    if (moved) this.dependentsIfExportsChanged(doc.uri.fsPath);
     if (!this.settings.enabled || text.length > MAX_LIVE_CHARS) {
       this.analyzer?.forget(key);
       return { ...base, findings: [] };

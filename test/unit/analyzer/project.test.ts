@@ -383,8 +383,12 @@ describe('incremental: the client module changes', () => {
     expect(index.dependents(lib)).toEqual([a]);
     expect(index.dependents(join(root, 'routes/fmt.ts'))).toEqual([]);
 
+    // A comment changes nothing the importers read: they need no second look.
+    expect(index.update(lib, "import Anthropic from '@anthropic-ai/sdk';\n// the one client\nexport const client = new Anthropic();\n")).toBe(true);
+    expect(await index.exportsChanged(lib)).toBe(false);
     // The export is renamed: `client` is no longer a client of that module.
     expect(index.update(lib, "import Anthropic from '@anthropic-ai/sdk';\nexport const claude = new Anthropic();\n")).toBe(true);
+    expect(await index.exportsChanged(lib)).toBe(true);
     expect(await run()).toEqual([]);
     // Back again: found again (same importer text, same engine cache key for the importer's text).
     index.update(lib, "import Anthropic from '@anthropic-ai/sdk';\nexport const client = new Anthropic();\n");
