@@ -360,11 +360,12 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
     }
     return i >= 0;
   };
-  const imports = collectImports(src, units.filter((u) => !u.fn));
+  const declUnits = units.filter((u) => !u.fn);
+  const imports = collectImports(src, declUnits);
   const ownSdk = imports.classes.size > 0 || imports.namespaces.size > 0 || imports.errors.size > 0 || imports.pyFrom.length > 0
     || (!py && mentions('@anthropic-ai/'));
   // Clients and constants of other modules (the project index's facts, bound to this file's imports).
-  const project = options.project && options.project.modules.size > 0 ? bindProject(src, options.project) : undefined;
+  const project = options.project && options.project.modules.size > 0 ? bindProject(src, options.project, declUnits) : undefined;
   if (project) {
     imports.project = project;
     if (project.constants.size > 0) src.imported = project.constants;

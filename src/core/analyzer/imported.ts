@@ -23,24 +23,35 @@ export interface ProjectBindings {
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** The import statements naming `spec`, found by a text search and confirmed by the tree. */
-function statementsFor(src: Src, spec: string): Node[] {
-  const out: Node[] = [];
+/**
+ * The import statements naming each spec, found by one text search and confirmed by the tree.
+ * TS/JS: over `ranges` only (the top-level declarations, where imports and requires stand: no
+ * function body is read on the keystroke path); Python: the whole text (imports inside functions
+ * are common there).
+ */
+function statementsFor(src: Src, specs: readonly string[], ranges: readonly { start: number; end: number }[]): Map<string, Node[]> {
+  const out = new Map<string, Node[]>();
   const seen = new Set<number>();
+  const alt = [...specs].sort((a, b) => b.length - a.length).map(escapeRe).join('|');
   const re = src.py
-    ? new RegExp(`(?:\\bfrom[ \\t]+${escapeRe(spec)}[ \\t]+import\\b|\\bimport[ \\t]+(?:[\\w.]+[ \\t]*(?:as[ \\t]+\\w+)?[ \\t]*,[ \\t]*)*${escapeRe(spec)}(?![\\w.]))`, 'g')
-    : new RegExp(`(['"])${escapeRe(spec)}\\1`, 'g');
-  for (const m of scan(re, src.text, 0, src.text.length)) {
-    let n: Node | null = descend(src, m.index, m.index + m[0].length);
-    for (let i = 0; n && i < 8; i++, n = n.parent) {
-      const t = n.type;
-      if (t === 'import_statement' || t === 'import_from_statement' || t === 'export_statement' || t === 'lexical_declaration' || t === 'variable_declaration') break;
+    ? new RegExp(`(?:\\bfrom[ \\t]+(${alt})[ \\t]+import\\b|\\bimport[ \\t]+(?:[\\w.]+[ \\t]*(?:as[ \\t]+\\w+)?[ \\t]*,[ \\t]*)*(${alt})(?![\\w.]))`, 'g')
+    : new RegExp(`(['"])(${alt})\\1`, 'g');
+  const search = (from: number, to: number): void => {
+    for (const m of scan(re, src.text, from, to)) {
+      const spec = src.py ? m[1] ?? m[2]! : m[2]!;
+      let n: Node | null = descend(src, m.index, m.index + m[0].length);
+      for (let i = 0; n && i < 8; i++, n = n.parent) {
+        const t = n.type;
+        if (t === 'import_statement' || t === 'import_from_statement' || t === 'export_statement' || t === 'lexical_declaration' || t === 'variable_declaration') break;
+      }
+      if (n && !seen.has(n.id)) {
+        seen.add(n.id);
+        (out.get(spec) ?? out.set(spec, []).get(spec)!).push(n);
+      }
     }
-    if (n && !seen.has(n.id)) {
-      seen.add(n.id);
-      out.push(n);
-    }
-  }
+  };
+  if (src.py) search(0, src.text.length);
+  else for (const r of ranges) search(r.start, r.end);
   return out;
 }
 
@@ -160,10 +171,11 @@ function bindDerived(src: Src, out: ProjectBindings): void {
   }
 }
 
-export function bindProject(src: Src, project: ProjectImports): ProjectBindings {
+export function bindProject(src: Src, project: ProjectImports, ranges: readonly { start: number; end: number }[]): ProjectBindings {
   const out: ProjectBindings = { clients: new Map(), constants: new Map(), opaque: new Set() };
+  const statements = statementsFor(src, [...project.modules.keys()], ranges);
   for (const [spec, exports] of project.modules) {
-    for (const st of statementsFor(src, spec)) {
+    for (const st of statements.get(spec) ?? []) {
       if (src.py) bindPy(src, st, spec, exports, out);
       else bindTs(src, st, exports, out);
     }

@@ -432,6 +432,29 @@ describe('incremental: the client module changes', () => {
     expect(r.findings.filter((f) => f.rule === 'retired-model' || f.rule === 'unknown-model')).toEqual([]);
   });
 
+  it('CommonJS: module.exports and require, destructured or not', async () => {
+    const root = write(join(tmp, 'cjs'), {
+      'lib/claude.js': "const Anthropic = require('@anthropic-ai/sdk');\n\nconst client = new Anthropic();\nmodule.exports = { client, MODEL: 'claude-2.1' };\n",
+      'jobs/a.js': `const { client, MODEL } = require('../lib/claude');\n\nexports.run = () => client.messages.create({ model: MODEL, max_tokens: 5, ${OK_MESSAGES} });\n`,
+      'jobs/b.js': `const claude = require('../lib/claude');\n\nexports.run = () => claude.client.messages.create({ model: 'claude-sonnet-5-5', ${OK_MESSAGES} });\n`,
+    });
+    const index = fsIndex();
+    const a = await analyzeWith(index, join(root, 'jobs/a.js'));
+    expect(shown(a.text, a.findings)).toEqual(['3:retired-model:error']);
+    const b = await analyzeWith(index, join(root, 'jobs/b.js'));
+    expect(shown(b.text, b.findings)).toEqual(['3:missing-max-tokens:error']);
+  });
+
+  it('Python: `import pkg.mod` without an alias, and an import inside a function', async () => {
+    const root = write(join(tmp, 'py-plain'), {
+      'app/__init__.py': '',
+      'app/llm.py': 'from anthropic import Anthropic\n\nclient = Anthropic()\n',
+      'main.py': `import app.llm\n\n\ndef ask(q):\n    return app.llm.client.messages.create(model="claude-sonnet-5-5", messages=[{"role": "user", "content": q}])\n\n\ndef later(q):\n    from app.llm import client as c\n    return c.messages.create(model="claude-sonnet-5-5", max_tokens=5, messages=[])\n`,
+    });
+    const r = await analyzeWith(fsIndex(), join(root, 'main.py'));
+    expect(shown(r.text, r.findings)).toEqual(['10:empty-messages:error', '5:missing-max-tokens:error']);
+  });
+
   it('import cycles and deep re-export chains terminate', async () => {
     const root = write(join(tmp, 'cycle'), {
       'a.ts': "export * from './b';\nimport Anthropic from '@anthropic-ai/sdk';\nexport const client = new Anthropic();\n",
