@@ -432,6 +432,45 @@ describe('incremental: the client module changes', () => {
     expect(r.findings.filter((f) => f.rule === 'retired-model' || f.rule === 'unknown-model')).toEqual([]);
   });
 
+  it('built once: each module is read and parsed once for many importers', async () => {
+    const files: Record<string, string> = {
+      'tsconfig.json': '{ "compilerOptions": { "paths": { "~/*": ["./src/*"] } } }\n',
+      'src/lib/client.ts': "import Anthropic from '@anthropic-ai/sdk';\nexport const client = new Anthropic();\n",
+      'src/lib/util.ts': 'export const id = <T>(x: T) => x;\n',
+    };
+    for (let i = 0; i < 40; i++) files[`src/routes/r${i}.ts`] = `import { client } from '~/lib/client';\nimport { id } from '../lib/util';\nexport const r${i} = () => client.messages.create(id({ model: 'claude-sonnet-5-5', max_tokens: 5, ${OK_MESSAGES} }));\n`;
+    const root = write(join(tmp, 'once'), files);
+    const reads = new Map<string, number>();
+    let parses = 0;
+    const index = new ProjectIndex({
+      async read(f) {
+        reads.set(f, (reads.get(f) ?? 0) + 1);
+        try { return readFileSync(f, 'utf8'); } catch { return undefined; }
+      },
+    }, { moduleFacts: (text, language) => { parses++; return analyzer().moduleFacts(text, language); } });
+    for (let i = 0; i < 40; i++) {
+      const f = join(root, `src/routes/r${i}.ts`);
+      expect((await index.importsFor(f, readFileSync(f, 'utf8'), 'typescript')).hasClient).toBe(true);
+    }
+    expect(reads.get(join(root, 'src/lib/client.ts'))).toBe(1);
+    expect(reads.get(join(root, 'src/lib/util.ts'))).toBe(1);
+    expect(reads.get(join(root, 'tsconfig.json'))).toBe(1);
+    // only the client module is parsed: util.ts offers nothing (no SDK, no claude string, no such import)
+    expect(parses).toBe(1);
+  });
+
+  it('TS: with the SDK imported too, a call on an import the index cannot see into is at most a warning', async () => {
+    const root = write(join(tmp, 'ts-mixed'), {
+      'svc.ts': `import Anthropic from '@anthropic-ai/sdk';\nimport { gateway } from './vendor/gateway';\n\nconst local = new Anthropic();\nexport const viaGateway = () => gateway.messages.create({ model: 'claude-sonnet-5-5', ${OK_MESSAGES} });\nexport const viaLocal = () => local.messages.create({ model: 'claude-sonnet-5-5', ${OK_MESSAGES} });\n`,
+    });
+    const index = fsIndex();
+    const r = await analyzeWith(index, join(root, 'svc.ts'));
+    expect(shown(r.text, r.findings)).toEqual(['5:missing-max-tokens:warning', '6:missing-max-tokens:error']);
+    // without the index the unresolved name was an error (what humility changes)
+    const bare = await analyzeWith(undefined, join(root, 'svc.ts'));
+    expect(shown(bare.text, bare.findings)).toEqual(['5:missing-max-tokens:error', '6:missing-max-tokens:error']);
+  });
+
   it('CommonJS: module.exports and require, destructured or not', async () => {
     const root = write(join(tmp, 'cjs'), {
       'lib/claude.js': "const Anthropic = require('@anthropic-ai/sdk');\n\nconst client = new Anthropic();\nmodule.exports = { client, MODEL: 'claude-2.1' };\n",
