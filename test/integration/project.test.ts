@@ -72,6 +72,7 @@ describe('project index in the editor', function () {
     await write('src/lib/anthropic.ts', CLIENT);
     await write('src/lib/config.ts', "export const MODEL = 'claude-sonnet-5-5';\n");
     await write('src/app/api/chat/route.ts', ROUTE);
+    await write('src/app/api/closed/route.ts', ROUTE.replace("import { MODEL } from '@/lib/config';\n", "const MODEL = 'claude-sonnet-5-5';\n"));
     const ext = vscode.extensions.all.find((e) => e.packageJSON?.name === 'claude-doctor');
     assert.ok(ext);
     await ext.activate();
@@ -104,6 +105,22 @@ describe('project index in the editor', function () {
     await setText(lib, CLIENT);
     await expectCodes(route.uri, [MISSING], 'the route when the client is back');
     await lib.save();
+  });
+
+  it('Scan Workspace covers closed importers, and they follow edits of the client module', async () => {
+    const closed = vscode.Uri.joinPath(root, 'src/app/api/closed/route.ts');
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === closed.toString()), 'the closed route is not open');
+    assert.deepEqual(codes(closed), []);
+    const summary = await vscode.commands.executeCommand<{ analyzed: number; cancelled: boolean }>('claudeDoctor.scanWorkspace');
+    assert.ok(summary && !summary.cancelled, JSON.stringify(summary));
+    await expectCodes(closed, [MISSING], 'the closed route after the scan');
+    const lib = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(root, 'src/lib/anthropic.ts'));
+    await setText(lib, CLIENT.replace('export const anthropic', 'export const claude'));
+    await expectCodes(closed, [], 'the closed route after the export was renamed');
+    await setText(lib, CLIENT);
+    await expectCodes(closed, [MISSING], 'the closed route after the rename was undone');
+    await lib.save();
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === closed.toString()), 'nothing opened the closed route');
   });
 
   it('a module that is not open changes on disk: its importers are re-analysed (file watcher)', async () => {
