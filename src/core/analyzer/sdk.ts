@@ -346,8 +346,46 @@ function bagOfName(src: Src, id: Node, depth: number): Bag | undefined {
   return out;
 }
 
+/** The bag a method of the same class returns (`this.params(q)`, `self._request(q)`): its one return. */
+function bagOfMethodCall(src: Src, call: Node, depth: number): Bag | undefined {
+  const fn = field(call, 'function');
+  if (!fn || !isMember(fn) || depth > 3) return undefined;
+  const obj = field(fn, 'object');
+  const name = field(fn, src.py ? 'attribute' : 'property')?.text;
+  if (!name || obj?.text !== (src.py ? 'self' : 'this')) return undefined;
+  let cls: Node | null = call.parent;
+  while (cls && !['class_declaration', 'abstract_class_declaration', 'class', 'class_definition'].includes(cls.type)) cls = cls.parent;
+  const body = cls ? field(cls, 'body') : null;
+  if (!cls || !body) return undefined;
+  if (cls.startIndex < src.unitFrom || cls.endIndex > src.unitTo) src.outside = true;
+  const methods = named(body).map((m) => (m.type === 'decorated_definition' ? field(m, 'definition') ?? m : m))
+    .filter((m) => (m.type === 'method_definition' || m.type === 'function_definition') && field(m, 'name')?.text === name);
+  if (methods.length !== 1) return undefined;
+  const returns: Node[] = [];
+  const walk = (n: Node, d: number): void => {
+    if (d > 30) return;
+    for (const c of named(n)) {
+      if (c.type === 'return_statement') {
+        const v = c.namedChild(0);
+        returns.push(v ?? c);
+      } else if (!['arrow_function', 'function_expression', 'function', 'function_definition', 'lambda', 'class', 'class_declaration', 'class_definition'].includes(c.type)) walk(c, d + 1);
+    }
+  };
+  const mbody = field(methods[0]!, 'body');
+  if (mbody) walk(mbody, 0);
+  return returns.length === 1 && returns[0]!.type !== 'return_statement' ? bagOf(src, returns[0]!, depth + 1) : undefined;
+}
+
 function mergeSpread(src: Src, bag: Bag, expr: Node, depth: number): void {
   const u = unwrap(expr);
+  if (isCall(u)) {
+    const inner = bagOfMethodCall(src, u, depth);
+    if (inner) {
+      for (const [k, e] of inner.entries) bag.entries.set(k, e);
+      if (inner.unknownSpread) bag.unknownSpread = true;
+      return;
+    }
+  }
   if (u.type === 'identifier') {
     const inner = bagOfName(src, u, depth);
     if (inner) {
@@ -416,6 +454,7 @@ export function bagOf(src: Src, node: Node, depth = 0): Bag | undefined {
     if (named(args).some((a) => a.type !== 'keyword_argument' && a.type !== 'dictionary_splat')) bag.unknownSpread = true;
     return bag;
   }
+  if (isCall(n)) return bagOfMethodCall(src, n, depth);
   return undefined;
 }
 
