@@ -356,6 +356,7 @@ describe('Python: a package', () => {
     expect(byFile(report.entries, 'app/services/chat.py')).toEqual(['12:retired-model:error', '18:missing-max-tokens:error']);
     expect(byFile(report.entries, 'app/jobs/summarize.py')).toEqual(['11:empty-messages:error', '15:missing-max-tokens:error', '7:missing-max-tokens:error']);
     expect(byFile(report.entries, 'app/jobs/opaque.py')).toEqual([]);
+    expect(byFile(report.entries, 'app/jobs/mixed.py')).toEqual(['12:missing-max-tokens:error', '8:missing-max-tokens:warning']);
   });
 });
 
