@@ -132,6 +132,8 @@ export class ProjectIndex {
   private readonly configs = new Map<string, Promise<TsConfig | null>>();
   /** File → the files its facts or its imports' facts were read from (an importer's, or a module's own). */
   private readonly edges = new Map<string, Set<string>>();
+  /** The same edges reversed: file → the files that read it. */
+  private readonly rev = new Map<string, Set<string>>();
 
   constructor(private readonly host: ProjectHost, private readonly parser: FactsParser) {}
 
@@ -192,24 +194,37 @@ export class ProjectIndex {
 
   /** Files whose analysis read `file` (directly or through other modules): re-analyse them when it changes. */
   dependents(file: string): string[] {
-    const rev = new Map<string, string[]>();
-    for (const [from, set] of this.edges) for (const to of set) (rev.get(to) ?? rev.set(to, []).get(to)!).push(from);
+    if (!this.rev.has(file)) return [];
     const seen = new Set<string>([file]);
     const queue = [file];
-    while (queue.length > 0) for (const f of rev.get(queue.pop()!) ?? []) if (!seen.has(f)) { seen.add(f); queue.push(f); }
+    while (queue.length > 0) for (const f of this.rev.get(queue.pop()!) ?? []) if (!seen.has(f)) { seen.add(f); queue.push(f); }
     seen.delete(file);
     return [...seen];
   }
 
   /** An importer went away (closed, deleted): its edges no longer matter. */
   forget(file: string): void {
-    this.edges.delete(file);
+    this.dropEdges(file);
+  }
+
+  private dropEdges(from: string): void {
+    const set = this.edges.get(from);
+    if (!set) return;
+    for (const to of set) {
+      const r = this.rev.get(to);
+      r?.delete(from);
+      if (r?.size === 0) this.rev.delete(to);
+    }
+    this.edges.delete(from);
   }
 
   private edge(from: string, to: string): void {
     let s = this.edges.get(from);
     if (!s) this.edges.set(from, (s = new Set()));
     s.add(to);
+    let r = this.rev.get(to);
+    if (!r) this.rev.set(to, (r = new Set()));
+    r.add(from);
   }
 
   private read(file: string): Promise<string | undefined> {
@@ -237,7 +252,7 @@ export class ProjectIndex {
   private async computeImports(file: string, text: string, language: AnalyzerLanguage): Promise<ProjectImports> {
     const py = language === 'python';
     const modules = new Map<string, ModuleExports | null>();
-    this.edges.delete(file);
+    this.dropEdges(file);
     let hasClient = false;
     for (const { spec, names } of importSpecifiers(text, py)) {
       const target = await this.resolve(file, spec, py);
