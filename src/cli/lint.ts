@@ -19,8 +19,10 @@ import {
   detectSdkVersions,
   languageFromPath,
   mentionsClaudeSdk,
+  ProjectIndex,
   RULES,
   type Analyzer,
+  type ProjectImports,
 } from '../core/analyzer/index';
 import { LineIndex } from '../core/analyzer/lineIndex';
 import type { AnalyzerLanguage, Finding, RuleId, SdkVersions, Severity, TextEdit } from '../core/analyzer/types';
@@ -103,7 +105,7 @@ export const EXIT_INCOMPLETE = 3;
 export const LINT_HELP = `Usage: claude-doctor lint [paths…] [options]
 
 Finds code that causes Claude API errors in TypeScript, JavaScript and Python files.
-Folders are walked (skipping ${[...SKIP_DIRS].join(', ')}); only files that use a Claude SDK are analyzed.
+Folders are walked (skipping ${[...SKIP_DIRS].join(', ')}); only files that use a Claude SDK (directly, or through a client imported from another module) are analyzed.
 
 Options:
   --format text|json|sarif   output format (default: text)
@@ -401,13 +403,34 @@ export function getAnalyzer(): Analyzer {
 }
 
 /**
- * The walk shared by lint and fix: reads each candidate, keeps those that mention a Claude SDK and
- * runs `analyze` on them, in order. Unreadable files and failed analyses go to `skipped`, never fatal.
+ * The project index of one run (built once, shared by every file): other modules are read from
+ * disk, only when an import leads to them, each at most once.
+ */
+export function projectIndex(analyzer: Analyzer): ProjectIndex {
+  return new ProjectIndex({
+    async read(file) {
+      try {
+        const st = await fsp.stat(file);
+        if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
+        const text = await fsp.readFile(file, 'utf8');
+        return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+      } catch {
+        return undefined;
+      }
+    },
+  }, analyzer);
+}
+
+/**
+ * The walk shared by lint and fix: reads each candidate, keeps those that use a Claude SDK (or,
+ * with a project index, import a client from another module) and runs `analyze` on them, in
+ * order. Unreadable files and failed analyses go to `skipped`, never fatal.
  */
 export async function* analyzeEach<T>(
   files: readonly Candidate[],
   skipped: Skipped[],
-  analyze: (text: string, file: Candidate) => Promise<T>,
+  analyze: (text: string, file: Candidate, project?: ProjectImports) => Promise<T>,
+  index?: ProjectIndex,
 ): AsyncGenerator<{ file: Candidate; src: Extract<ReadResult, { ok: true }>; result: T }> {
   for (const file of files) {
     const src = await readSource(fsPathOf(file));
@@ -415,10 +438,18 @@ export async function* analyzeEach<T>(
       skipped.push({ file: file.path, reason: src.reason, unanalysed: src.unanalysed });
       continue;
     }
-    if (!mentionsClaudeSdk(src.text, file.language)) continue;
+    let project: ProjectImports | undefined;
+    if (index) {
+      try {
+        project = await index.importsFor(file.path, src.text, file.language);
+      } catch {
+        project = undefined; // an unreadable neighbour never stops the file's own analysis
+      }
+    }
+    if (!project?.hasClient && !mentionsClaudeSdk(src.text, file.language)) continue;
     let result: T;
     try {
-      result = await analyze(src.text, file);
+      result = await analyze(src.text, file, project);
     } catch (e) {
       skipped.push({ file: file.path, reason: `analysis failed: ${e instanceof Error ? e.message : String(e)}`, unanalysed: true });
       continue;
@@ -427,8 +458,8 @@ export async function* analyzeEach<T>(
   }
 }
 
-function analyzeOptions(file: Candidate, versions: SdkVersionCache, opts: LintOptions): { language: AnalyzerLanguage; sdk: SdkVersions; disabled: Set<RuleId> } {
-  return { language: file.language, sdk: versions.get(file.path), disabled: opts.disabled };
+function analyzeOptions(file: Candidate, versions: SdkVersionCache, opts: LintOptions, project?: ProjectImports): { language: AnalyzerLanguage; sdk: SdkVersions; disabled: Set<RuleId>; project?: ProjectImports } {
+  return { language: file.language, sdk: versions.get(file.path), disabled: opts.disabled, project };
 }
 
 /** Lints paths in-process; the engine of `claude-doctor lint` and of the workspace benchmark. */
@@ -438,11 +469,11 @@ export async function lintPaths(paths: readonly string[], opts: LintOptions, ana
   const versions = new SdkVersionCache(opts.sdk);
   const entries: LintEntry[] = [];
   let analyzed = 0;
-  const analyze = (text: string, file: Candidate): Promise<Finding[]> => {
-    analyzed++; // every file that mentions an SDK, those whose analysis fails included
-    return analyzer.analyze(text, analyzeOptions(file, versions, opts));
+  const analyze = (text: string, file: Candidate, project?: ProjectImports): Promise<Finding[]> => {
+    analyzed++; // every file that uses an SDK client, those whose analysis fails included
+    return analyzer.analyze(text, analyzeOptions(file, versions, opts, project));
   };
-  for await (const { file, src, result: findings } of analyzeEach(files, skipped, analyze)) {
+  for await (const { file, src, result: findings } of analyzeEach(files, skipped, analyze, projectIndex(analyzer))) {
     const idx = new LineIndex(src.text);
     const shown = displayPath(file.path);
     for (const f of findings) {
@@ -645,7 +676,7 @@ export interface FileFixResult {
 /** Analyze → apply safe fixes → repeat (the core's fix-all loop). Pure: writes nothing. */
 export async function fixText(
   text: string,
-  options: { language: AnalyzerLanguage; sdk?: SdkVersions; disabled: Set<RuleId> },
+  options: { language: AnalyzerLanguage; sdk?: SdkVersions; disabled: Set<RuleId>; project?: ProjectImports },
   analyzer = getAnalyzer(),
 ): Promise<{ text: string; fixesByRule: Map<RuleId, number>; remaining: Finding[] }> {
   const r = await fixAllText(text, (t) => analyzer.analyze(t, options), { remaining: true });
@@ -708,8 +739,8 @@ export async function fixCommand(argv: string[], io: Io = processIo()): Promise<
   let failed = 0;
   let remainingErrors = 0;
   let remainingOther = 0;
-  const fix = (text: string, file: Candidate) => fixText(text, analyzeOptions(file, versions, opts), analyzer);
-  for await (const { file, src, result: res } of analyzeEach(files, skipped, fix)) {
+  const fix = (text: string, file: Candidate, project?: ProjectImports) => fixText(text, analyzeOptions(file, versions, opts, project), analyzer);
+  for await (const { file, src, result: res } of analyzeEach(files, skipped, fix, projectIndex(analyzer))) {
     for (const f of res.remaining) {
       if (f.severity === 'error') remainingErrors++;
       else remainingOther++;

@@ -9,13 +9,14 @@
 import type { AnalyzeOptions, Finding, RuleId } from './types';
 import type { Node, Tree } from './parser';
 import { createCtx, type Ctx } from './context';
-import { collectCalls, collectCtors, collectImports, ctorNameHits, type CallSite, type NameHits } from './sdk';
+import { collectCallAliases, collectCalls, collectCtors, collectImports, ctorNameHits, type CallSite, type NameHits } from './sdk';
 import { descend, indentUnit, lineOf, quoteStyle, setCurrentText, type Src } from './syntax';
 import { callerNames } from './checks/retry-loops';
 import { helperDeclared } from './checks/fixes';
 import { RULES, RULE_BY_ID, type RuleModule } from './rules/index';
 import type { Anchor } from './rules/rule';
 import { RETRY_HELPER_NAMES } from './templates';
+import { bindProject } from './imported';
 
 type Rule = RuleModule<RuleId, unknown>;
 
@@ -295,6 +296,39 @@ function dropFixesNearErrors(findings: Finding[], units: Unit[], tree: Tree): vo
 }
 
 /**
+ * Unknowable stays humble: where a call's receiver could not be resolved to a client (a name from
+ * a module the project index cannot see into, or any unknown receiver in a file that has no SDK
+ * import of its own), the unit's findings at that call are at most warnings — all of the unit's
+ * when every call in it is such a call (a finding may point at a constant outside the call).
+ */
+function humble(calls: readonly CallSite[], findings: Finding[], held: Finding[] | undefined): void {
+  if (calls.some((c) => c.alias)) {
+    // A call through a name bound to the method: no fix may rename that name as if it were `create`.
+    const names = calls.filter((c) => c.alias).map((c) => c.method);
+    const strip = (list: Finding[]): void => {
+      for (let i = 0; i < list.length; i++) {
+        const f = list[i]!;
+        const kept = f.fixes.filter((fx) => !fx.edits.some((e) => names.some((n) => e.start < n.endIndex && e.end > n.startIndex)));
+        if (kept.length !== f.fixes.length) list[i] = { ...f, fixes: kept };
+      }
+    };
+    strip(findings);
+    if (held) strip(held);
+  }
+  if (calls.length === 0 || !calls.some((c) => c.humble)) return;
+  const all = calls.every((c) => c.humble);
+  const cap = (list: Finding[]): void => {
+    for (let i = 0; i < list.length; i++) {
+      const f = list[i]!;
+      if (f.severity !== 'error') continue;
+      if (all || calls.some((c) => c.humble && f.start >= c.call.startIndex && f.end <= c.call.endIndex)) list[i] = { ...f, severity: 'warning' };
+    }
+  };
+  cap(findings);
+  if (held) cap(held);
+}
+
+/**
  * `retain`: the returned cache will be used for a next run (the editor). A one-off analysis (the
  * CLI, a workspace scan) passes false and skips work only a next run would read.
  */
@@ -326,11 +360,24 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
     }
     return i >= 0;
   };
-  const imports = collectImports(src, units.filter((u) => !u.fn));
-  const usesSdk = imports.classes.size > 0 || imports.namespaces.size > 0 || imports.errors.size > 0 || imports.pyFrom.length > 0
+  const declUnits = units.filter((u) => !u.fn);
+  const imports = collectImports(src, declUnits);
+  const ownSdk = imports.classes.size > 0 || imports.namespaces.size > 0 || imports.errors.size > 0 || imports.pyFrom.length > 0
     || (!py && mentions('@anthropic-ai/'));
+  // Clients and constants of other modules (the project index's facts, bound to this file's imports).
+  const project = options.project && options.project.modules.size > 0 ? bindProject(src, options.project, declUnits) : undefined;
+  if (project) {
+    imports.project = project;
+    if (project.constants.size > 0) src.imported = project.constants;
+  }
+  const usesSdk = ownSdk || (project !== undefined && project.clients.size > 0);
+  if (usesSdk && !ownSdk) imports.onlyViaProject = true;
   const ctorHits = usesSdk ? ctorNameHits(text, imports, cache?.ctorHits, edit) : undefined;
   const ctors = usesSdk ? collectCtors(src, imports, ctorHits) : [];
+  if (usesSdk && mentions('.messages')) {
+    const aliases = collectCallAliases(src);
+    if (aliases.size > 0) imports.callAliases = aliases;
+  }
   const declared = mentions(py ? RETRY_HELPER_NAMES.python : RETRY_HELPER_NAMES.typescript) && helperDeclared(text, py);
   const active = activeRules(options, text, py, usesSdk);
   const callRules = active.filter((r) => r.on === 'calls');
@@ -344,6 +391,10 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
   // The file-level key: everything a unit's analysis may read outside itself.
   const keyParts: string[] = [
     JSON.stringify([options.language, options.sdk ?? null, active.map((r) => r.id), options.severity ?? null, options.defaultMaxTokens ?? null, options.today ?? null]),
+    // What the index says about this file's imports, and the client names bound from them.
+    options.project?.key ?? '',
+    imports.callAliases ? JSON.stringify([...imports.callAliases]) : '',
+    project ? JSON.stringify([[...project.clients].map(([k, v]) => `${k}=${v.provider}:${v.from}`), [...project.constants].map(([k, v]) => `${k}=${v.value}:${v.from}`), [...project.opaque]]) : '',
     String(usesSdk), String(declared), String(needCallers), quoteStyle(src), indentUnit(src),
     JSON.stringify([
       [...imports.classes], [...imports.namespaces], [...imports.errors], [...imports.tenacity], imports.tenacityNs ?? '', imports.backoffNs ?? '',
@@ -416,7 +467,10 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
       return false;
     };
   };
-  const aAnchor = anchorTest(A_ANCHOR);
+  // (calls through a name bound to the method have no `messages.` in their unit)
+  const aAnchor = anchorTest(imports.callAliases
+    ? new RegExp(`${A_ANCHOR.source}|(?<![\\w$.])(?:${[...imports.callAliases.keys()].map((k) => k.replace(/[$]/g, '\\$')).join('|')})\\s*\\(`)
+    : A_ANCHOR);
   const bUnion = unionAnchor(anchoredRules.map((r) => anchorOf(r, py)!));
   const bAnchor = bUnion ? anchorTest(bUnion) : () => false;
   const aResults: UnitA[] = [];
@@ -457,6 +511,7 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
       if (bAnchor(u)) unitCalls.set(u.start, calls);
       const ctx = createCtx(src, options, imports, usesSdk, ctors, calls, { from: u.start, to: u.end, helperDeclared: declared });
       const { held, notes } = calls.length > 0 ? runSteps(ctx, callSteps) : {};
+      humble(calls, ctx.findings, held);
       const res: UnitA = { findings: ctx.findings, start: u.start, end: u.end, callers: [], held, notes };
       if (calls.length > 0 && needCallers) callersLater.push({ res, spans: calls.map((c) => [c.call.startIndex, c.call.endIndex] as const) });
       if (!src.outside) next.a.set(u.start, res);
@@ -506,6 +561,7 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
     const ctx = createCtx(src, options, imports, usesSdk, ctors, calls, { from: u.start, to: u.end, callers, helperDeclared: declared });
     let unitText: string | undefined;
     const { held, notes } = runSteps(ctx, anchoredSteps, () => (unitText ??= text.slice(u.start, u.end)));
+    humble(calls, ctx.findings, held);
     const res: Stored = { findings: ctx.findings, start: u.start, end: u.end, held, notes };
     if (!src.outside) next.b.set(u.start, res);
     bResults.push(res);

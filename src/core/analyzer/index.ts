@@ -7,12 +7,16 @@ import type { AnalyzeOptions, AnalyzerLanguage, Finding } from './types';
 import { ParserPool, treeEdit, type Tree } from './parser';
 import { runRules, type Dirty, type UnitCache } from './engine';
 import { mentionsClaudeSdk } from './precheck';
+import { moduleFacts, type LocalFacts } from './exports';
+import { setCurrentText, type Src } from './syntax';
 
 export type { AnalyzeOptions, AnalyzerLanguage, Finding, Fix, RuleId, SdkVersions, Severity, TextEdit } from './types';
 export { languageFromPath, mentionsClaudeSdk } from './precheck';
 export { detectSdkVersions } from './versions';
 export { applyEdits, applySafeFixes, selectSafeFixes, fixAllText, MAX_FIX_PASSES, type FixAllResult } from './edits';
 export { RULES, RULE_BY_ID } from './rules/index';
+export { ProjectIndex, importSpecifiers, type ProjectHost, type ProjectImports, type ExportFact } from './project';
+export type { LocalFacts } from './exports';
 export type { RuleModule, RuleMeta, FixSummary } from './rules/index';
 
 /** As VS Code's TextDocumentContentChangeEvent (offsets into the text before this change). */
@@ -23,6 +27,8 @@ export interface Analyzer {
   /** Incremental: keeps the previous tree per key (e.g. a document URI) and re-parses using the edits. */
   analyzeIncremental(key: string, text: string, options: AnalyzeOptions, changes?: readonly ContentChange[]): Promise<Finding[]>;
   forget(key: string): void;
+  /** What a module offers other modules (clients, factories, constants, re-exports): the project index's per-file read. */
+  moduleFacts(text: string, language: AnalyzerLanguage): Promise<LocalFacts>;
   /** Bare parse, no rules: the benchmark baseline. */
   parseOnly(text: string, language: AnalyzerLanguage): Promise<void>;
 }
@@ -46,7 +52,7 @@ export function createAnalyzer(host?: { wasmDir?: string }): Analyzer {
 
   return {
     async analyze(text, options) {
-      if (!mentionsClaudeSdk(text, options.language)) return [];
+      if (!analysable(text, options)) return [];
       const tree = await pool.parse(text, options.language);
       try {
         return matchLineEndings(text, runRules(tree, text, options, undefined, undefined, false).findings);
@@ -56,7 +62,7 @@ export function createAnalyzer(host?: { wasmDir?: string }): Analyzer {
     },
 
     async analyzeIncremental(key, text, options, changes) {
-      if (!mentionsClaudeSdk(text, options.language)) {
+      if (!analysable(text, options)) {
         drop(key);
         return [];
       }
@@ -108,11 +114,31 @@ export function createAnalyzer(host?: { wasmDir?: string }): Analyzer {
       drop(key);
     },
 
+    async moduleFacts(text, language) {
+      const tree = await pool.parse(text, language);
+      setCurrentText(text);
+      try {
+        const src: Src = {
+          text, py: language === 'python', typed: language === 'typescript' || language === 'typescriptreact',
+          root: tree.rootNode, scopeCache: new Map(), mutationCache: new Map(), unitFrom: 0, unitTo: text.length, outside: false,
+        };
+        return moduleFacts(src);
+      } finally {
+        setCurrentText(undefined);
+        tree.delete();
+      }
+    },
+
     async parseOnly(text, language) {
       const tree = await pool.parse(text, language);
       tree.delete();
     },
   };
+}
+
+/** The pre-check: the file uses the SDK (or holds a key), or the project index says an import brings a client. */
+export function analysable(text: string, options: AnalyzeOptions): boolean {
+  return options.project?.hasClient === true || mentionsClaudeSdk(text, options.language);
 }
 
 /**

@@ -1,6 +1,7 @@
 /** Where the SDK is used: imports, client constructors, and the request call sites. */
 import { knownType, type Node } from './parser';
-import { descend, field, named, scan, stringLiteral, unwrap, valueOf, type Src } from './syntax';
+import { descend, field, keyWrites, named, resolveIdentifier, scan, stringLiteral, unwrap, valueOf, type Src } from './syntax';
+import type { ProjectBindings } from './imported';
 
 export type Provider = 'anthropic' | 'bedrock' | 'vertex' | 'foundry' | 'other' | 'unknown';
 
@@ -39,6 +40,12 @@ export interface SdkImports {
   hasImportRandom: boolean;
   /** Where a new import line goes (Python). */
   importInsertAt: number;
+  /** Clients, constants and opaque names imported from other project modules (see imported.ts). */
+  project?: ProjectBindings;
+  /** The file has no SDK import of its own: a call on a receiver the index does not know stays humble. */
+  onlyViaProject?: boolean;
+  /** Names bound to a client's method: `const create = client.messages.create.bind(client.messages)`. */
+  callAliases?: Map<string, CallAlias>;
   tsImportInsertAt: number;
 }
 
@@ -316,7 +323,77 @@ function bagKey(src: Src, keyNode: Node | null): string | undefined {
   return undefined;
 }
 
+/**
+ * A bag named by a variable: its object literal, and the keys written to it afterwards
+ * (`params.max_tokens = …`, `params["max_tokens"] = …`); any other write makes it unknowable.
+ */
+function bagOfName(src: Src, id: Node, depth: number): Bag | undefined {
+  const v = valueOf(src, id);
+  if (v.kind === 'object') return bagOf(src, v.node, depth + 1);
+  if (v.kind !== 'unknown' || depth > 3) return undefined;
+  const where: { def?: Node; scope?: Node } = {};
+  const value = resolveIdentifier(src, id, true, where);
+  if (!value || !where.def || !where.scope) return undefined;
+  const base = valueOf(src, value);
+  if (base.kind !== 'object') return undefined;
+  const bag = bagOf(src, base.node, depth + 1);
+  if (!bag) return undefined;
+  const writes = keyWrites(src, id.text, where.def.endIndex, where.scope.endIndex, where.def);
+  if (!writes) return { ...bag, entries: new Map(bag.entries), unknownSpread: true };
+  const out: Bag = { ...bag, entries: new Map(bag.entries) };
+  // An added key's item is its statement (removing it removes the statement).
+  for (const w of writes) out.entries.set(w.key, { key: w.key, valueNode: w.value, item: w.stmt, container: w.stmt.parent ?? w.stmt });
+  return out;
+}
+
+/** The bag a method of the same class returns (`this.params(q)`, `self._request(q)`): its one return. */
+function bagOfMethodCall(src: Src, call: Node, depth: number): Bag | undefined {
+  const fn = field(call, 'function');
+  if (!fn || !isMember(fn) || depth > 3) return undefined;
+  const obj = field(fn, 'object');
+  const name = field(fn, src.py ? 'attribute' : 'property')?.text;
+  if (!name || obj?.text !== (src.py ? 'self' : 'this')) return undefined;
+  let cls: Node | null = call.parent;
+  while (cls && !['class_declaration', 'abstract_class_declaration', 'class', 'class_definition'].includes(cls.type)) cls = cls.parent;
+  const body = cls ? field(cls, 'body') : null;
+  if (!cls || !body) return undefined;
+  if (cls.startIndex < src.unitFrom || cls.endIndex > src.unitTo) src.outside = true;
+  const methods = named(body).map((m) => (m.type === 'decorated_definition' ? field(m, 'definition') ?? m : m))
+    .filter((m) => (m.type === 'method_definition' || m.type === 'function_definition') && field(m, 'name')?.text === name);
+  if (methods.length !== 1) return undefined;
+  const returns: Node[] = [];
+  const walk = (n: Node, d: number): void => {
+    if (d > 30) return;
+    for (const c of named(n)) {
+      if (c.type === 'return_statement') {
+        const v = c.namedChild(0);
+        returns.push(v ?? c);
+      } else if (!['arrow_function', 'function_expression', 'function', 'function_definition', 'lambda', 'class', 'class_declaration', 'class_definition'].includes(c.type)) walk(c, d + 1);
+    }
+  };
+  const mbody = field(methods[0]!, 'body');
+  if (mbody) walk(mbody, 0);
+  return returns.length === 1 && returns[0]!.type !== 'return_statement' ? bagOf(src, returns[0]!, depth + 1) : undefined;
+}
+
 function mergeSpread(src: Src, bag: Bag, expr: Node, depth: number): void {
+  const u = unwrap(expr);
+  if (isCall(u)) {
+    const inner = bagOfMethodCall(src, u, depth);
+    if (inner) {
+      for (const [k, e] of inner.entries) bag.entries.set(k, e);
+      if (inner.unknownSpread) bag.unknownSpread = true;
+      return;
+    }
+  }
+  if (u.type === 'identifier') {
+    const inner = bagOfName(src, u, depth);
+    if (inner) {
+      for (const [k, e] of inner.entries) bag.entries.set(k, e);
+      if (inner.unknownSpread) bag.unknownSpread = true;
+      return;
+    }
+  }
   const v = valueOf(src, expr);
   if (v.kind === 'object') {
     const inner = bagOf(src, v.node, depth + 1);
@@ -334,10 +411,7 @@ function mergeSpread(src: Src, bag: Bag, expr: Node, depth: number): void {
 export function bagOf(src: Src, node: Node, depth = 0): Bag | undefined {
   if (depth > 4) return undefined;
   const n = unwrap(node);
-  if (n.type === 'identifier') {
-    const v = valueOf(src, n);
-    return v.kind === 'object' ? bagOf(src, v.node, depth + 1) : undefined;
-  }
+  if (n.type === 'identifier') return bagOfName(src, n, depth);
   if (n.type === 'object' || n.type === 'dictionary') {
     const bag: Bag = { container: n, entries: new Map(), unknownSpread: false, style: n.type === 'object' ? 'object' : 'dict' };
     const lazy = !n.hasError;
@@ -380,6 +454,7 @@ export function bagOf(src: Src, node: Node, depth = 0): Bag | undefined {
     if (named(args).some((a) => a.type !== 'keyword_argument' && a.type !== 'dictionary_splat')) bag.unknownSpread = true;
     return bag;
   }
+  if (isCall(n)) return bagOfMethodCall(src, n, depth);
   return undefined;
 }
 
@@ -428,7 +503,7 @@ export interface ClientCtor {
   binding?: string;
 }
 
-function ctorBinding(src: Src, ctor: Node): string | undefined {
+export function ctorBinding(src: Src, ctor: Node): string | undefined {
   let p = ctor.parent;
   while (p && (p.type === 'await_expression' || p.type === 'await' || p.type === 'parenthesized_expression' || p.type === 'as_expression')) p = p.parent;
   if (!p) return undefined;
@@ -580,6 +655,53 @@ export interface CallSite {
   /** Options from `.withOptions(...)` / `.with_options(...)` on the receiver. */
   withOptions?: Bag;
   provider: Provider;
+  /** The client was created in another module (its file). */
+  via?: string;
+  /** The receiver is a name the analysis could not resolve to a client: findings here are at most warnings. */
+  humble?: boolean;
+  /** Called through a name bound to the method (`create(…)`): `method`/`resource` are that name, which no fix may edit. */
+  alias?: boolean;
+}
+
+export interface CallAlias { method: 'create' | 'stream'; recText: string; beta: boolean }
+
+const ALIAS_TS = /\b(?:const|let|var)\s+([\p{ID_Start}$_][\p{ID_Continue}$]*)\s*=\s*([\w$.]+?)\s*\.\s*messages\s*\.\s*(create|stream)\b/gu;
+const ALIAS_PY = /^[ \t]*([\p{ID_Start}_][\p{ID_Continue}]*)[ \t]*=[ \t]*([\w.]+?)\.messages\.(create|stream)\b/gmu;
+
+/**
+ * Names bound to `client.messages.create` (TS: also `.bind(…)`): found by a text search,
+ * confirmed by the tree (the declaration's value is exactly that member, or its `.bind(…)` call).
+ */
+export function collectCallAliases(src: Src): Map<string, CallAlias> {
+  const out = new Map<string, CallAlias>();
+  const re = src.py ? ALIAS_PY : ALIAS_TS;
+  for (const m of scan(re, src.text, 0, src.text.length)) {
+    const nameAt = src.text.indexOf(m[1]!, m.index);
+    const id = descend(src, nameAt, nameAt + m[1]!.length);
+    const holder = id?.parent;
+    if (!id || !holder) continue;
+    const value = holder.type === 'variable_declarator' ? field(holder, 'value') : holder.type === 'assignment' ? field(holder, 'right') : null;
+    if (!value || field(holder, holder.type === 'assignment' ? 'left' : 'name')?.id !== id.id) continue;
+    let v = unwrap(value);
+    if (!src.py && v.type === 'call_expression') {
+      const fn = field(v, 'function');
+      if (!fn || fn.type !== 'member_expression' || field(fn, 'property')?.text !== 'bind') continue;
+      v = unwrap(field(fn, 'object')!);
+    }
+    if (!isMember(v) || field(v, src.py ? 'attribute' : 'property')?.text !== m[3]) continue;
+    const res = field(v, 'object');
+    if (!res || !isMember(res) || field(res, src.py ? 'attribute' : 'property')?.text !== 'messages') continue;
+    let rec = field(res, 'object');
+    let beta = false;
+    if (rec && isMember(rec) && field(rec, src.py ? 'attribute' : 'property')?.text === 'beta') {
+      beta = true;
+      rec = field(rec, 'object');
+    }
+    if (!rec) continue;
+    if (out.has(m[1]!)) { out.delete(m[1]!); continue; } // bound twice: not knowable
+    out.set(m[1]!, { method: m[3] as 'create' | 'stream', recText: rec.text.replace(/\s+/g, ''), beta });
+  }
+  return out;
 }
 
 const METHOD_KIND: Record<string, CallKind> = {
@@ -756,12 +878,22 @@ export function collectCalls(src: Src, imports: SdkImports, ctors: ClientCtor[],
       if (cands && cands.length > 0) ctor = cands[0];
     }
     let provider: Provider;
+    let via: string | undefined;
+    let humble = false;
+    const proj = !ctor ? imports.project?.clients.get(recText) : undefined;
     if (ctor) provider = ctor.provider;
-    else if (providers.size === 1) provider = [...providers][0]!;
+    else if (proj) {
+      provider = proj.provider;
+      via = proj.from;
+    } else if (providers.size === 1 && !imports.onlyViaProject) provider = [...providers][0]!;
     else provider = 'unknown';
+    if (!ctor && !proj && !byBinding.has(recText)) {
+      const root = /^[\p{ID_Start}$_][\p{ID_Continue}$]*/u.exec(recText)?.[0];
+      if (imports.onlyViaProject || (root !== undefined && imports.project?.opaque.has(root))) humble = true;
+    }
     const kind: CallKind = isBatches ? 'batches' : m[1] === 'completions' ? 'completions' : METHOD_KIND[methodName]!;
     if (m[1] === 'completions' && methodName !== 'create') continue;
-    if (!ctor && imports.otherSdk && (kind === 'completions' || providers.size === 0)) continue;
+    if (!ctor && !proj && imports.otherSdk && (kind === 'completions' || providers.size === 0)) continue;
     let params: Bag | undefined;
     let requestOptions: Bag | undefined;
     if (src.py) {
@@ -773,7 +905,42 @@ export function collectCalls(src: Src, imports: SdkImports, ctors: ClientCtor[],
       requestOptions = list[1] ? bagOf(src, list[1]) : undefined;
       if (list.length === 0) params = undefined;
     }
-    out.push({ kind, beta, call, method, resource, args, params, requestOptions, ctor, withOptions, provider });
+    out.push({ kind, beta, call, method, resource, args, params, requestOptions, ctor, withOptions, provider, via, humble });
   }
+  if (imports.callAliases && imports.callAliases.size > 0) collectAliasCalls(src, imports, ctors, from, to, out);
   return out;
+}
+
+/** Calls through a name bound to the method: `create({...})` after `const create = client.messages.create.bind(…)`. */
+function collectAliasCalls(src: Src, imports: SdkImports, ctors: ClientCtor[], from: number, to: number, out: CallSite[]): void {
+  const aliases = imports.callAliases!;
+  const { byBinding, providers } = ctorIndex(ctors);
+  const re = new RegExp(`(?<![\\w$.])(${[...aliases.keys()].map((k) => k.replace(/[$]/g, '\\$')).join('|')})\\s*\\(`, 'g');
+  for (const m of scan(re, src.text, from, to)) {
+    const a = aliases.get(m[1]!)!;
+    const id = descend(src, m.index, m.index + m[1]!.length);
+    const call = id?.parent;
+    if (!id || !call || !isCall(call) || field(call, 'function')?.id !== id.id) continue;
+    const args = field(call, 'arguments');
+    if (!args || (args.type !== 'arguments' && args.type !== 'argument_list')) continue;
+    const ctor = byBinding.get(a.recText)?.[0];
+    const proj = !ctor ? imports.project?.clients.get(a.recText) : undefined;
+    const provider: Provider = ctor ? ctor.provider : proj ? proj.provider : providers.size === 1 && !imports.onlyViaProject ? [...providers][0]! : 'unknown';
+    const humble = !ctor && !proj && (imports.onlyViaProject === true || providers.size !== 1);
+    const span: Span = { startIndex: id.startIndex, endIndex: id.endIndex, text: id.text };
+    let params: Bag | undefined;
+    let requestOptions: Bag | undefined;
+    if (src.py) {
+      params = kwargsBag(src, args);
+      requestOptions = params;
+    } else {
+      const list = named(args);
+      params = list[0] ? bagOf(src, list[0]) : undefined;
+      requestOptions = list[1] ? bagOf(src, list[1]) : undefined;
+    }
+    out.push({
+      kind: a.method, beta: a.beta, call, method: span, resource: span, args, params, requestOptions, ctor, provider,
+      via: proj?.from, humble, alias: true,
+    });
+  }
 }

@@ -19,6 +19,8 @@ export interface Src {
   unitNode?: Node;
   lineStarts?: number[];
   quoteGuess?: "'" | '"';
+  /** String constants imported from other modules (the project index): local name → value and file. */
+  imported?: ReadonlyMap<string, { value: string; from: string }>;
 }
 
 /**
@@ -76,7 +78,11 @@ export function field(n: Node, name: string): Node | null {
 // Values
 // -------------------------------------------------------------------------------------------------
 
-export interface StrVal { kind: 'string'; value: string; node: Node; quote: string; contentStart: number; contentEnd: number }
+export interface StrVal {
+  kind: 'string'; value: string; node: Node; quote: string; contentStart: number; contentEnd: number;
+  /** The value is a constant of another module (its file): `node` is the name here, and no fix may edit it as a string. */
+  foreign?: string;
+}
 export type Val =
   | StrVal
   | { kind: 'number'; value: number; node: Node }
@@ -195,12 +201,38 @@ export function valueOf(src: Src, node: Node, depth = 0): Val {
     case 'call':
       if (src.py && field(n, 'function')?.text === 'dict') return { kind: 'object', node: n };
       break;
+    case 'binary_expression':
+    case 'boolean_operator': {
+      // `opts.model || 'claude-…'`, `?? '…'`, `model or "…"`: the fallback is what is sent when
+      // the option is not given (only strings and numbers: an object fallback is not the request).
+      if (depth > 4) break;
+      const op = field(n, 'operator')?.text ?? n.child(1)?.text;
+      if (op !== '||' && op !== '??' && op !== 'or') break;
+      const l = field(n, 'left');
+      const r = field(n, 'right');
+      if (!l || !r) break;
+      const lv = valueOf(src, l, depth + 1);
+      if ((lv.kind === 'string' && lv.value !== '') || (lv.kind === 'number' && lv.value !== 0 && op !== '??')) return lv;
+      const rv = valueOf(src, r, depth + 1);
+      if ((rv.kind === 'string' || rv.kind === 'number') && (lv.kind === 'unknown' || lv.kind === 'null')) return rv;
+      break;
+    }
+    case 'member_expression':
+    case 'attribute': {
+      // `this.model` / `self.model`: the one value the class assigns to the field.
+      if (depth > 4) break;
+      const v = fieldValue(src, n);
+      if (v) return valueOf(src, v, depth + 1);
+      break;
+    }
     case 'identifier':
     case 'shorthand_property_identifier': {
       if (depth > 4) break;
       if (!src.py && n.text === 'undefined') return { kind: 'null', node: n };
       const def = resolveIdentifier(src, n);
       if (def) return valueOf(src, def, depth + 1);
+      const imp = src.imported?.get(n.text);
+      if (imp) return { kind: 'string', value: imp.value, node: n, quote: '', contentStart: n.startIndex, contentEnd: n.endIndex, foreign: imp.from };
       break;
     }
   }
@@ -335,8 +367,30 @@ function pyScopeIndex(src: Src, scope: Node): Map<string, Node[]> {
   return idx;
 }
 
-/** The value node of the only definition of `id` visible here, if it is not written again. */
-export function resolveIdentifier(src: Src, id: Node): Node | undefined {
+/** Default parameter values the analysis follows: literals only (an object default is not what callers pass). */
+const LITERAL_DEFAULT = new Set(['string', 'template_string', 'number', 'integer', 'float']);
+
+/** A parameter's default value (`model = 'claude-…'`, `model="claude-…"`), when it is a literal. */
+function paramDefault(p: Node): Node | undefined {
+  const v = field(p, 'value') ?? (p.type === 'assignment_pattern' ? field(p, 'right') : null);
+  return v && LITERAL_DEFAULT.has(v.type) ? v : undefined;
+}
+
+/** The TS parameter that declares `name` in a parameter list, if any. */
+function tsParamNamed(params: Node, name: string): Node | undefined {
+  for (const p of named(params)) {
+    const pat = p.type === 'assignment_pattern' ? field(p, 'left') : field(p, 'pattern') ?? p;
+    if (pat?.type === 'identifier' && pat.text === name) return p;
+  }
+  return undefined;
+}
+
+/**
+ * The value node of the only definition of `id` visible here, if it is not written again (a
+ * parameter: its literal default). `mutable`: also when keys are written to it afterwards (the
+ * caller reads those writes, see keyWrites); `out` then gets the definition and its scope.
+ */
+export function resolveIdentifier(src: Src, id: Node, mutable = false, out?: { def?: Node; scope?: Node }): Node | undefined {
   const name = id.text;
   if (src.py) {
     for (let a: Node | null = id.parent; a; a = a.parent) {
@@ -346,10 +400,15 @@ export function resolveIdentifier(src: Src, id: Node): Node | undefined {
       if (a.startIndex < src.unitFrom || a.endIndex > src.unitTo) src.outside = true;
       if (defs.length !== 1) return undefined;
       const d = defs[0]!;
+      if (d.type === 'default_parameter' || d.type === 'typed_default_parameter') {
+        const v = paramDefault(d);
+        return v && !mutatedAfter(src, name, a.startIndex, a.endIndex, d) ? v : undefined;
+      }
       if (d.type !== 'assignment') return undefined;
       if (d.startIndex > id.startIndex && a.type !== 'module') return undefined;
       if (d.startIndex > id.startIndex && !isFunctionBodyUse(src, id, a)) return undefined;
-      if (mutatedAfter(src, name, d.endIndex, a.endIndex, d)) return undefined;
+      if (out) { out.def = d; out.scope = a; }
+      if (!mutable && mutatedAfter(src, name, d.endIndex, a.endIndex, d)) return undefined;
       return field(d, 'right') ?? undefined;
     }
     return undefined;
@@ -359,7 +418,13 @@ export function resolveIdentifier(src: Src, id: Node): Node | undefined {
       if (TS_FUNCS.has(a.type)) {
         // Parameters of an enclosing function shadow outer names.
         const params = field(a, 'parameters') ?? field(a, 'parameter');
-        if (params && new RegExp(`(?<![\\w$])${escapeRe(name)}(?![\\w$])`).test(params.text)) return undefined;
+        if (params && new RegExp(`(?<![\\w$])${escapeRe(name)}(?![\\w$])`).test(params.text)) {
+          // `function ask(model = 'claude-…')`: the default, unless the body assigns the parameter.
+          const p = params.type === 'identifier' ? undefined : tsParamNamed(params, name);
+          const v = p ? paramDefault(p) : undefined;
+          const body = field(a, 'body');
+          return v && body && !mutatedAfter(src, name, body.startIndex, body.endIndex, p!) ? v : undefined;
+        }
       }
       continue;
     }
@@ -371,11 +436,87 @@ export function resolveIdentifier(src: Src, id: Node): Node | undefined {
     const decl = d.parent!;
     const kind = decl.type === 'lexical_declaration' ? field(decl, 'kind')?.text ?? decl.child(0)?.text : 'var';
     if (d.startIndex > id.startIndex && !isFunctionBodyUse(src, id, a)) return undefined;
-    if (kind !== 'const' && mutatedAfter(src, name, a.startIndex, a.endIndex, d)) return undefined;
-    if (kind === 'const' && mutatedAfter(src, name, d.endIndex, a.endIndex, d)) return undefined;
+    if (out) { out.def = d; out.scope = a; }
+    if (!mutable && kind !== 'const' && mutatedAfter(src, name, a.startIndex, a.endIndex, d)) return undefined;
+    if (!mutable && kind === 'const' && mutatedAfter(src, name, d.endIndex, a.endIndex, d)) return undefined;
     return field(d, 'value') ?? undefined;
   }
   return undefined;
+}
+
+/**
+ * The writes of keys to `name` after its definition, in [from, to): `name.key = v`,
+ * `name["key"] = v`. Undefined when anything else writes to it (reassignment, Object.assign,
+ * update(), deletes, compound assignments): then its keys are not knowable.
+ */
+export function keyWrites(src: Src, name: string, from: number, to: number, def: Node): { key: string; value: Node; stmt: Node }[] | undefined {
+  const n = escapeRe(name);
+  const any = src.py
+    ? new RegExp(`(?<![\\w.])${n}\\s*(?:\\.\\s*(?:append|extend|insert|pop|remove|clear|update|setdefault|sort|reverse)\\s*\\(|\\[[^\\]\\n]*\\]\\s*(?:[-+*/|&]?=)(?!=)|[-+*/|&]?=(?!=))|\\b(?:global|nonlocal|del)\\s+[\\w\\s,]*\\b${n}\\b`, 'g')
+    : new RegExp(`(?<![\\w$.])${n}\\s*(?:\\.\\s*(?:push|unshift|splice|pop|shift|sort|reverse|fill|copyWithin|set|delete|clear)\\s*\\(|(?:\\.\\s*[\\w$]+|\\[[^\\]\\n]*\\])\\s*(?:[-+*/|&]|\\*\\*|\\?\\?|\\|\\||&&)?=(?![=>])|(?:[-+*/|&]|\\*\\*|\\?\\?|\\|\\||&&)?=(?![=>])|\\+\\+|--)|(?:\\+\\+|--)\\s*${n}\\b|Object\\.assign\\(\\s*${n}\\b|delete\\s+${n}\\s*[.[]`, 'g');
+  const plain = src.py
+    ? new RegExp(`^${n}\\s*\\[\\s*(['"])([^'"\\\\\\n]+)\\1\\s*\\]\\s*=(?!=)`)
+    : new RegExp(`^${n}\\s*(?:\\.\\s*([\\w$]+)|\\[\\s*(['"])([^'"\\\\\\n]+)\\2\\s*\\])\\s*=(?![=>])`);
+  const out: { key: string; value: Node; stmt: Node }[] = [];
+  for (const m of scan(any, src.text, from, to)) {
+    if (m.index >= def.startIndex && m.index < def.endIndex) continue;
+    const pm = plain.exec(src.text.slice(m.index, m.index + 200));
+    if (!pm) return undefined;
+    const key = src.py ? pm[2]! : pm[1] ?? pm[3]!;
+    let a: Node | null = descend(src, m.index, m.index + pm[0].length);
+    for (let i = 0; a && i < 4 && a.type !== 'assignment_expression' && a.type !== 'assignment'; i++) a = a.parent;
+    const value = a ? field(a, 'right') : null;
+    const stmt = a?.parent;
+    if (!a || !value || !stmt || stmt.type !== 'expression_statement' || a.startIndex !== m.index) return undefined;
+    out.push({ key, value, stmt });
+  }
+  return out;
+}
+
+const CLASS_TYPES = new Set(['class_declaration', 'abstract_class_declaration', 'class', 'class_definition']);
+
+/**
+ * `this.x` / `self.x`: the value the enclosing class gives the field when it gives exactly one
+ * (a field initializer, a constructor parameter property, or a single `this.x = …` / `self.x = …`).
+ */
+function fieldValue(src: Src, member: Node): Node | undefined {
+  const obj = field(member, 'object');
+  const prop = field(member, src.py ? 'attribute' : 'property');
+  if (!obj || !prop || obj.text !== (src.py ? 'self' : 'this')) return undefined;
+  let cls: Node | null = member.parent;
+  while (cls && !CLASS_TYPES.has(cls.type)) cls = cls.parent;
+  if (!cls) return undefined;
+  if (cls.startIndex < src.unitFrom || cls.endIndex > src.unitTo) src.outside = true;
+  const name = prop.text;
+  const found: Node[] = [];
+  const re = new RegExp(`(?<![\\w$.])${src.py ? 'self' : 'this'}\\s*\\.\\s*${escapeRe(name)}\\s*(?:[-+*/|&?]|\\*\\*|\\?\\?|\\|\\||&&)?=(?![=>])`, 'g');
+  for (const m of scan(re, src.text, cls.startIndex, cls.endIndex)) {
+    let a: Node | null = descend(src, m.index, m.index + m[0].length);
+    for (let i = 0; a && i < 4 && a.type !== 'assignment_expression' && a.type !== 'assignment' && a.type !== 'augmented_assignment_expression' && a.type !== 'augmented_assignment'; i++) a = a.parent;
+    if (!a || a.type.startsWith('augmented') || a.startIndex !== m.index) return undefined;
+    const v = field(a, 'right');
+    if (!v) return undefined;
+    found.push(v);
+  }
+  if (!src.py) {
+    const body = field(cls, 'body');
+    for (const c of body ? named(body) : []) {
+      if ((c.type === 'public_field_definition' || c.type === 'field_definition') && (field(c, 'name') ?? field(c, 'property'))?.text === name) {
+        const v = field(c, 'value');
+        if (v) found.push(v);
+      }
+      if (c.type === 'method_definition' && field(c, 'name')?.text === 'constructor') {
+        const params = field(c, 'parameters');
+        const p = params ? tsParamNamed(params, name) : undefined;
+        if (p && /^(?:public|private|protected|readonly)\b/.test(p.text)) {
+          const v = paramDefault(p);
+          if (!v) return undefined;
+          found.push(v);
+        }
+      }
+    }
+  }
+  return found.length === 1 ? found[0] : undefined;
 }
 
 /** A use inside a function body may refer to a definition placed later in the enclosing scope. */

@@ -5,6 +5,7 @@
 
 export type { RuleId } from './rules/index';
 import type { RuleId } from './rules/index';
+import type { ProjectImports } from './project';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type AnalyzerLanguage = 'typescript' | 'typescriptreact' | 'javascript' | 'javascriptreact' | 'python';
@@ -55,6 +56,8 @@ export interface AnalyzeOptions {
   severity?: Partial<Record<RuleId, Severity>>;
   /** Value inserted by the missing-max-tokens fix. */
   defaultMaxTokens?: number;
+  /** What the project index knows about this file's imports (clients and constants of other modules). */
+  project?: ProjectImports;
   /** The day retirement dates are compared with (`YYYY-MM-DD`, UTC); default: today. For tests. */
   today?: string;
 }

@@ -5,10 +5,13 @@
  */
 import * as vscode from 'vscode';
 import {
+  analysable,
   createAnalyzer,
   languageFromPath,
   mentionsClaudeSdk,
+  ProjectIndex,
   RULES,
+  type ProjectImports,
   type Analyzer,
   type AnalyzeOptions,
   type AnalyzerLanguage,
@@ -46,6 +49,8 @@ const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
 
 const DEPRECATED_RULES = new Set<string>(RULES.filter((r) => r.deprecatedCode).map((r) => r.id));
 const MANIFEST_SETTLE_MS = 250;
+/** Source files and the configs whose `paths` resolve imports: the project index re-reads them when they change on disk. */
+const PROJECT_GLOB = '**/{*.ts,*.tsx,*.mts,*.cts,*.js,*.jsx,*.mjs,*.cjs,*.py,*.pyi,tsconfig*.json,jsconfig*.json}';
 /** Bigger documents (bundles, generated code) are not analyzed live. */
 export const MAX_LIVE_CHARS = 3_000_000;
 
@@ -77,6 +82,10 @@ export class AnalyzerController implements vscode.Disposable {
   private output: vscode.LogOutputChannel | undefined;
   /** Times the engine was created (0 until a document mentions the SDK). */
   engineLoads = 0;
+  /** Which modules export clients and constants (created on first use; reads other files only through it). */
+  private project: ProjectIndex | undefined;
+  /** Importers re-analysed because a module they read changed (for the integration tests). */
+  dependentRuns = 0;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.settings = this.readSettings();
@@ -123,7 +132,88 @@ export class AnalyzerController implements vscode.Disposable {
     };
     this.disposables.push({ dispose: () => manifestTimer && clearTimeout(manifestTimer) });
     this.disposables.push(watcher, watcher.onDidChange(manifestsChanged), watcher.onDidCreate(manifestsChanged), watcher.onDidDelete(manifestsChanged));
+    // A module changed on disk (not through an open editor): the files that imported it look again.
+    const sources = ws.createFileSystemWatcher(PROJECT_GLOB);
+    const sourceChanged = (uri: vscode.Uri) => {
+      if (!this.project || uri.scheme !== 'file' || this.docs.has(uri.toString())) return;
+      this.project.invalidate(uri.fsPath);
+      this.dependentsIfExportsChanged(uri.fsPath);
+    };
+    this.disposables.push(sources, sources.onDidChange(sourceChanged), sources.onDidCreate(sourceChanged), sources.onDidDelete(sourceChanged));
     for (const d of ws.textDocuments) this.track(d, undefined, true);
+  }
+
+  /** The project index: modules are parsed by the engine, which loads only when a module needs it. */
+  private index(): ProjectIndex {
+    this.project ??= new ProjectIndex(
+      { read: (file) => this.readPath(file) },
+      { moduleFacts: (text, language) => this.engine().moduleFacts(text, language) },
+    );
+    return this.project;
+  }
+
+  private async readPath(file: string): Promise<string | undefined> {
+    const uri = vscode.Uri.file(file);
+    const open = this.docs.get(uri.toString());
+    if (open && !open.isClosed) return open.getText();
+    try {
+      const st = await vscode.workspace.fs.stat(uri);
+      if (st.type !== vscode.FileType.File || st.size > MAX_LIVE_CHARS) return undefined;
+      return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** What the index says about this file's imports (file URIs only). */
+  async projectFor(uri: vscode.Uri, text: string, language: AnalyzerLanguage): Promise<ProjectImports | undefined> {
+    if (uri.scheme !== 'file') return undefined;
+    try {
+      return await this.index().importsFor(uri.fsPath, text, language);
+    } catch (e) {
+      this.log().warn(`project index: ${uri.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+  }
+
+  /** Whether the file is analysed: it uses the SDK, or imports a client from another module. */
+  async usesClient(uri: vscode.Uri, text: string, language: AnalyzerLanguage): Promise<boolean> {
+    if (mentionsClaudeSdk(text, language)) return true;
+    return (await this.projectFor(uri, text, language))?.hasClient === true;
+  }
+
+  /** A module's text changed: its importers look again only if what it exports changed. */
+  private dependentsIfExportsChanged(file: string): void {
+    const index = this.project;
+    if (!index || index.dependents(file).length === 0) return;
+    void index.exportsChanged(file)
+      .then((changed) => { if (changed) this.reanalyzeDependents(file); })
+      .catch((e: unknown) => this.log().error(String(e)));
+  }
+
+  /** A module changed: re-analyse the open and scanned files whose imports read it. */
+  private reanalyzeDependents(file: string): void {
+    if (!this.project) return;
+    const closed: vscode.Uri[] = [];
+    for (const dep of this.project.dependents(file)) {
+      const uri = vscode.Uri.file(dep);
+      const key = uri.toString();
+      if (this.docs.has(key)) {
+        this.dependentRuns++;
+        this.scheduler.schedule(key, undefined, false);
+      } else if (this.scanCovered.has(key)) closed.push(uri);
+    }
+    if (closed.length === 0) return;
+    void (async () => {
+      for (const uri of closed) {
+        const text = await this.readText(uri);
+        if (text === undefined) this.forgetClosed(uri);
+        else {
+          this.dependentRuns++;
+          await this.analyzeClosed(uri, text);
+        }
+      }
+    })().catch((e: unknown) => this.log().error(String(e)));
   }
 
   private readSettings(): AnalyzerSettings {
@@ -155,10 +245,11 @@ export class AnalyzerController implements vscode.Disposable {
     return this.settings;
   }
 
-  options(language: AnalyzerLanguage, sdk: SdkVersions): AnalyzeOptions {
+  options(language: AnalyzerLanguage, sdk: SdkVersions, project?: ProjectImports): AnalyzeOptions {
     return {
       language,
       sdk,
+      project,
       disabled: this.settings.disabled,
       severity: this.settings.severity,
       defaultMaxTokens: this.settings.defaultMaxTokens,
@@ -189,6 +280,11 @@ export class AnalyzerController implements vscode.Disposable {
     this.analyzer?.forget(key);
     this.snapshots.delete(key);
     this.collection.delete(doc.uri);
+    if (this.project && doc.uri.scheme === 'file') {
+      // The editor's (maybe unsaved) text is gone: importers see the file on disk again.
+      this.project.invalidate(doc.uri.fsPath);
+      this.dependentsIfExportsChanged(doc.uri.fsPath);
+    }
     if (this.scanCovered.has(key) && doc.uri.scheme !== 'untitled') {
       const uri = doc.uri;
       void this.readText(uri)
@@ -227,12 +323,20 @@ export class AnalyzerController implements vscode.Disposable {
     const text = doc.getText();
     const version = doc.version;
     const base = { uri: doc.uri, version, text, index: new LineIndex(text), language };
-    if (!this.settings.enabled || text.length > MAX_LIVE_CHARS || !mentionsClaudeSdk(text, language)) {
+    // The index sees this editor's text; a module whose text changed makes its importers look again.
+    const moved = this.project && doc.uri.scheme === 'file' ? this.project.update(doc.uri.fsPath, text) : false;
+    if (moved) this.dependentsIfExportsChanged(doc.uri.fsPath);
+    if (!this.settings.enabled || text.length > MAX_LIVE_CHARS) {
+      this.analyzer?.forget(key);
+      return { ...base, findings: [] };
+    }
+    const project = await this.projectFor(doc.uri, text, language);
+    if (!analysable(text, { language, project })) {
       this.analyzer?.forget(key);
       return { ...base, findings: [] };
     }
     const sdk = await this.sdkFor(doc.uri);
-    const findings = await this.engine().analyzeIncremental(key, text, this.options(language, sdk), changes);
+    const findings = await this.engine().analyzeIncremental(key, text, this.options(language, sdk, project), changes);
     return { ...base, findings };
   }
 
@@ -246,16 +350,20 @@ export class AnalyzerController implements vscode.Disposable {
     const text = doc.getText();
     const version = doc.version;
     const base = { uri: doc.uri, version, text, index: new LineIndex(text), language };
-    if (!this.settings.enabled || text.length > MAX_LIVE_CHARS || !mentionsClaudeSdk(text, language)) return { ...base, findings: [] };
+    if (!this.settings.enabled || text.length > MAX_LIVE_CHARS) return { ...base, findings: [] };
+    const project = await this.projectFor(doc.uri, text, language);
+    if (!analysable(text, { language, project })) return { ...base, findings: [] };
     const sdk = await this.sdkFor(doc.uri);
-    const findings = await this.engine().analyze(text, this.options(language, sdk));
+    const findings = await this.engine().analyze(text, this.options(language, sdk, project));
     return { ...base, findings };
   }
 
   /** Analyzes `text` for a document/file without touching the live state (fix-all passes). */
   async analyzeText(uri: vscode.Uri, text: string, language: AnalyzerLanguage): Promise<Finding[]> {
-    if (!this.settings.enabled || !mentionsClaudeSdk(text, language)) return [];
-    return this.engine().analyze(text, this.options(language, await this.sdkFor(uri)));
+    if (!this.settings.enabled) return [];
+    const project = await this.projectFor(uri, text, language);
+    if (!analysable(text, { language, project })) return [];
+    return this.engine().analyze(text, this.options(language, await this.sdkFor(uri), project));
   }
 
   /** Scan Workspace: a file that is not open. Returns the number of findings published. */

@@ -60,6 +60,7 @@ export function registerAnalyzer(context: vscode.ExtensionContext): vscode.Dispo
       engineLoads: controller.engineLoads,
       scheduler: { ...controller.scheduler.stats },
       tracked: controller.scheduler.keys().length,
+      dependentRuns: controller.dependentRuns,
     })),
   );
 }

@@ -3,7 +3,7 @@
  * and search.exclude respected, node_modules and virtualenvs skipped) and fills the Problems panel.
  */
 import * as vscode from 'vscode';
-import { languageFromPath, mentionsClaudeSdk } from '../../core/analyzer';
+import { languageFromPath } from '../../core/analyzer';
 import type { AnalyzerController } from './controller';
 import { buildExcludeGlob } from './globs';
 
@@ -51,7 +51,7 @@ export async function scanWorkspace(
     if (open && controller.isOpen(uri)) {
       controller.refresh(uri);
       const lang = languageFromPath(uri.path);
-      if (lang && mentionsClaudeSdk(open.getText(), lang)) {
+      if (lang && (await controller.usesClient(uri, open.getText(), lang))) {
         summary.analyzed++;
         const n = (await controller.snapshotFor(open))?.findings.length ?? 0;
         summary.problems += n;
@@ -68,7 +68,8 @@ export async function scanWorkspace(
     const text = await controller.readText(uri);
     const language = languageFromPath(uri.path);
     if (text === undefined || !language) continue;
-    if (!mentionsClaudeSdk(text, language)) {
+    // (the project index is built once for the whole scan: each module is read and parsed at most once)
+    if (!(await controller.usesClient(uri, text, language))) {
       controller.forgetClosed(uri);
       continue;
     }

@@ -37,6 +37,13 @@ export function edit(node: { startIndex: number; endIndex: number }, newText: st
   return { start: node.startIndex, end: node.endIndex, newText };
 }
 
+/** For a value taken from another module: where it is defined (the fix belongs there). */
+export function foreignNote(str: StrVal): string {
+  if (!str.foreign) return '';
+  const file = str.foreign.replace(/^.*[\\/]/, '');
+  return ` (${str.node.text} comes from ${file}: change it there)`;
+}
+
 export interface ModelRef { val: Val; str?: StrVal; status?: ModelStatus; entry?: Entry }
 
 function modelOf(ctx: Ctx, site: CallSite, bag: Bag): ModelRef | undefined {

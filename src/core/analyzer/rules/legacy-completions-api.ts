@@ -103,7 +103,7 @@ function migrateCompletions(ctx: Ctx, site: CallSite, bag: Bag): Fix | undefined
   }
   const me = bag.entries.get('model');
   const mv = me ? valueOf(src, me.valueNode) : undefined;
-  if (mv?.kind === 'string') {
+  if (mv?.kind === 'string' && !mv.foreign) {
     const st = lookupModel(mv.value);
     if (st.kind === 'retired') edits.push({ start: mv.contentStart, end: mv.contentEnd, newText: st.successor });
   }

@@ -1,6 +1,6 @@
 import { PLATFORM_RETIREMENT_NOTE, RETIREMENT_WARNING_DAYS, lookupModel } from '../../data/api-facts';
 import { valueOf } from '../syntax';
-import { completionsOf, requestsOf } from '../checks/requests';
+import { completionsOf, foreignNote, requestsOf } from '../checks/requests';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -27,15 +27,15 @@ export default defineRule({
         const when = status.retiredOn ? ` since ${status.retiredOn}` : '';
         const platforms = status.retiredOn ? ` ${PLATFORM_RETIREMENT_NOTE}` : '';
         ctx.report(str.node,
-          `${id} is retired${when}: the API answers 404 "model: ${id}". Use ${status.successor}.${platforms}`,
-          [{ title: `Replace with ${status.successor}`, kind: 'quickfix', safe: true, edits: [{ start: str.contentStart, end: str.contentEnd, newText: status.successor }] }]);
+          `${id} is retired${when}: the API answers 404 "model: ${id}". Use ${status.successor}.${platforms}${foreignNote(str)}`,
+          str.foreign ? [] : [{ title: `Replace with ${status.successor}`, kind: 'quickfix', safe: true, edits: [{ start: str.contentStart, end: str.contentEnd, newText: status.successor }] }]);
       } else if (status.kind === 'current' && status.lifecycle) {
         // Announced retirement: a warning within RETIREMENT_WARNING_DAYS of the day, info before.
         const { entry, daysToRetirement } = status.lifecycle;
         const soon = daysToRetirement <= RETIREMENT_WARNING_DAYS;
         const dep = entry.deprecatedOn ? `deprecated since ${entry.deprecatedOn}, ` : '';
         ctx.report(str.node,
-          `${id} is ${dep}retiring on ${entry.retiresOn}${entry.tentative ? ' (tentative)' : ''}, in ${daysToRetirement} day${daysToRetirement === 1 ? '' : 's'}; after that the API answers 404 "model: ${id}". Move to ${entry.successor}. ${PLATFORM_RETIREMENT_NOTE}`,
+          `${id}${foreignNote(str)} is ${dep}retiring on ${entry.retiresOn}${entry.tentative ? ' (tentative)' : ''}, in ${daysToRetirement} day${daysToRetirement === 1 ? '' : 's'}; after that the API answers 404 "model: ${id}". Move to ${entry.successor}. ${PLATFORM_RETIREMENT_NOTE}`,
           [], soon ? 'warning' : 'info');
       }
     }

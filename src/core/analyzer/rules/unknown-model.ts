@@ -1,5 +1,5 @@
 import { CURRENT_MODELS, lookupModel } from '../../data/api-facts';
-import { requestsOf } from '../checks/requests';
+import { foreignNote, requestsOf } from '../checks/requests';
 import { defineRule } from './rule';
 
 function levenshtein(a: string, b: string): number {
@@ -58,8 +58,8 @@ export default defineRule({
       const msg = dotted
         ? `"${id}" is not an Anthropic model id (ids use dashes, not dots; some gateways use dotted names): the Claude API answers 404 "model: ${id}".${suggestion ? ` Did you mean ${suggestion}?` : ''}`
         : `"${id}" is not a current or retired Claude model id: the API answers 404 "model: ${id}".${suggestion ? ` Did you mean ${suggestion}?` : ''}`;
-      ctx.report(str.node, msg,
-        suggestion ? [{ title: `Replace with ${suggestion}`, kind: 'quickfix', safe: false, edits: [{ start: str.contentStart, end: str.contentEnd, newText: suggestion }] }] : [],
+      ctx.report(str.node, msg + foreignNote(str),
+        suggestion && !str.foreign ? [{ title: `Replace with ${suggestion}`, kind: 'quickfix', safe: false, edits: [{ start: str.contentStart, end: str.contentEnd, newText: suggestion }] }] : [],
         gateway ? 'info' : undefined);
     }
   },

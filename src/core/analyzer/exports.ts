@@ -1,0 +1,376 @@
+/**
+ * What one module offers other modules, read from its syntax tree alone (no other file): which
+ * exported names are Anthropic clients, factories returning one, string constants, or names taken
+ * from another module (re-exports, imported singletons, factories wrapping an imported client).
+ * The project index (project.ts) joins these per-module facts across files.
+ */
+import type { Node } from './parser';
+import { collectCtors, collectImports, type Provider } from './sdk';
+import { field, named, stringLiteral, unwrap, type Src } from './syntax';
+
+/** A value of the module, as far as this file alone tells. */
+export type LocalValue =
+  | { kind: 'client'; provider: Provider }
+  | { kind: 'factory'; provider: Provider }
+  | { kind: 'constant'; value: string }
+  /** `name` of the module `spec` ('*' = the module itself); `call`: the result of calling it; `wrap`: a function returning it. */
+  | { kind: 'ref'; spec: string; name: string; call?: boolean; wrap?: boolean };
+
+export interface LocalFacts {
+  /** Exported name → its value (only names that may matter: clients, factories, constants, refs). */
+  exports: Map<string, LocalValue>;
+  /** `export * from 'spec'` (TS). */
+  stars: string[];
+}
+
+const MAX_DEPTH = 6;
+
+/** The facts of a parsed module. `src` covers the whole file. */
+export function moduleFacts(src: Src): LocalFacts {
+  return src.py ? pyFacts(src) : tsFacts(src);
+}
+
+// -------------------------------------------------------------------------------------------------
+// Shared: module-level bindings and what their values are
+// -------------------------------------------------------------------------------------------------
+
+interface Scope {
+  src: Src;
+  /** Local name → its defining value node (module level), or an import. */
+  defs: Map<string, Node | { spec: string; name: string }>;
+  /** Module-level names a client constructor is stored in (`client = Anthropic()`, memoised singletons). */
+  clients: Map<string, Provider>;
+  /** Providers of client constructors anywhere in the file (a factory body's `new Anthropic()`). */
+  ctorAt: Map<number, Provider>;
+  memo: Map<string, LocalValue | null>;
+}
+
+function scopeOf(src: Src): Scope {
+  const imports = collectImports(src);
+  const ctors = collectCtors(src, imports);
+  const clients = new Map<string, Provider>();
+  const ctorAt = new Map<number, Provider>();
+  for (const c of ctors) {
+    ctorAt.set(c.node.startIndex, c.provider);
+    if (c.binding && /^[\w$]+$/.test(c.binding)) clients.set(c.binding, c.provider);
+  }
+  return { src, defs: new Map(), clients, ctorAt, memo: new Map() };
+}
+
+const FUNCTION_TYPES = new Set(['arrow_function', 'function_expression', 'function', 'function_declaration', 'generator_function_declaration', 'function_definition', 'lambda']);
+
+/** What an expression evaluates to, as far as the module tells. */
+function valueOfExpr(sc: Scope, node: Node | null, depth: number): LocalValue | undefined {
+  if (!node || depth > MAX_DEPTH) return undefined;
+  let n = unwrap(node);
+  while (n.type === 'await_expression' || n.type === 'await' || n.type === 'non_null_expression' || n.type === 'satisfies_expression') {
+    const inner = n.namedChild(0);
+    if (!inner) return undefined;
+    n = unwrap(inner);
+  }
+  const p = sc.ctorAt.get(n.startIndex);
+  if (p && (n.type === 'new_expression' || n.type === 'call_expression' || n.type === 'call')) return { kind: 'client', provider: p };
+  const s = stringLiteral(sc.src, n);
+  if (s) return { kind: 'constant', value: s.value };
+  if (n.type === 'identifier') return nameValue(sc, n.text, depth + 1);
+  if (n.type === 'member_expression' || n.type === 'attribute') {
+    const obj = field(n, 'object');
+    const prop = field(n, sc.src.py ? 'attribute' : 'property');
+    if (obj?.type === 'identifier' && prop) {
+      const d = sc.defs.get(obj.text);
+      if (d && !('type' in d) && d.name === '*') return { kind: 'ref', spec: d.spec, name: prop.text };
+    }
+    return undefined;
+  }
+  if (n.type === 'call_expression' || n.type === 'call') {
+    const fn = field(n, 'function');
+    const f = valueOfExpr(sc, fn, depth + 1);
+    if (!f) return undefined;
+    if (f.kind === 'factory') return { kind: 'client', provider: f.provider };
+    if (f.kind === 'ref' && !f.call && !f.wrap) return { ...f, call: true };
+    if (f.kind === 'ref' && f.wrap && !f.call) return { kind: 'ref', spec: f.spec, name: f.name, call: false };
+    return undefined;
+  }
+  if (FUNCTION_TYPES.has(n.type)) return functionValue(sc, n, depth + 1);
+  return undefined;
+}
+
+function nameValue(sc: Scope, name: string, depth: number): LocalValue | undefined {
+  if (sc.memo.has(name)) return sc.memo.get(name) ?? undefined;
+  sc.memo.set(name, null); // cycles: unknown
+  let v: LocalValue | undefined;
+  const c = sc.clients.get(name);
+  if (c) v = { kind: 'client', provider: c };
+  else {
+    const d = sc.defs.get(name);
+    if (d && 'type' in d) v = valueOfExpr(sc, d, depth);
+    else if (d) v = { kind: 'ref', spec: d.spec, name: d.name };
+  }
+  sc.memo.set(name, v ?? null);
+  return v;
+}
+
+/** A function returning a client (a factory), or returning an imported one. */
+function functionValue(sc: Scope, fn: Node, depth: number): LocalValue | undefined {
+  const body = field(fn, 'body');
+  if (!body) return undefined;
+  const returned: Node[] = [];
+  if (body.type !== 'statement_block' && body.type !== 'block') returned.push(body);
+  else collectReturns(body, returned, 0);
+  for (const r of returned) {
+    const v = valueOfExpr(sc, r, depth + 1);
+    if (v?.kind === 'client') return { kind: 'factory', provider: v.provider };
+    if (v?.kind === 'ref' && !v.wrap) return { ...v, wrap: true };
+  }
+  return undefined;
+}
+
+function collectReturns(n: Node, out: Node[], depth: number): void {
+  if (depth > 40) return;
+  for (const c of named(n)) {
+    if (c.type === 'return_statement') {
+      const v = c.namedChild(0);
+      if (v) out.push(v.type === 'expression_list' ? v.namedChild(0) ?? v : v);
+      continue;
+    }
+    if (FUNCTION_TYPES.has(c.type) || c.type === 'class_declaration' || c.type === 'class_definition' || c.type === 'class') continue;
+    collectReturns(c, out, depth + 1);
+  }
+}
+
+function keep(v: LocalValue | undefined): v is LocalValue {
+  return v !== undefined;
+}
+
+// -------------------------------------------------------------------------------------------------
+// TypeScript / JavaScript
+// -------------------------------------------------------------------------------------------------
+
+function specOf(src: Src, n: Node | null): string | undefined {
+  return n ? stringLiteral(src, n)?.value : undefined;
+}
+
+function tsFacts(src: Src): LocalFacts {
+  const sc = scopeOf(src);
+  const out: LocalFacts = { exports: new Map(), stars: [] };
+  /** Names exported under another name: exported → local. */
+  const exported: [string, string][] = [];
+  const direct: [string, Node][] = [];
+  for (const st of named(src.root)) {
+    if (st.type === 'import_statement') {
+      const spec = specOf(src, field(st, 'source'));
+      const clause = named(st).find((c) => c.type === 'import_clause');
+      if (spec === undefined || !clause) continue;
+      for (const c of named(clause)) {
+        if (c.type === 'identifier') sc.defs.set(c.text, { spec, name: 'default' });
+        else if (c.type === 'namespace_import') {
+          const id = named(c).find((x) => x.type === 'identifier');
+          if (id) sc.defs.set(id.text, { spec, name: '*' });
+        } else if (c.type === 'named_imports') {
+          for (const s of named(c)) {
+            if (s.type !== 'import_specifier') continue;
+            const name = field(s, 'name')?.text;
+            if (name) sc.defs.set(field(s, 'alias')?.text ?? name, { spec, name });
+          }
+        }
+      }
+      continue;
+    }
+    let decl: Node | null = st;
+    let isExport = false;
+    if (st.type === 'export_statement') {
+      isExport = true;
+      const source = specOf(src, field(st, 'source'));
+      const clause = named(st).find((c) => c.type === 'export_clause');
+      if (source !== undefined) {
+        if (clause) {
+          for (const s of named(clause)) {
+            if (s.type !== 'export_specifier') continue;
+            const name = field(s, 'name')?.text;
+            if (name) out.exports.set(field(s, 'alias')?.text ?? name, { kind: 'ref', spec: source, name });
+          }
+        } else {
+          const ns = named(st).find((c) => c.type === 'namespace_export');
+          const id = ns ? named(ns).find((x) => x.type === 'identifier' || x.type === 'string') : undefined;
+          if (id) out.exports.set(id.text, { kind: 'ref', spec: source, name: '*' });
+          else out.stars.push(source);
+        }
+        continue;
+      }
+      if (clause) {
+        for (const s of named(clause)) {
+          if (s.type !== 'export_specifier') continue;
+          const name = field(s, 'name')?.text;
+          if (name) exported.push([field(s, 'alias')?.text ?? name, name]);
+        }
+        continue;
+      }
+      decl = field(st, 'declaration');
+      const value = field(st, 'value');
+      if (!decl && value) {
+        direct.push(['default', value]);
+        continue;
+      }
+      if (decl && /^export\s+default\b/.test(src.text.slice(st.startIndex, st.startIndex + 20))) {
+        const nm = field(decl, 'name');
+        if (FUNCTION_TYPES.has(decl.type) || decl.type === 'function_declaration') direct.push(['default', decl]);
+        if (nm) sc.defs.set(nm.text, decl);
+        continue;
+      }
+    }
+    if (!decl) continue;
+    if (decl.type === 'lexical_declaration' || decl.type === 'variable_declaration') {
+      for (const d of named(decl)) {
+        if (d.type !== 'variable_declarator') continue;
+        const nm = field(d, 'name');
+        const value = field(d, 'value');
+        if (nm?.type === 'identifier' && value) {
+          sc.defs.set(nm.text, value);
+          if (isExport) exported.push([nm.text, nm.text]);
+          cjsRequire(src, sc, nm.text, value);
+        } else if (nm?.type === 'object_pattern' && value) cjsDestructure(src, sc, nm, value);
+      }
+    } else if (decl.type === 'function_declaration' || decl.type === 'generator_function_declaration') {
+      const nm = field(decl, 'name');
+      if (nm) {
+        sc.defs.set(nm.text, decl);
+        if (isExport) exported.push([nm.text, nm.text]);
+      }
+    } else if (decl.type === 'expression_statement') {
+      cjsExports(src, decl, exported, direct);
+    }
+  }
+  for (const [name, value] of direct) {
+    const v = valueOfExpr(sc, value, 0);
+    if (keep(v)) out.exports.set(name, v);
+  }
+  for (const [name, local] of exported) {
+    const v = nameValue(sc, local, 0);
+    if (keep(v)) out.exports.set(name, v);
+  }
+  return out;
+}
+
+/** `const x = require('./m')` / `require('./m').name`. */
+function cjsRequire(src: Src, sc: Scope, local: string, value: Node): void {
+  let v = unwrap(value);
+  let name = '*';
+  if (v.type === 'member_expression') {
+    name = field(v, 'property')?.text ?? '*';
+    v = unwrap(field(v, 'object') ?? v);
+  }
+  if (v.type !== 'call_expression' || field(v, 'function')?.text !== 'require') return;
+  const spec = specOf(src, named(field(v, 'arguments') ?? v)[0] ?? null);
+  if (spec !== undefined && !spec.startsWith('@anthropic-ai/')) sc.defs.set(local, { spec, name });
+}
+
+/** `const { a, b: c } = require('./m')`. */
+function cjsDestructure(src: Src, sc: Scope, pattern: Node, value: Node): void {
+  const v = unwrap(value);
+  if (v.type !== 'call_expression' || field(v, 'function')?.text !== 'require') return;
+  const spec = specOf(src, named(field(v, 'arguments') ?? v)[0] ?? null);
+  if (spec === undefined || spec.startsWith('@anthropic-ai/')) return;
+  for (const p of named(pattern)) {
+    if (p.type === 'shorthand_property_identifier_pattern') sc.defs.set(p.text, { spec, name: p.text });
+    else if (p.type === 'pair_pattern') {
+      const k = field(p, 'key')?.text;
+      const val = field(p, 'value');
+      if (k && val?.type === 'identifier') sc.defs.set(val.text, { spec, name: k });
+    }
+  }
+}
+
+/** `module.exports = x` / `module.exports = { a, b: c }` / `exports.a = …` / `module.exports.a = …`. */
+function cjsExports(src: Src, st: Node, exported: [string, string][], direct: [string, Node][]): void {
+  const a = st.namedChild(0);
+  if (a?.type !== 'assignment_expression') return;
+  const left = field(a, 'left');
+  const right = field(a, 'right');
+  if (!left || !right) return;
+  const lt = left.text.replace(/\s+/g, '');
+  if (lt === 'module.exports') {
+    const r = unwrap(right);
+    if (r.type === 'object') {
+      for (const it of named(r)) {
+        if (it.type === 'shorthand_property_identifier') exported.push([it.text, it.text]);
+        else if (it.type === 'pair') {
+          const k = field(it, 'key');
+          const val = field(it, 'value');
+          const key = k ? stringLiteral(src, k)?.value ?? k.text : undefined;
+          if (key && val) direct.push([key, val]);
+        }
+      }
+    } else direct.push(['default', right]);
+    return;
+  }
+  const m = /^(?:module\.)?exports\.([\w$]+)$/.exec(lt);
+  if (m) direct.push([m[1]!, right]);
+}
+
+// -------------------------------------------------------------------------------------------------
+// Python
+// -------------------------------------------------------------------------------------------------
+
+function pyFacts(src: Src): LocalFacts {
+  const sc = scopeOf(src);
+  const names: string[] = [];
+  const visit = (list: Node[], depth: number): void => {
+    for (const st of list) {
+      if (st.type === 'import_from_statement') {
+        const mod = field(st, 'module_name')?.text ?? '';
+        if (mod === 'anthropic' || mod.startsWith('anthropic.')) continue;
+        for (let i = 0; i < st.childCount; i++) {
+          if (st.fieldNameForChild(i) !== 'name') continue;
+          const n = st.child(i)!;
+          const name = n.type === 'aliased_import' ? field(n, 'name')?.text : n.text;
+          const local = n.type === 'aliased_import' ? field(n, 'alias')?.text : n.text;
+          if (name && local) {
+            sc.defs.set(local, { spec: mod, name });
+            names.push(local);
+          }
+        }
+      } else if (st.type === 'import_statement') {
+        for (const n of named(st)) {
+          if (n.type !== 'aliased_import') continue;
+          const dotted = field(n, 'name')?.text;
+          const local = field(n, 'alias')?.text;
+          if (dotted && local && dotted !== 'anthropic') {
+            sc.defs.set(local, { spec: dotted, name: '*' });
+            names.push(local);
+          }
+        }
+      } else if (st.type === 'expression_statement') {
+        const a = st.namedChild(0);
+        if (a?.type !== 'assignment') continue;
+        const left = field(a, 'left');
+        const right = field(a, 'right');
+        if (left?.type === 'identifier' && right) {
+          if (!sc.defs.has(left.text)) names.push(left.text);
+          sc.defs.set(left.text, right);
+        }
+      } else if (st.type === 'function_definition' || st.type === 'decorated_definition') {
+        const def = st.type === 'decorated_definition' ? field(st, 'definition') : st;
+        const nm = def ? field(def, 'name') : null;
+        if (def?.type === 'function_definition' && nm) {
+          names.push(nm.text);
+          sc.defs.set(nm.text, def);
+        }
+      } else if ((st.type === 'if_statement' || st.type === 'try_statement') && depth < 2) {
+        // `try: from .x import client` / `if TYPE_CHECKING:`: one level into guarded imports.
+        const blocks: Node[] = [];
+        for (const c of named(st)) {
+          if (c.type === 'block') blocks.push(c);
+          else for (const b of named(c)) if (b.type === 'block') blocks.push(b);
+        }
+        for (const b of blocks) visit(named(b), depth + 1);
+      }
+    }
+  };
+  visit(named(src.root), 0);
+  const out: LocalFacts = { exports: new Map(), stars: [] };
+  for (const name of names) {
+    const v = nameValue(sc, name, 0);
+    if (keep(v)) out.exports.set(name, v);
+  }
+  return out;
+}
