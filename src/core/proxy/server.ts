@@ -14,7 +14,7 @@
  * - Faults: a rate, or "the next N requests", answered by a fault server (the simulator) with the
  *   chosen scenario instead of the upstream.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -90,8 +90,13 @@ export interface Exchange {
   failure: string | null;
   /** The app went away before the answer ended. */
   clientAborted: boolean;
-  /** Which connection of the app it came on (`remote port`): a caller, for grading. */
+  /** Which connection of the app it came on (`remote port`). */
   connection: string;
+  /**
+   * A digest of the request body (its first 64 KB): attempts of one logical request share it, which
+   * is how retries are told apart from new requests. Not reversible; holds no header.
+   */
+  bodyHash: string;
 }
 
 export interface RunningProxy {
@@ -248,7 +253,7 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
       retryCount: retryRaw !== undefined && /^\d{1,6}$/.test(retryRaw) ? Number(retryRaw) : null,
       status: null, errorType: null, errorCode: null, message: null, requestId: null, retryAfter: null,
       firstByteMs: null, latencyMs: 0, injected, failure: null, clientAborted: false,
-      connection: String(req.socket.remotePort ?? ''),
+      connection: String(req.socket.remotePort ?? ''), bodyHash: '',
     };
     let reported = false;
     const report = (): void => {
@@ -267,7 +272,11 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     });
     req.on('data', (c: Buffer) => reqTap.push(c));
     req.pipe(upReq);
-    req.on('end', () => Object.assign(ex, requestFacts(reqTap.text())));
+    req.on('end', () => {
+      const head = reqTap.text();
+      Object.assign(ex, requestFacts(head));
+      ex.bodyHash = createHash('sha256').update(head).digest('hex').slice(0, 16);
+    });
     res.on('close', () => {
       if (!res.writableFinished) {
         ex.clientAborted = true;
