@@ -126,8 +126,10 @@ export function backoffRanges(policy: RetryPolicy): { minMs: number; maxMs: numb
   let prevLo = 0;
   let prevHi = 0;
   for (let i = 0; i < policy.maxRetries; i++) {
-    const lo = computeBackoff(i, policy, prevLo, () => 0);
-    const hi = computeBackoff(i, policy, prevHi, () => 1);
+    // Every kind is monotonic in the draw and in the previous wait; the extremes are among these.
+    const v = [prevLo, prevHi].flatMap((prev) => [0, 1].map((r) => computeBackoff(i, policy, prev, () => r)));
+    const lo = Math.min(...v);
+    const hi = Math.max(...v);
     out.push({ minMs: lo, maxMs: hi });
     prevLo = lo;
     prevHi = hi;
@@ -143,9 +145,17 @@ const JITTER_WORDS: Record<RetryPolicy['jitter'], string> = {
   sdk: "the SDK's formula",
 };
 
-function fmtWait(ms: number): string {
+function fmtWait(ms: number, unit = true): string {
   const r = Math.round(ms);
-  return r < 1000 ? `${r} ms` : `${Math.round(r / 100) / 10} s`;
+  const t = r < 1000 ? `${r}` : `${Math.round(r / 100) / 10}`;
+  return unit ? `${t} ${r < 1000 ? 'ms' : 's'}` : t;
+}
+
+function fmtRange(lo: number, hi: number): string {
+  if (Math.round(lo) === Math.round(hi)) return fmtWait(hi);
+  if (Math.round(lo) === 0) return `0–${fmtWait(hi)}`;
+  const sameUnit = (Math.round(lo) < 1000) === (Math.round(hi) < 1000);
+  return `${fmtWait(lo, !sameUnit)}–${fmtWait(hi)}`;
 }
 
 /**
@@ -155,6 +165,6 @@ function fmtWait(ms: number): string {
 export function describeBackoff(policy: RetryPolicy): string {
   const ranges = backoffRanges(policy);
   if (ranges.length === 0) return 'no retries';
-  const parts = ranges.map((r) => (Math.round(r.minMs) === Math.round(r.maxMs) ? fmtWait(r.maxMs) : `${r.minMs === 0 ? '0' : fmtWait(r.minMs)}–${fmtWait(r.maxMs)}`));
+  const parts = ranges.map((r) => fmtRange(r.minMs, r.maxMs));
   return `${JITTER_WORDS[policy.jitter]}, waits ${parts.join(', ')}`;
 }
