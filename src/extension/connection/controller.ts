@@ -131,7 +131,7 @@ export class ConnectionController implements vscode.Disposable {
         this.state = applyEvent(this.state, {
           event: 'result', runId: this.state.run.runId, ok: false, attempts: this.state.attempts.length, status: null,
           totalMs: 0, model: this.state.run.model,
-          verdict: { category: 'aborted', fault: 'you', title: 'Interrupted', summary: 'The window reloaded while this test was running.', explanation: '', nextStep: 'Run it again.', docsUrl: DOCS.errors },
+          verdict: { category: 'aborted', fault: 'none', title: 'Interrupted', summary: 'The window reloaded while this test was running.', explanation: '', nextStep: 'Run it again.', docsUrl: DOCS.errors },
         }, Date.now());
       }
     }
@@ -214,6 +214,32 @@ export class ConnectionController implements vscode.Disposable {
     return this.run(this.lastSent.req);
   }
 
+  /** The options a run would use with the current settings (one request profile, see core/connection/profile.ts). */
+  private profileOptions(settings: DoctorSettings, extra: { model?: string; stream?: boolean; prompt?: string; maxTokens?: number; scenario?: string } = {}) {
+    const policy: Partial<RetryPolicy> = {
+      maxRetries: settings.maxRetries,
+      baseDelayMs: settings.baseDelayMs,
+      maxDelayMs: settings.maxDelayMs,
+      jitter: settings.jitter,
+      maxRetryAfterMs: settings.maxRetryAfterMs,
+      ...(settings.fallbackModel ? { fallbackModel: settings.fallbackModel } : {}),
+    };
+    return loadRuntime().clientOptions({
+      model: extra.model ?? settings.model,
+      stream: extra.stream ?? settings.stream,
+      ...(extra.prompt !== undefined ? { prompt: extra.prompt } : {}),
+      ...(extra.maxTokens !== undefined ? { maxTokens: extra.maxTokens } : {}),
+      timeoutMs: settings.timeoutMs,
+      ...(extra.scenario !== undefined ? { scenario: extra.scenario } : {}),
+      policy,
+    });
+  }
+
+  /** For the scenario picker: how long `scenario` can take with the current settings, when that is long. */
+  slowScenarioNote(scenario: string): string | undefined {
+    return loadRuntime().slowScenarioNote(scenario, this.profileOptions(this.readSettings()));
+  }
+
   async run(req: RunRequest): Promise<ResultEvent> {
     if (this.current) {
       const prev = this.current;
@@ -233,22 +259,12 @@ export class ConnectionController implements vscode.Disposable {
     const baseUrl = sim ? sim.url : (req.baseUrl ?? settings.baseUrl);
     // One request profile (core/connection/profile.ts) for the CLI and the extension: the
     // validated settings go through it once, and the client runs on exactly what it returns.
-    const policy: Partial<RetryPolicy> = {
-      maxRetries: settings.maxRetries,
-      baseDelayMs: settings.baseDelayMs,
-      maxDelayMs: settings.maxDelayMs,
-      jitter: settings.jitter,
-      maxRetryAfterMs: settings.maxRetryAfterMs,
-      ...(settings.fallbackModel ? { fallbackModel: settings.fallbackModel } : {}),
-    };
-    const opts = loadRuntime().clientOptions({
-      model: req.model ?? settings.model,
-      stream: req.stream ?? settings.stream,
+    const opts = this.profileOptions(settings, {
+      ...(req.model !== undefined ? { model: req.model } : {}),
+      ...(req.stream !== undefined ? { stream: req.stream } : {}),
       ...(req.prompt !== undefined ? { prompt: req.prompt } : {}),
       ...(req.maxTokens !== undefined ? { maxTokens: req.maxTokens } : {}),
-      timeoutMs: settings.timeoutMs,
       ...(sim ? { scenario: req.scenario || 'ok' } : {}),
-      policy,
     });
     const { model, stream, prompt, maxTokens } = opts;
     const runId = `run_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
@@ -351,7 +367,8 @@ export class ConnectionController implements vscode.Disposable {
       case 'result': {
         pending.flushSoon();
         const v = e.verdict;
-        this.deps.out.write(e.ok ? 'info' : 'error', `${tag} ${e.ok ? 'OK' : 'FAILED'} after ${e.attempts} attempt(s) in ${Math.round(e.totalMs)} ms: ${v.title}. ${v.summary} Next: ${v.nextStep}`);
+        const outcome = e.ok ? 'OK' : v.category === 'aborted' ? 'CANCELLED' : 'FAILED';
+        this.deps.out.write(e.ok || outcome === 'CANCELLED' ? 'info' : 'error', `${tag} ${outcome} after ${e.attempts} attempt(s) in ${Math.round(e.totalMs)} ms: ${v.title}. ${v.summary} Next: ${v.nextStep}`);
         const run = this.state.run;
         void this.deps.statusBar.setResult({
           ok: e.ok, status: e.status, category: v.category, title: v.title, summary: v.summary, attempts: e.attempts,
