@@ -67,7 +67,8 @@ export function registerConnection(context: vscode.ExtensionContext, deps: { log
       const slow = c.slowScenarioNote(s.name);
       return {
         label: s.name,
-        detail: slow ? `${s.description} ⚠ ${slow}` : s.description,
+        // First, where the row does not cut it off.
+        detail: slow ? `⚠ ${slow} ${s.description}` : s.description,
         ...(slow ? { description: vscode.l10n.t('slow with these settings') } : {}),
         spec: s.name,
       };
