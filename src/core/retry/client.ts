@@ -556,6 +556,11 @@ interface AttemptRecord {
   category: ErrorCategory;
   errorType: string | null;
   title: string;
+  message?: string | null;
+}
+
+function lowerFirst(s: string): string {
+  return /^[A-Z][a-z]/.test(s) ? `${s[0]!.toLowerCase()}${s.slice(1)}` : s;
 }
 
 function label(r: Pick<AttemptRecord, 'status' | 'title' | 'errorType'>): string {
@@ -884,7 +889,7 @@ async function run(
       if (rateLimit) ev.rateLimit = rateLimit;
       if (stream && outcome.partialTextLength !== undefined) ev.partialTextLength = outcome.partialTextLength;
       emit(ev);
-      history.push({ attempt, model, status: cls.status, category: cls.category, errorType: cls.errorType, title: cls.title });
+      history.push({ attempt, model, status: cls.status, category: cls.category, errorType: cls.errorType, title: cls.title, message: cls.message });
 
       if (outcome.userAborted) return cancelled(`during attempt ${attempt}`, cls);
       if (cls.retryable) budget?.recordFailure();
@@ -928,9 +933,10 @@ async function run(
         if (overloaded && policy.fallbackModel && !fallbackUsed && policy.fallbackModel !== model) {
           useFallback = true;
         } else {
-          const allTimedOut = history.every((h) => h.category === 'timeout');
-          const summary = allTimedOut
-            ? `Gave up after ${plural(history.length, 'attempt')}, each without an answer within the ${fmtS(attemptTimeout)} per-attempt timeout; last: ${stop(cls.message ?? what)}${fallbackUsed ? ` The fallback model ${model} timed out too.` : ''} Waited ${fmtS(totalBackoffMs)} in backoff${queuedText()}.${rid}`
+          // Timeouts that all ended the same way: say it once ("Timed out" is the title already).
+          const same = cls.category === 'timeout' && cls.message !== null && history.every((h) => h.category === 'timeout' && h.message === cls.message);
+          const summary = same
+            ? `Gave up after ${plural(history.length, 'attempt')}${history.length > 1 ? ', the same each time' : ''}: ${lowerFirst(stop(cls.message!))}${fallbackUsed ? ` The fallback model ${model} timed out too.` : ''} Waited ${fmtS(totalBackoffMs)} in backoff${queuedText()}.${rid}`
             : `Gave up after ${plural(history.length, 'attempt')} (${historyText(history)}); last: ${stop(what)}${fallbackUsed ? ` The fallback model ${model} failed too.` : ''} Waited ${fmtS(totalBackoffMs)} in backoff${queuedText()}.${rid}`;
           return finish(false, verdictFrom(cls, cls.category, summary));
         }

@@ -86,7 +86,7 @@ describe('panel: a timeout', () => {
     expect(verdictView(r).rows).toEqual(['fault', 'next', 'why']);
     expect(r.verdict.fault).toBe('server');
     expect(FAULT_WORDS.server).toMatch(/the connection was made and the request sent/);
-    expect(r.verdict.summary).toMatch(/without an answer within the 300 ms per-attempt timeout/);
+    expect(r.verdict.summary).toMatch(/the same each time: connected and sent the request; no answer within 300 ms/);
     expect(r.verdict.summary).not.toContain(r.verdict.explanation.split('. ')[0]!);
     for (const a of s.attempts) expect(a.message).toBe('Connected and sent the request; no answer within 300 ms.');
   });

@@ -126,7 +126,7 @@ const CASES: Case[] = [
     name: 'slow headers (never answers): per-attempt timeout',
     server: http1(() => { /* hang */ }),
     opts: { timeoutMs: TIMEOUT, policy: { maxRetries: 1 } },
-    first: 'timeout', ok: false, attempts: 2, maxMs: 2 * TIMEOUT + SLACK, summary: /Gave up after 2 attempts.*Connected and sent the request; no answer within/,
+    first: 'timeout', ok: false, attempts: 2, maxMs: 2 * TIMEOUT + SLACK, summary: /Gave up after 2 attempts.*connected and sent the request; no answer within/,
   },
   {
     name: 'headers then a stalled body: the timeout covers the body too',

@@ -84,7 +84,7 @@ describe('timeout: says what is known, once', () => {
     const v = result.verdict;
     expect(v.category).toBe('timeout');
     expect(v.fault).toBe('server');
-    expect(v.summary).toMatch(/^Gave up after 2 attempts, each without an answer within the 300 ms per-attempt timeout; last: Connected and sent the request; no answer within 300 ms\./);
+    expect(v.summary).toMatch(/^Gave up after 2 attempts, the same each time: connected and sent the request; no answer within 300 ms\. Waited \d+ ms in backoff\.$/);
     expect(v.explanation).toMatch(/accepted the request and did not answer/);
     expect(v.explanation).toMatch(/billed twice/);
     expectNoRepeats(v.summary, v.explanation);
@@ -101,7 +101,7 @@ describe('timeout: says what is known, once', () => {
       const r = await runConnectionTest({ baseURL: srv.url, apiKey: KEY, model: 'claude-haiku-4-5', timeoutMs: 300, policy: { ...FAST, maxRetries: 0 } });
       expect(r.verdict.category).toBe('timeout');
       expect(r.verdict.fault).toBe('server');
-      expect(r.verdict.summary).toMatch(/HTTP 200 headers arrived, but the body did not finish within 300 ms/);
+      expect(r.verdict.summary).toMatch(/^Gave up after 1 attempt: HTTP 200 headers arrived, but the body did not finish within 300 ms\./);
       expectNoRepeats(r.verdict.summary, r.verdict.explanation);
     } finally {
       await srv.close();
@@ -119,7 +119,7 @@ describe('timeout: says what is known, once', () => {
       const r = await runConnectionTest({ baseURL: `https://127.0.0.1:${srv.port}`, apiKey: KEY, model: 'claude-haiku-4-5', timeoutMs: 300, policy: { ...FAST, maxRetries: 0 } });
       expect(r.verdict.category).toBe('timeout');
       expect(r.verdict.fault).toBe('network');
-      expect(r.verdict.summary).toMatch(/No connection set up within 300 ms; the request was not sent/);
+      expect(r.verdict.summary).toMatch(/^Gave up after 1 attempt: no connection set up within 300 ms; the request was not sent\./);
       expect(r.verdict.explanation).toMatch(/never sent/);
       expectNoRepeats(r.verdict.summary, r.verdict.explanation);
     } finally {
