@@ -207,7 +207,7 @@ const FAULT_TEXT: Record<Fault, string> = {
   anthropic: "Anthropic's side: nothing in your request is wrong",
   network: 'the network between you and the API',
   limit: 'a limit on your account or organization',
-  server: 'the server side: connected and sent, but no answer came (the API, or a proxy or gateway in front of it)',
+  server: 'the server side: the API, or a proxy or gateway in front of it (the request reached it)',
   none: "nobody's: the run was stopped before it finished",
 };
 

@@ -534,7 +534,7 @@ const BILLED_TWICE = 'A retried POST after a timeout may be generated and billed
 /** The "Why" of a timeout, by what is known; the summary says the numbers. */
 const TIMEOUT_WHY: Record<TimeoutKnown, string> = {
   headers: `The server answered with headers, then the body stopped arriving. ${BILLED_TWICE}`,
-  sent: `The connection was made and the request sent, then nothing came back: the server, or a proxy or gateway in front of it, accepted the request and did not answer. ${BILLED_TWICE}`,
+  sent: `The server, or a proxy or gateway in front of it, accepted the request and sent nothing back in time. ${BILLED_TWICE}`,
   'not-connected': 'The connection to the server was not set up in time (TCP or TLS), so the request was never sent: a network, proxy or firewall problem, or a host that does not answer.',
   unknown: `No answer arrived within the per-attempt timeout. ${BILLED_TWICE}`,
 };

@@ -85,7 +85,8 @@ describe('panel: a timeout', () => {
     const r = s.result!;
     expect(verdictView(r).rows).toEqual(['fault', 'next', 'why']);
     expect(r.verdict.fault).toBe('server');
-    expect(FAULT_WORDS.server).toMatch(/the connection was made and the request sent/);
+    expect(FAULT_WORDS.server).toMatch(/^The server side: the API, or a proxy or gateway in front of it/);
+    expect(FAULT_WORDS.server).not.toMatch(/network/);
     expect(r.verdict.summary).toMatch(/the same each time: connected and sent the request; no answer within 300 ms/);
     expect(r.verdict.summary).not.toContain(r.verdict.explanation.split('. ')[0]!);
     for (const a of s.attempts) expect(a.message).toBe('Connected and sent the request; no answer within 300 ms.');

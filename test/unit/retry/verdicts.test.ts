@@ -85,7 +85,7 @@ describe('timeout: says what is known, once', () => {
     expect(v.category).toBe('timeout');
     expect(v.fault).toBe('server');
     expect(v.summary).toMatch(/^Gave up after 2 attempts, the same each time: connected and sent the request; no answer within 300 ms\. Waited \d+ ms in backoff\.$/);
-    expect(v.explanation).toMatch(/accepted the request and did not answer/);
+    expect(v.explanation).toMatch(/accepted the request and sent nothing back/);
     expect(v.explanation).toMatch(/billed twice/);
     expectNoRepeats(v.summary, v.explanation);
     // "Timed out" is the title; the summary does not say it again.
