@@ -536,7 +536,7 @@ const TIMEOUT_WHY: Record<TimeoutKnown, string> = {
   headers: `The server answered with headers, then the body stopped arriving. ${BILLED_TWICE}`,
   sent: `The server, or a proxy or gateway in front of it, accepted the request and sent nothing back in time. ${BILLED_TWICE}`,
   'not-connected': 'The connection to the server was not set up in time (TCP or TLS), so the request was never sent: a network, proxy or firewall problem, or a host that does not answer.',
-  unknown: `No answer arrived within the per-attempt timeout. ${BILLED_TWICE}`,
+  unknown: `Whether the connection was made is not known (this runtime's fetch does not report it), so the network, a proxy and the server are all possible. ${BILLED_TWICE}`,
 };
 
 function timeoutMessage(timeoutMs: number, c: Captured): string {
