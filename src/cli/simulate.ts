@@ -1,7 +1,7 @@
 /**
  * `claude-doctor simulate`: the local Claude API simulator in the foreground, until Ctrl-C.
  */
-import { SCENARIOS, startSimulator } from '../core/simulator/index';
+import { SCENARIOS, SIMULATOR_TEST_KEY, startSimulator } from '../core/simulator/index';
 import { parseScenarioSpec } from '../core/simulator/spec';
 import { parseArgs, UsageError, type FlagSpec } from './args';
 import { style, type Io } from './output';
@@ -81,10 +81,11 @@ export async function simulateCommand(argv: string[], io: Io, deps: SimulateDeps
   }
   io.out.write(`${s.bold('Claude API simulator')} listening on ${s.cyan(sim.url)}`);
   io.out.write(flags.scenario ? ` (scenario ${terminalSafe(String(flags.scenario))})\n` : '\n');
-  io.out.write(`Paste into your shell:\n\n  ANTHROPIC_BASE_URL=${sim.url}\n\n`);
+  io.out.write(`Paste into another shell (POSIX sh), then run \`claude-doctor test\` or your own client:\n\n  ${envLine(sim.url)}\n\n`);
   io.out.write(
     s.dim(
-      'Any API key is accepted. Per request, `x-simulate-scenario: NAME[;key=value]` picks a scenario\n' +
+      `${SIMULATOR_TEST_KEY} is a stand-in, not a real key: the simulator accepts any non-empty key, never needs a real one,\n` +
+        'and never reaches the internet. Per request, `x-simulate-scenario: NAME[;key=value]` picks a scenario\n' +
         '(`claude-doctor simulate --list`). Ctrl-C to stop.\n',
     ),
   );
@@ -93,6 +94,11 @@ export async function simulateCommand(argv: string[], io: Io, deps: SimulateDeps
   await sim.close();
   io.out.write(`\nstopped. ${formatStats(stats)}\n`);
   return 0;
+}
+
+/** The line `simulate` prints: pasted into a POSIX shell, it points the SDK and `claude-doctor test` at the simulator. */
+export function envLine(url: string): string {
+  return `export ANTHROPIC_BASE_URL=${url} ANTHROPIC_API_KEY=${SIMULATOR_TEST_KEY}`;
 }
 
 function formatStats(stats: unknown): string {

@@ -4,11 +4,13 @@
  * choosing, or a private simulator started for the run.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { clientOptions, describeBackoff, REQUEST_PROFILE, slowScenarioNote } from '../core/connection/profile';
 import { runConnectionTest } from '../core/retry/client';
-import { resolvePolicy, type RetryPolicy } from '../core/retry/policy';
+import type { RetryPolicy } from '../core/retry/policy';
 import { startSimulator } from '../core/simulator/index';
 import { parseScenarioSpec } from '../core/simulator/spec';
-import type { AttemptEvent, BackoffEvent, ClientEvent, JitterKind, ResultEvent } from '../core/retry/events';
+import { outcomeOf, type AttemptEvent, type BackoffEvent, type ClientEvent, type JitterKind, type ResultEvent } from '../core/retry/events';
+import { clip } from '../core/taxonomy';
 import { DEFAULT_TEST_MODEL, KEY_PREFIXES, lookupModel, sdkBackoffDescription, type Fault } from '../core/data/api-facts';
 import { redactDeep, rememberSecret } from '../core/redact';
 import { parseArgs, UsageError, type FlagSpec } from './args';
@@ -46,8 +48,8 @@ export const TEST_FLAGS: Record<string, FlagSpec> = {
 export const TEST_HELP = `Usage: claude-doctor test [options]
 
 Sends one small request through the retrying client and explains the outcome.
-With no API key and no base URL (or with --simulate) it runs against a private local
-simulator that it starts and stops.
+With --simulate, or with no API key and no base URL, it runs against a private local
+simulator that it starts and stops (and says so: no key means no test of the real API).
 
 Options:
   --simulate SCENARIO     run against a private simulator playing SCENARIO, optionally
@@ -59,11 +61,11 @@ Options:
   --base-delay-ms N       first backoff step
   --max-delay-ms N        backoff cap
   --jitter KIND           ${JITTER_KINDS.join(' | ')}
-  --timeout-ms N          per-attempt timeout
+  --timeout-ms N          per-attempt timeout (default ${REQUEST_PROFILE.attemptTimeoutMs})
   --deadline-ms N         total time budget of the run (attempts and waits)
   --fallback-model ID     tried once after the 529 retries are exhausted
-  --max-tokens N          max_tokens of the test request
-  --stream                use a streaming request
+  --max-tokens N          max_tokens of the test request (default ${REQUEST_PROFILE.maxTokens})
+  --stream                use a streaming request (stream scenarios always stream)
   --json                  NDJSON on stdout: one event per line (attempt, backoff, result)
   --api-key-file PATH     read the key from PATH (trimmed) instead of ANTHROPIC_API_KEY
   --auth-header KIND      bearer | x-api-key (how the key is sent)
@@ -206,6 +208,8 @@ const FAULT_TEXT: Record<Fault, string> = {
   anthropic: "Anthropic's side: nothing in your request is wrong",
   network: 'the network between you and the API',
   limit: 'a limit on your account or organization',
+  server: 'the server side: the API, or a proxy or gateway in front of it (the request reached it)',
+  none: "nobody's: the run was stopped before it finished",
 };
 
 /** The `verdict` string of the NDJSON result line: one line, no secrets. */
@@ -256,25 +260,48 @@ export async function testCommand(argv: string[], io: Io, deps: TestDeps): Promi
   let sim: Awaited<ReturnType<typeof startSimulator>> | undefined;
   let baseURL = p.baseURL;
   let apiKey = p.key.key;
+  /** No key and no base URL: the run goes to the simulator, and that must not pass for the API. */
+  const noKeyFallback = baseURL === undefined && p.scenario === undefined && p.key.key === undefined;
   if (baseURL === undefined) {
     apiKey = apiKey ?? `sk-ant-api03-sim-${Math.random().toString(36).slice(2, 12)}`;
     if (!io.secrets.includes(apiKey)) io.secrets.push(apiKey);
     sim = await startSimulator({ port: 0, scenario: p.scenario, apiKey });
     baseURL = sim.url;
   }
+  if (noKeyFallback) {
+    io.err.write(
+      `${s.yellow('warning:')} ${s.bold('no API key found')} (ANTHROPIC_API_KEY is not set, no --api-key-file): ` +
+        'this run goes to a private local SIMULATOR, not the Claude API. Set ANTHROPIC_API_KEY to test the real API.\n',
+    );
+  }
 
-  const printer = createPrinter(io, p.json);
+  // One request profile for the CLI and the extension (core/connection/profile.ts).
+  const opts = clientOptions({
+    model: p.model,
+    stream: p.stream,
+    ...(p.maxTokens !== undefined ? { maxTokens: p.maxTokens } : {}),
+    ...(p.timeoutMs !== undefined ? { timeoutMs: p.timeoutMs } : {}),
+    ...(p.scenario !== undefined ? { scenario: p.scenario } : {}),
+    policy: p.policy,
+  });
+
+  const printer = createPrinter(io, p.json, noKeyFallback);
   if (!p.json) {
     const where = sim
-      ? `private simulator ${sim.url}${p.scenario ? ` (scenario ${p.scenario})` : ''}`
+      ? noKeyFallback
+        ? `${s.bold('SIMULATOR')} ${sim.url} (no API key found; not the Claude API)`
+        : `private simulator ${sim.url}${p.scenario ? ` (scenario ${p.scenario})` : ''}`
       : baseURL;
     const keyNote = apiKey ? (sim && !p.key.key ? 'a throwaway key' : `key from ${p.key.source === 'file' ? 'file' : 'ANTHROPIC_API_KEY'}`) : 'no key';
-    const pol = resolvePolicy(p.policy);
-    const tries = `up to ${pol.maxRetries + 1} attempt${pol.maxRetries ? 's' : ''}, ${pol.jitter} jitter ${pol.baseDelayMs}–${pol.maxDelayMs} ms`;
+    const pol = opts.policy;
+    const tries = `up to ${pol.maxRetries + 1} attempt${pol.maxRetries ? 's' : ''} (${describeBackoff(pol)}), ${Math.round(opts.timeoutMs / 100) / 10} s per attempt`;
+    const streaming = opts.streamForcedBy ? `, streaming (${opts.streamForcedBy} is a stream scenario)` : opts.stream ? ', streaming' : '';
     const sdkNote = pol.jitter === 'sdk' ? `\n  sdk jitter: ${sdkBackoffDescription()}` : '';
     io.out.write(
-      `${s.bold('claude-doctor test')} → ${where}\n  model ${p.model}${p.stream ? ', streaming' : ''}, ${keyNote}, ${tries}${sdkNote}\n`,
+      `${s.bold('claude-doctor test')} → ${where}\n  model ${opts.model}${streaming}, ${keyNote}, ${tries}${sdkNote}\n`,
     );
+    const slow = p.scenario ? slowScenarioNote(p.scenario, opts) : undefined;
+    if (slow) io.out.write(`  ${s.yellow('note:')} ${slow}\n`);
   }
   let result: ResultEvent;
   try {
@@ -282,11 +309,12 @@ export async function testCommand(argv: string[], io: Io, deps: TestDeps): Promi
       baseURL: baseURL!,
       apiKey: apiKey ?? '',
       authHeader: p.authHeader,
-      model: p.model,
-      maxTokens: p.maxTokens,
-      stream: p.stream,
-      timeoutMs: p.timeoutMs,
-      policy: p.policy,
+      model: opts.model,
+      prompt: opts.prompt,
+      maxTokens: opts.maxTokens,
+      stream: opts.stream,
+      timeoutMs: opts.timeoutMs,
+      policy: opts.policy,
       signal: deps.signal,
       onEvent: (e) => printer.onEvent(e),
     });
@@ -305,10 +333,16 @@ export interface Printer {
   stop(): void;
 }
 
-/** NDJSON for `--json`, else human lines (live on a TTY). */
-export function createPrinter(io: Io, json: boolean): Printer {
-  return json ? new JsonPrinter(io) : new HumanPrinter(io, style(io.color));
+/**
+ * NDJSON for `--json`, else human lines (live on a TTY). `noKeySimulator`: the run went to the
+ * simulator only because no key was found, and the result says so.
+ */
+export function createPrinter(io: Io, json: boolean, noKeySimulator = false): Printer {
+  return json ? new JsonPrinter(io) : new HumanPrinter(io, style(io.color), noKeySimulator);
 }
+
+/** Longest message shown under an attempt line; longer ones end in an ellipsis. */
+export const ATTEMPT_MESSAGE_WIDTH = 160;
 
 /** `--json`: exactly the documented NDJSON shapes, one per line, nothing else on stdout. */
 class JsonPrinter implements Printer {
@@ -355,6 +389,7 @@ class HumanPrinter implements Printer {
   constructor(
     private readonly io: Io,
     private readonly s: ReturnType<typeof style>,
+    private readonly noKeySimulator = false,
   ) {}
 
   onEvent(e: ClientEvent): void {
@@ -410,9 +445,12 @@ class HumanPrinter implements Printer {
     this.endLive();
     const { s } = this;
     const v = r.verdict;
-    const head = r.ok ? s.green(`✔ ${oneLine(v.title)}`) : s.red(`✘ ${oneLine(v.title)}`);
+    const outcome = outcomeOf(r);
+    // A cancelled run is neutral: not a success, not a failure, nobody's fault.
+    const head = outcome === 'ok' ? s.green(`✔ ${oneLine(v.title)}`) : outcome === 'cancelled' ? s.yellow(`■ ${oneLine(v.title)}`) : s.red(`✘ ${oneLine(v.title)}`);
     const plural = r.attempts === 1 ? 'attempt' : 'attempts';
-    this.io.out.write(`\n${s.bold(head)} after ${r.attempts} ${plural} in ${fmtMs(r.totalMs)}\n`);
+    const where = this.noKeySimulator ? ` ${s.yellow('(the local simulator, not the Claude API: no API key was found)')}` : '';
+    this.io.out.write(`\n${s.bold(head)} after ${r.attempts} ${plural} in ${fmtMs(r.totalMs)}${where}\n`);
     const rows: [string, string][] = [
       ['What happened', v.summary],
       ['Why', v.explanation],
@@ -420,11 +458,13 @@ class HumanPrinter implements Printer {
       ['Next step', v.nextStep],
       ['Docs', v.docsUrl],
     ];
-    if (r.ok && r.text) rows.splice(1, 0, ['Reply', JSON.stringify(r.text.slice(0, 200))]);
+    if (r.ok && r.text) rows.splice(1, 0, ['Reply', JSON.stringify(clip(r.text, 200))]);
+    if (this.noKeySimulator) rows.push(['Real API', 'not tested: set ANTHROPIC_API_KEY (or --api-key-file) and run again']);
     const last = this.attempts.at(-1);
     if (last?.requestId) rows.push(['Request id', last.requestId]);
+    const skip = outcome === 'ok' ? ['Why', 'Next step', 'Whose fault'] : outcome === 'cancelled' ? ['Why', 'Whose fault', 'Docs'] : [];
     for (const [k, val] of rows) {
-      if (r.ok && (k === 'Why' || k === 'Next step' || k === 'Whose fault')) continue;
+      if (skip.includes(k)) continue;
       this.io.out.write(`  ${s.dim(k.padEnd(13))} ${oneLine(val)}\n`);
     }
   }
@@ -439,7 +479,7 @@ class HumanPrinter implements Printer {
     const label = oneLine(`${e.ok ? 'OK' : (e.errorType ?? e.category)}${e.errorCode ? ` (${e.errorCode})` : ''}`);
     const what = e.ok ? s.green(label.padEnd(18)) : s.red(label.padEnd(18));
     const tail = e.ok ? '' : e.retryable ? s.yellow('  retryable') : s.dim('  not retryable');
-    const msg = !e.ok && e.message ? `\n             ${s.dim(oneLine(e.message).slice(0, 160))}` : '';
+    const msg = !e.ok && e.message ? `\n             ${s.dim(clip(oneLine(e.message), ATTEMPT_MESSAGE_WIDTH - 1))}` : '';
     const partial = e.partialTextLength ? s.dim(`  after ${e.partialTextLength} chars of text`) : '';
     return (
       `  attempt ${String(e.attempt).padEnd(2)} ${status}  ${what} ${fmtMs(e.latencyMs).padStart(7)}` +

@@ -19,7 +19,7 @@ function sh(cmd, args, what) {
 /** Files the packaged extension needs, derived from the repo (so a new webview or wasm counts). */
 export function requiredFiles() {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-  const req = ['package.json', 'LICENSE.txt', 'readme.md', 'media/base.css'];
+  const req = ['package.json', 'LICENSE.txt', 'readme.md', 'changelog.md', 'media/base.css'];
   const main = pkg.main.replace(/^\.\//, '');
   req.push(main.endsWith('.js') ? main : `${main}.js`);
   if (existsSync(join(ROOT, 'src', 'webview'))) {
@@ -83,15 +83,15 @@ export function packageVsix({ build = true, quiet = false, out: outPath } = {}) 
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   if (build) sh(process.execPath, ['esbuild.mjs', '--production'], 'production build');
   const out = outPath ?? join(ROOT, `${pkg.name}-${pkg.version}.vsix`);
-  // README links stay relative (there is no public repository URL to rewrite them to); VS Code
-  // resolves them inside the installed extension, so the screenshots ship in docs/images/.
-  const common = ['--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links'];
+  // README links stay relative: VS Code resolves them inside the installed extension, so the
+  // screenshots ship in docs/images/ and work offline.
+  const common = ['--no-dependencies', '--skip-license', '--no-rewrite-relative-links'];
   sh(process.execPath, [VSCE, 'package', ...common, '--out', out], 'vsce package');
   // What really ended up inside: the archive's own listing (`npx vsce ls` shows the same list).
   const files = listVsix(out);
   const missing = requiredFiles().filter((f) => !files.includes(f));
   const unexpected = files.filter((f) => !/^(dist\/|media\/|docs\/rules\/|docs\/images\/|l10n\/|package\.nls(\..+)?\.json$)/.test(f)
-    && !['package.json', 'LICENSE.txt', 'readme.md'].includes(f));
+    && !['package.json', 'LICENSE.txt', 'readme.md', 'changelog.md'].includes(f));
   const maps = files.filter((f) => f.endsWith('.map'));
   const problems = [];
   if (missing.length) problems.push(`missing from the .vsix: ${missing.join(', ')}`);

@@ -216,13 +216,24 @@ describe('connection', function () {
     assert.equal(s.result?.verdict.category, 'stream_error');
   });
 
+  it('stream-cut runs as a stream with claudeDoctor.stream off', async () => {
+    const r = await simulate('stream-cut', { stream: false });
+    assert.equal(r.ok, false);
+    const s0 = await api.testing!.panelState();
+    await rendered(r, s0.attempts.length);
+    const s = await api.testing!.panelState();
+    assert.equal(s.run?.stream, true, 'a stream scenario streams');
+    assert.ok(s.attempts.every((a) => a.status === null), 'no plain HTTP error: the fault is inside the stream');
+    assert.match(api.testing!.outputLines().join('\n'), /streaming \(stream-cut is a stream scenario\)/);
+  });
+
   it('odd settings fall back to defaults, with a warning in the output channel', async () => {
     const r = await simulate('ok', { maxRetries: -3, jitter: 'wobbly', timeoutMs: 'soon' });
     assert.equal(r.ok, true);
     const s = await api.testing!.panelState();
     assert.equal(s.run?.maxRetries, 4);
     assert.equal(s.run?.jitter, 'full');
-    assert.equal(s.run?.timeoutMs, 60_000);
+    assert.equal(s.run?.timeoutMs, 30_000, 'the request profile\'s per-attempt timeout');
     const out = api.testing!.outputLines().join('\n');
     assert.match(out, /claudeDoctor\.maxRetries: -3 is below the minimum 0; using the default 4/);
     assert.match(out, /claudeDoctor\.jitter: "wobbly" is not one of/);
@@ -260,6 +271,12 @@ describe('connection', function () {
     const s = await api.testing!.panelState();
     assert.equal(s.running, false);
     assert.equal(s.attempts[0]!.backoff?.state, 'cancelled');
+    // Neutral: nobody's fault, drawn as CANCELLED (not FAILED, no "Whose fault"), no error colour.
+    assert.equal(r.verdict.fault, 'none');
+    const view = await rendered(r, 1);
+    assert.match(view.verdict, /^\s*CANCELLED\s+Cancelled/);
+    assert.doesNotMatch(view.verdict, /FAILED|Whose fault|Your side|last answer/);
+    assert.equal(api.testing!.statusBar().text, '$(circle-slash) Claude cancelled');
     assert.equal(await vscode.commands.executeCommand('claudeDoctor.cancelTest'), false, 'nothing left to cancel');
   });
 

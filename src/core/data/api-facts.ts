@@ -59,8 +59,11 @@ export const STATUS_PAGE = {
 // Status → error type → what to do (facts §1)
 // ---------------------------------------------------------------------------------------------
 
-/** Who has to act. */
-export type Fault = 'you' | 'anthropic' | 'network' | 'limit';
+/**
+ * Who has to act. `server`: the connection was made and the request sent, then the server (the
+ * API or a gateway in front of it) did not answer in time. `none`: nobody's fault (a cancelled run).
+ */
+export type Fault = 'you' | 'anthropic' | 'network' | 'limit' | 'server' | 'none';
 
 export type ErrorCategory =
   | 'ok'
@@ -308,9 +311,9 @@ export const ERROR_ROWS: Record<ErrorCategory, ErrorRow> = {
     ],
   },
   aborted: {
-    category: 'aborted', retryable: false, fault: 'you',
+    category: 'aborted', retryable: false, fault: 'none',
     title: 'Cancelled',
-    explanation: 'The run was cancelled before it finished.',
+    explanation: 'The run was stopped before it finished; nothing failed.',
     nextStep: 'Run it again when ready.',
     docsUrl: DOCS.errors,
   },
@@ -799,8 +802,6 @@ export function currentModelIds(today: Day = Date.now()): string[] {
 
 /** A cheap model for connection tests. */
 export const DEFAULT_TEST_MODEL = 'claude-haiku-4-5';
-/** Test requests ask for almost nothing: cost and noise. */
-export const TEST_MAX_TOKENS = 8;
 
 /**
  * What each official SDK does with a server's wait demand of `ms` milliseconds (facts §4 and the

@@ -10,7 +10,8 @@
  * The key never appears in any event: every event is passed through `redactSecrets`.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { DEFAULT_TEST_MODEL, ERROR_ROWS, HEADERS, TEST_MAX_TOKENS, bearerProxyNote, officialSdkOnRetryAfter, type ErrorCategory } from '../data/api-facts';
+import { REQUEST_PROFILE } from '../connection/profile';
+import { DEFAULT_TEST_MODEL, ERROR_ROWS, HEADERS, bearerProxyNote, officialSdkOnRetryAfter, type ErrorCategory } from '../data/api-facts';
 import { createRedactor, describeKey, redactDeep, rememberSecret } from '../redact';
 import { classify, classifyError, clip, MAX_MESSAGE_LENGTH, type Classification } from '../taxonomy';
 import { isRetryBudget, RetryBudget } from './budget';
@@ -19,6 +20,7 @@ import { headerValue, parseRateLimitHeaders } from './headers';
 import { isLimiter, isSaturated, overloadSignal, sharedLimiter, type Limiter, type Permit } from './limiter';
 import { computeBackoff, parseRetryAfter, resolvePolicy, type RetryPolicy } from './policy';
 import { abortableSleep } from './sleep';
+import { unwatch, watchSend, wireObservable } from './wire';
 
 export interface ConnectionTestOptions {
   baseURL: string;
@@ -26,11 +28,11 @@ export interface ConnectionTestOptions {
   /** How the key is sent: `Authorization: Bearer` (SDK 1.x default) or `x-api-key`. */
   authHeader?: 'bearer' | 'x-api-key';
   model: string;
-  /** Default TEST_MAX_TOKENS. */
+  /** Default: the request profile's (src/core/connection/profile.ts). */
   maxTokens?: number;
   prompt?: string;
   stream?: boolean;
-  /** Per-attempt timeout covering the whole attempt (headers and body). Default 30 s. */
+  /** Per-attempt timeout covering the whole attempt (headers and body). Default: the profile's. */
   timeoutMs?: number;
   policy?: Partial<RetryPolicy>;
   signal?: AbortSignal;
@@ -42,13 +44,13 @@ export interface ConnectionTestOptions {
   budget?: RetryBudget;
 }
 
-export const DEFAULT_ATTEMPT_TIMEOUT_MS = 30_000;
+export const DEFAULT_ATTEMPT_TIMEOUT_MS = REQUEST_PROFILE.attemptTimeoutMs;
 /**
  * Near the deadline, an attempt is started only with at least this much time left (or the run's
  * fastest attempt so far, if longer): a request with a 2 ms timeout cannot succeed, it only adds load.
  */
 export const MIN_ATTEMPT_MS = 50;
-export const DEFAULT_PROMPT = 'Reply with the single word: ok';
+export const DEFAULT_PROMPT = REQUEST_PROFILE.prompt;
 /** Header the simulator uses to scope "N failures then 200" counters to one run. */
 export const SESSION_HEADER = 'x-simulate-session';
 
@@ -133,6 +135,8 @@ interface Captured {
   redirect?: string;
   /** The body went over its read limit (bytes after decompression) and was cut there. */
   cutAt?: number;
+  /** A connection was up and the request headers were written to it (see wire.ts). */
+  sent?: boolean;
 }
 
 /** Read limits after decompression: an error body needs only its JSON head; a test reply is tiny. */
@@ -210,9 +214,16 @@ async function contextFetch(url: string | URL | Request, init?: RequestInit): Pr
   }
   // Never follow a redirect: the Claude API does not redirect, and fetch would resend custom
   // headers (x-api-key) to whatever origin the Location names.
-  const res = await globalThis.fetch(url, { ...init, headers, redirect: 'manual' });
+  const href = typeof url === 'string' ? url : url instanceof URL ? url.href : url.url;
+  const probe = ctx ? watchSend(href, headers, [HEADERS.retryCount, SESSION_HEADER], () => { ctx.capture.current.sent = true; }) : undefined;
+  let res: Response;
+  try {
+    res = await globalThis.fetch(url, { ...init, headers, redirect: 'manual' });
+  } finally {
+    unwatch(probe);
+  }
   if (ctx) {
-    ctx.capture.current = { status: res.status, headers: res.headers, contentType: res.headers.get('content-type') };
+    ctx.capture.current = { status: res.status, headers: res.headers, contentType: res.headers.get('content-type'), sent: true };
     if (res.status >= 300 && res.status < 400) {
       const loc = res.headers.get('location');
       let where = loc ?? '(no Location header)';
@@ -308,9 +319,11 @@ function abortOutcome(why: 'user' | 'timeout', ctx: AttemptContext, headers: Hea
   if (why === 'user') {
     return { ok: false, cls: classify({ transport: 'aborted', message: `Cancelled by the user.${note}` }), headers, partialTextLength: partial, timedOut: false, userAborted: true };
   }
-  const status = ctx.capture.current.status;
-  const phase = status === null ? 'no response headers' : `HTTP ${status} headers but the body did not finish`;
-  const cls = classify({ transport: 'timeout', message: `No complete answer within ${fmtS(ctx.timeoutMs)} (${phase}).${note}`, ...(headers ? { headers } : {}) });
+  const captured = ctx.capture.current;
+  const cls = classify({ transport: 'timeout', message: `${timeoutMessage(ctx.timeoutMs, captured)}${note}`, ...(headers ? { headers } : {}) });
+  const known = timeoutKnown(captured);
+  cls.fault = known === 'unknown' ? cls.fault : known === 'not-connected' ? 'network' : 'server';
+  cls.explanation = TIMEOUT_WHY[known];
   return { ok: false, cls, headers, partialTextLength: partial, timedOut: true, userAborted: false };
 }
 
@@ -533,6 +546,35 @@ function runAttempt(attempt: Omit<AttemptContext, 'progress'>): Promise<AttemptO
 // Verdicts
 // ---------------------------------------------------------------------------------------------
 
+/** What is known about a timed-out attempt. */
+type TimeoutKnown = 'headers' | 'sent' | 'not-connected' | 'unknown';
+
+function timeoutKnown(c: Captured): TimeoutKnown {
+  if (c.status !== null) return 'headers';
+  if (c.sent) return 'sent';
+  return wireObservable() ? 'not-connected' : 'unknown';
+}
+
+const BILLED_TWICE = 'A retried POST after a timeout may be generated and billed twice (there is no idempotency key).';
+
+/** The "Why" of a timeout, by what is known; the summary says the numbers. */
+const TIMEOUT_WHY: Record<TimeoutKnown, string> = {
+  headers: `The server answered with headers, then the body stopped arriving. ${BILLED_TWICE}`,
+  sent: `The server, or a proxy or gateway in front of it, accepted the request and sent nothing back in time. ${BILLED_TWICE}`,
+  'not-connected': 'The connection to the server was not set up in time (TCP or TLS), so the request was never sent: a network, proxy or firewall problem, or a host that does not answer.',
+  unknown: `Whether the connection was made is not known (this runtime's fetch does not report it), so the network, a proxy and the server are all possible. ${BILLED_TWICE}`,
+};
+
+function timeoutMessage(timeoutMs: number, c: Captured): string {
+  const limit = fmtS(timeoutMs);
+  switch (timeoutKnown(c)) {
+    case 'headers': return `HTTP ${c.status} headers arrived, but the body did not finish within ${limit}.`;
+    case 'sent': return `Connected and sent the request; no answer within ${limit}.`;
+    case 'not-connected': return `No connection set up within ${limit}; the request was not sent.`;
+    default: return `No answer within ${limit} (no response headers).`;
+  }
+}
+
 interface AttemptRecord {
   attempt: number;
   model: string;
@@ -540,6 +582,11 @@ interface AttemptRecord {
   category: ErrorCategory;
   errorType: string | null;
   title: string;
+  message?: string | null;
+}
+
+function lowerFirst(s: string): string {
+  return /^[A-Z][a-z]/.test(s) ? `${s[0]!.toLowerCase()}${s.slice(1)}` : s;
 }
 
 function label(r: Pick<AttemptRecord, 'status' | 'title' | 'errorType'>): string {
@@ -725,7 +772,7 @@ async function run(
   const authHeader = opts.authHeader === 'x-api-key' ? 'x-api-key' : 'bearer';
   const key = typeof opts.apiKey === 'string' ? opts.apiKey : '';
   const baseModel = typeof opts.model === 'string' && opts.model.trim() ? opts.model.trim() : DEFAULT_TEST_MODEL;
-  const maxTokens = typeof opts.maxTokens === 'number' && Number.isInteger(opts.maxTokens) && opts.maxTokens >= 0 ? opts.maxTokens : TEST_MAX_TOKENS;
+  const maxTokens = typeof opts.maxTokens === 'number' && Number.isInteger(opts.maxTokens) && opts.maxTokens >= 0 ? opts.maxTokens : REQUEST_PROFILE.maxTokens;
   const prompt = typeof opts.prompt === 'string' && opts.prompt.length > 0 ? opts.prompt : DEFAULT_PROMPT;
   const stream = opts.stream === true;
   const attemptTimeout = typeof opts.timeoutMs === 'number' && Number.isFinite(opts.timeoutMs) && opts.timeoutMs > 0 ? opts.timeoutMs : DEFAULT_ATTEMPT_TIMEOUT_MS;
@@ -765,9 +812,12 @@ async function run(
     return safe;
   };
 
+  // A cancelled run is neither a failure nor anyone's fault: its own neutral verdict (fault
+  // 'none'), listing the answers that did arrive, never the cancelled attempt as an "answer".
   const cancelled = (where: string, cls: Classification | null): ResultEvent => {
-    const last = history.length ? ` (last answer: ${label(history[history.length - 1]!)})` : '';
-    return finish(false, verdictFrom(cls, 'aborted', `Cancelled ${where}${last}. Nothing more was sent.`));
+    const answered = history.filter((h) => h.category !== 'aborted');
+    const before = answered.length ? ` Answers before that: ${historyText(answered)}.` : '';
+    return finish(false, verdictFrom(cls, 'aborted', `Cancelled ${where}.${before} Nothing more was sent.`));
   };
 
   if (signal?.aborted) return cancelled('before the first attempt', null);
@@ -929,7 +979,7 @@ async function run(
       if (rateLimit) ev.rateLimit = rateLimit;
       if (stream && outcome.partialTextLength !== undefined) ev.partialTextLength = outcome.partialTextLength;
       emit(ev);
-      history.push({ attempt, model, status: cls.status, category: cls.category, errorType: cls.errorType, title: cls.title });
+      history.push({ attempt, model, status: cls.status, category: cls.category, errorType: cls.errorType, title: cls.title, message: cls.message });
 
       if (outcome.userAborted) return cancelled(`during attempt ${attempt}`, cls);
       if (cls.retryable) budget?.recordFailure();
@@ -973,11 +1023,12 @@ async function run(
         if (overloaded && policy.fallbackModel && !fallbackUsed && policy.fallbackModel !== model) {
           useFallback = true;
         } else {
-          const timeoutNote = cls.category === 'timeout' ? ' Each attempt hit the per-attempt timeout; a retried POST after a timeout may have been generated and billed.' : '';
-          return finish(
-            false,
-            verdictFrom(cls, cls.category, `Gave up after ${plural(history.length, 'attempt')} (${historyText(history)}); last: ${stop(what)}${fallbackUsed ? ` The fallback model ${model} failed too.` : ''}${timeoutNote} Waited ${fmtS(totalBackoffMs)} in backoff${queuedText()}.${rid}`),
-          );
+          // Timeouts that all ended the same way: say it once ("Timed out" is the title already).
+          const same = cls.category === 'timeout' && cls.message !== null && history.every((h) => h.category === 'timeout' && h.message === cls.message);
+          const summary = same
+            ? `Gave up after ${plural(history.length, 'attempt')}${history.length > 1 ? ', the same each time' : ''}: ${lowerFirst(stop(cls.message!))}${fallbackUsed ? ` The fallback model ${model} timed out too.` : ''} Waited ${fmtS(totalBackoffMs)} in backoff${queuedText()}.${rid}`
+            : `Gave up after ${plural(history.length, 'attempt')} (${historyText(history)}); last: ${stop(what)}${fallbackUsed ? ` The fallback model ${model} failed too.` : ''} Waited ${fmtS(totalBackoffMs)} in backoff${queuedText()}.${rid}`;
+          return finish(false, verdictFrom(cls, cls.category, summary));
         }
       }
 

@@ -121,4 +121,11 @@ export interface ResultEvent {
   verdict: Verdict;
 }
 
+/** How a run ended: a cancelled run is its own outcome, neither a success nor a failure. */
+export type RunOutcome = 'ok' | 'failed' | 'cancelled';
+
+export function outcomeOf(r: Pick<ResultEvent, 'ok' | 'verdict'>): RunOutcome {
+  return r.ok ? 'ok' : r.verdict.category === 'aborted' ? 'cancelled' : 'failed';
+}
+
 export type ClientEvent = AttemptStartEvent | AttemptEvent | BackoffEvent | BackoffDoneEvent | ResultEvent;

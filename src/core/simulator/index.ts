@@ -14,3 +14,8 @@ export type { SimulatorOptions, RunningSimulator, SimulatorStats, SimulatorReque
 export const SCENARIO_HEADER = 'x-simulate-scenario';
 /** Request header that scopes "N failures then 200" state (a run id). */
 export const SESSION_HEADER = 'x-simulate-session';
+/**
+ * The key to give a client of a simulator that accepts any key (`claude-doctor simulate`, the
+ * extension's simulator): not key-shaped, so nothing mistakes it for a real one, and never a real key.
+ */
+export const SIMULATOR_TEST_KEY = 'claude-doctor-simulator-key';

@@ -35,6 +35,7 @@ import {
   newMessageId,
   newRequestId,
   planReply,
+  replyTextFor,
   rateLimitHeaders,
   retiredModelInfo,
   rfc3339,
@@ -725,7 +726,7 @@ class Simulator {
   private async jsonReply(ctx: Ctx, v: ValidMessagesRequest, serviceTimeMs: number, truncate: boolean): Promise<void> {
     if (!(await this.wait(serviceTimeMs))) return;
     const inputTokens = estimateTokens(v.inputText);
-    const plan = planReply(v.maxTokens, v.thinking === 'enabled');
+    const plan = planReply(v.maxTokens, v.thinking === 'enabled', replyTextFor(v.inputText));
     this.consumeTokens(inputTokens, plan.outputTokens);
     const body = JSON.stringify(messageJson(newMessageId(), v.modelId, plan, inputTokens));
     if (!truncate) {
@@ -755,7 +756,7 @@ class Simulator {
     const { res } = ctx;
     if (res.headersSent || res.destroyed) return;
     const inputTokens = estimateTokens(v.inputText);
-    const plan = planReply(v.maxTokens, v.thinking === 'enabled');
+    const plan = planReply(v.maxTokens, v.thinking === 'enabled', replyTextFor(v.inputText));
     this.record('200', ctx);
     res.writeHead(
       200,

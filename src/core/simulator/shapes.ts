@@ -82,14 +82,23 @@ export interface ReplyPlan {
   stopReason: 'end_turn' | 'max_tokens';
 }
 
+/**
+ * The text the simulator answers: the word a "Reply with the single word: X" prompt asks for (the
+ * connection test's prompt, so its reply is complete like a model's would be), else REPLY_TEXT.
+ */
+export function replyTextFor(inputText: string): string {
+  const m = /Reply with the single word: ([A-Za-z0-9_-]{1,40})[.!]?\s*$/.exec(inputText);
+  return m ? m[1]! : REPLY_TEXT;
+}
+
 /** What the reply will be: thinking (optional) then text, cut at max_tokens. */
-export function planReply(maxTokens: number, thinking: boolean): ReplyPlan {
+export function planReply(maxTokens: number, thinking: boolean, text: string = REPLY_TEXT): ReplyPlan {
   let budget = maxTokens;
   const blocks: PlannedBlock[] = [];
   let cut = false;
   const sources: { kind: PlannedBlock['kind']; text: string }[] = [];
   if (thinking) sources.push({ kind: 'thinking', text: THINKING_TEXT });
-  sources.push({ kind: 'text', text: REPLY_TEXT });
+  sources.push({ kind: 'text', text });
   let used = 0;
   for (const src of sources) {
     if (budget <= 0) {

@@ -29,7 +29,8 @@ export type ScenarioName =
   | 'request-too-large'
   | 'stream-cut';
 
-export const SCENARIOS: readonly { name: ScenarioName; description: string }[] = [
+/** `stream`: the fault lives inside a stream, so a test of it always sends a streaming request. */
+export const SCENARIOS: readonly { name: ScenarioName; description: string; stream?: true }[] = [
   { name: 'ok', description: 'Every request succeeds (200, or a normal SSE stream).' },
   { name: 'overloaded', description: '529 overloaded_error (x-should-retry: true) count times (default 2), then 200.' },
   {
@@ -41,7 +42,7 @@ export const SCENARIOS: readonly { name: ScenarioName; description: string }[] =
   { name: 'gateway-html', description: '502 with an HTML page from a proxy (status=503|504 too) count times (default 1), then 200.' },
   { name: 'timeout', description: 'Accepts the request and never answers (count=N to answer after N hangs); tests client timeouts.' },
   { name: 'reset', description: 'Connection reset before any answer count times (default 1), then 200.' },
-  { name: 'stream-overloaded', description: 'Streams start with 200, send deltas=2 text deltas, then event: error overloaded_error; non-stream requests get 529.' },
+  { name: 'stream-overloaded', description: 'Streams start with 200, send deltas=2 text deltas, then event: error overloaded_error; non-stream requests get 529.', stream: true },
   { name: 'flaky', description: 'Seeded random mix (seed=N, rate=0.5): overloaded, rate limit, 500, 503, HTML 502, reset, or success.' },
   { name: 'storm', description: 'Capacity-limited server: beyond capacity=10 requests in flight get 529; each success takes serviceTimeMs.' },
   { name: 'auth-error', description: '401 authentication_error (invalid x-api-key) on every request, whatever the key.' },
@@ -51,7 +52,7 @@ export const SCENARIOS: readonly { name: ScenarioName; description: string }[] =
   { name: 'billing-error', description: '402 billing_error on every request.' },
   { name: 'permission-error', description: '403 permission_error on every request (the key has no access to this model).' },
   { name: 'request-too-large', description: '413 request_too_large from the CDN (text/html, not JSON) on every request.' },
-  { name: 'stream-cut', description: 'Streams send deltas=2 text deltas, then the connection ends without message_stop.' },
+  { name: 'stream-cut', description: 'Streams send deltas=2 text deltas, then the connection ends without message_stop.', stream: true },
 ];
 
 const NAMES = new Set<string>(SCENARIOS.map((s) => s.name));

@@ -82,6 +82,8 @@ const FAULT_TEXT: Record<Fault, string> = {
   anthropic: "Anthropic's side",
   network: 'the network between you and the API',
   limit: 'a limit on your account',
+  server: 'the server that accepted the request (the API or a gateway in front of it)',
+  none: 'nobody (the run was stopped)',
 };
 
 function rowMarkdown(row: ErrorRow, heading: string): string {

@@ -10,7 +10,7 @@ import type { ClientEvent, ResultEvent, AttemptEvent } from '../../core/retry/ev
 import type { LogEntry } from '../../core/log/types';
 import type { RetryBudget } from '../../core/retry/budget';
 import type { RetryPolicy } from '../../core/retry/policy';
-import { TEST_MAX_TOKENS, STATUS_PAGE, DOCS } from '../../core/data/api-facts';
+import { STATUS_PAGE, DOCS } from '../../core/data/api-facts';
 import { describeKey, redactSecrets } from '../../core/redact';
 import type { ErrorLogApi } from '../log/index';
 import { ConnectionPanel, CONNECTION_VIEW_TYPE, redactDeep, type PanelRecord } from './panel';
@@ -28,7 +28,6 @@ import type { PanelState, RunInfo, StatusView, WebviewToHost } from '../../webvi
 /** Defined by esbuild.mjs (and vitest): false in production bundles, which then carry no test seams. */
 declare const __TEST_HOOKS__: boolean;
 
-export const DEFAULT_PROMPT = 'Reply with the single word: pong';
 /** A placeholder the simulator accepts when no key is set (it is not a secret). */
 const SIMULATOR_PLACEHOLDER_KEY = 'simulator-placeholder-key';
 const STATUS_TIMEOUT_MS = 5000;
@@ -136,7 +135,7 @@ export class ConnectionController implements vscode.Disposable {
         this.state = applyEvent(this.state, {
           event: 'result', runId: this.state.run.runId, ok: false, attempts: this.state.attempts.length, status: null,
           totalMs: 0, model: this.state.run.model,
-          verdict: { category: 'aborted', fault: 'you', title: 'Interrupted', summary: 'The window reloaded while this test was running.', explanation: '', nextStep: 'Run it again.', docsUrl: DOCS.errors },
+          verdict: { category: 'aborted', fault: 'none', title: 'Interrupted', summary: 'The window reloaded while this test was running.', explanation: '', nextStep: 'Run it again.', docsUrl: DOCS.errors },
         }, Date.now());
       }
     }
@@ -219,6 +218,32 @@ export class ConnectionController implements vscode.Disposable {
     return this.run(this.lastSent.req);
   }
 
+  /** The options a run would use with the current settings (one request profile, see core/connection/profile.ts). */
+  private profileOptions(settings: DoctorSettings, extra: { model?: string; stream?: boolean; prompt?: string; maxTokens?: number; scenario?: string } = {}) {
+    const policy: Partial<RetryPolicy> = {
+      maxRetries: settings.maxRetries,
+      baseDelayMs: settings.baseDelayMs,
+      maxDelayMs: settings.maxDelayMs,
+      jitter: settings.jitter,
+      maxRetryAfterMs: settings.maxRetryAfterMs,
+      ...(settings.fallbackModel ? { fallbackModel: settings.fallbackModel } : {}),
+    };
+    return loadRuntime().clientOptions({
+      model: extra.model ?? settings.model,
+      stream: extra.stream ?? settings.stream,
+      ...(extra.prompt !== undefined ? { prompt: extra.prompt } : {}),
+      ...(extra.maxTokens !== undefined ? { maxTokens: extra.maxTokens } : {}),
+      timeoutMs: settings.timeoutMs,
+      ...(extra.scenario !== undefined ? { scenario: extra.scenario } : {}),
+      policy,
+    });
+  }
+
+  /** For the scenario picker: how long `scenario` can take with the current settings, when that is long. */
+  slowScenarioNote(scenario: string): string | undefined {
+    return loadRuntime().slowScenarioNote(scenario, this.profileOptions(this.readSettings()));
+  }
+
   async run(req: RunRequest): Promise<ResultEvent> {
     if (this.current) {
       const prev = this.current;
@@ -236,10 +261,16 @@ export class ConnectionController implements vscode.Disposable {
     }
     const sim = req.target === 'simulator' ? await this.simulator() : undefined;
     const baseUrl = sim ? sim.url : (req.baseUrl ?? settings.baseUrl);
-    const model = req.model ?? settings.model;
-    const stream = req.stream ?? settings.stream;
-    const prompt = req.prompt ?? DEFAULT_PROMPT;
-    const maxTokens = req.maxTokens ?? TEST_MAX_TOKENS;
+    // One request profile (core/connection/profile.ts) for the CLI and the extension: the
+    // validated settings go through it once, and the client runs on exactly what it returns.
+    const opts = this.profileOptions(settings, {
+      ...(req.model !== undefined ? { model: req.model } : {}),
+      ...(req.stream !== undefined ? { stream: req.stream } : {}),
+      ...(req.prompt !== undefined ? { prompt: req.prompt } : {}),
+      ...(req.maxTokens !== undefined ? { maxTokens: req.maxTokens } : {}),
+      ...(sim ? { scenario: req.scenario || 'ok' } : {}),
+    });
+    const { model, stream, prompt, maxTokens } = opts;
     const runId = `run_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
     const headers: Record<string, string> = {};
     if (sim) headers['x-simulate-scenario'] = req.scenario || 'ok';
@@ -254,11 +285,11 @@ export class ConnectionController implements vscode.Disposable {
     this.showPanel(true);
     this.push();
     this.deps.statusBar.running(vscode.l10n.t('attempt {0}', 1));
-    this.deps.out.info(`[${runId}] test ${req.target === 'simulator' ? `simulator scenario "${run.scenario}"` : displayUrl(baseUrl)}, model ${model}, ${stream ? 'streaming' : 'non-streaming'}, auth ${settings.authHeader}, up to ${settings.maxRetries} retries (${settings.jitter} jitter), timeout ${settings.timeoutMs} ms`);
+    this.deps.out.info(`[${runId}] test ${req.target === 'simulator' ? `simulator scenario "${run.scenario}"` : displayUrl(baseUrl)}, model ${model}, ${stream ? 'streaming' : 'non-streaming'}${opts.streamForcedBy ? ` (${opts.streamForcedBy} is a stream scenario)` : ''}, auth ${settings.authHeader}, up to ${settings.maxRetries} retries (${settings.jitter} jitter), timeout ${settings.timeoutMs} ms`);
 
     const abort = new AbortController();
     const logCtx: LogCtx = { runId, target: req.target, scenario: run.scenario, baseUrl: displayUrl(baseUrl), stream, maxTokens, prompt };
-    const done = this.execute({ runId, abort, settings, baseUrl, key: key ?? '', keySource, model, stream, prompt, maxTokens, headers, logCtx });
+    const done = this.execute({ runId, abort, settings, baseUrl, key: key ?? '', keySource, model, stream, prompt, maxTokens, timeoutMs: opts.timeoutMs, policy: opts.policy, headers, logCtx });
     this.current = { runId, abort, done };
     try {
       return await done;
@@ -270,21 +301,13 @@ export class ConnectionController implements vscode.Disposable {
   private async execute(p: {
     runId: string; abort: AbortController; settings: DoctorSettings; baseUrl: string; key: string;
     keySource: 'secret' | 'env' | 'none' | 'placeholder'; model: string; stream: boolean; prompt: string; maxTokens: number;
-    headers: Record<string, string>; logCtx: LogCtx;
+    timeoutMs: number; policy: RetryPolicy; headers: Record<string, string>; logCtx: LogCtx;
   }): Promise<ResultEvent> {
     const { runId, settings } = p;
     const pending = new PendingLog(this.deps.log, p.logCtx, this.deps.out, this.secrets);
     let result: ResultEvent | undefined;
     try {
       const { runConnectionTest } = loadRuntime();
-      const policy: Partial<RetryPolicy> = {
-        maxRetries: settings.maxRetries,
-        baseDelayMs: settings.baseDelayMs,
-        maxDelayMs: settings.maxDelayMs,
-        jitter: settings.jitter,
-        maxRetryAfterMs: settings.maxRetryAfterMs,
-      };
-      if (settings.fallbackModel) policy.fallbackModel = settings.fallbackModel;
       result = await runConnectionTest({
         baseURL: p.baseUrl,
         apiKey: p.key,
@@ -293,8 +316,8 @@ export class ConnectionController implements vscode.Disposable {
         maxTokens: p.maxTokens,
         prompt: p.prompt,
         stream: p.stream,
-        timeoutMs: settings.timeoutMs,
-        policy,
+        timeoutMs: p.timeoutMs,
+        policy: p.policy,
         signal: p.abort.signal,
         headers: p.headers,
         runId,
@@ -348,7 +371,8 @@ export class ConnectionController implements vscode.Disposable {
       case 'result': {
         pending.flushSoon();
         const v = e.verdict;
-        this.deps.out.write(e.ok ? 'info' : 'error', `${tag} ${e.ok ? 'OK' : 'FAILED'} after ${e.attempts} attempt(s) in ${Math.round(e.totalMs)} ms: ${v.title}. ${v.summary} Next: ${v.nextStep}`);
+        const outcome = e.ok ? 'OK' : v.category === 'aborted' ? 'CANCELLED' : 'FAILED';
+        this.deps.out.write(e.ok || outcome === 'CANCELLED' ? 'info' : 'error', `${tag} ${outcome} after ${e.attempts} attempt(s) in ${Math.round(e.totalMs)} ms: ${v.title}. ${v.summary} Next: ${v.nextStep}`);
         const run = this.state.run;
         void this.deps.statusBar.setResult({
           ok: e.ok, status: e.status, category: v.category, title: v.title, summary: v.summary, attempts: e.attempts,
@@ -369,8 +393,8 @@ export class ConnectionController implements vscode.Disposable {
   /** One gRPC-style token bucket shared by every run of this window (when claudeDoctor.retryBudget is on). */
   private async sharedBudget(): Promise<RetryBudget> {
     if (!this.budget) {
-      const { RetryBudget: Budget } = loadRuntime();
-      this.budget = new Budget({ maxTokens: 10, tokenRatio: 0.1 });
+      const { RetryBudget: Budget, REQUEST_PROFILE } = loadRuntime();
+      this.budget = new Budget(REQUEST_PROFILE.retryBudget);
     }
     return this.budget;
   }
@@ -443,8 +467,8 @@ export class ConnectionController implements vscode.Disposable {
       target: entry.target === 'simulator' ? 'simulator' : 'api',
       ...(entry.target === 'simulator' ? { scenario: entry.request.scenario ?? entry.scenario ?? 'ok' } : { baseUrl: entry.baseUrl }),
       model: entry.model,
-      prompt: typeof entry.request?.prompt === 'string' ? entry.request.prompt : DEFAULT_PROMPT,
-      maxTokens: typeof entry.request?.maxTokens === 'number' ? entry.request.maxTokens : TEST_MAX_TOKENS,
+      ...(typeof entry.request?.prompt === 'string' ? { prompt: entry.request.prompt } : {}),
+      ...(typeof entry.request?.maxTokens === 'number' ? { maxTokens: entry.request.maxTokens } : {}),
       stream: typeof entry.request?.stream === 'boolean' ? entry.request.stream : entry.stream,
     };
     if (req.target === 'api') {

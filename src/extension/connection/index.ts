@@ -66,7 +66,18 @@ export function registerConnection(context: vscode.ExtensionContext, deps: { log
 
   async function pickScenario(): Promise<string | undefined> {
     const { SCENARIOS } = (await import('./loadRuntime')).loadRuntime();
-    const items: (vscode.QuickPickItem & { spec: string })[] = SCENARIOS.map((s) => ({ label: s.name, detail: s.description, spec: s.name }));
+    const c = await get();
+    // A scenario that hangs every attempt until its timeout says up front how long that is.
+    const items: (vscode.QuickPickItem & { spec: string })[] = SCENARIOS.map((s) => {
+      const slow = c.slowScenarioNote(s.name);
+      return {
+        label: s.name,
+        // First, where the row does not cut it off.
+        detail: slow ? `⚠ ${slow} ${s.description}` : s.description,
+        ...(slow ? { description: vscode.l10n.t('slow with these settings') } : {}),
+        spec: s.name,
+      };
+    });
     items.push({ label: '', kind: vscode.QuickPickItemKind.Separator, spec: '' });
     items.push({ label: vscode.l10n.t('Custom scenario spec…'), detail: vscode.l10n.t('For example overloaded;count=3 or rate-limited;retryAfterMs=500'), spec: CUSTOM });
     const pick = await vscode.window.showQuickPick(items, {

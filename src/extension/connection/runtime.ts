@@ -6,3 +6,4 @@
 export { runConnectionTest } from '../../core/retry/client';
 export { RetryBudget } from '../../core/retry/budget';
 export { startSimulator, SCENARIOS, parseScenarioSpec } from '../../core/simulator/index';
+export { clientOptions, slowScenarioNote, REQUEST_PROFILE } from '../../core/connection/profile';

@@ -32,9 +32,9 @@ export interface DoctorSettings {
 
 /**
  * Defaults. The retry numbers match the retrying client's DEFAULT_POLICY (full jitter, 4 retries,
- * 500 ms base, 8 s cap, 60 s largest honoured retry-after); a unit test keeps package.json, this
- * table and DEFAULT_POLICY in step. A connection test waits at most 60 s per attempt, not the
- * SDK's 10 minutes: it asks for 8 tokens.
+ * 500 ms base, 8 s cap, 60 s largest honoured retry-after) and the per-attempt timeout matches the
+ * request profile (core/connection/profile.ts: 30 s, not the SDK's 10 minutes: a test asks for
+ * 16 tokens); a unit test keeps package.json, this table, DEFAULT_POLICY and the profile in step.
  */
 export const DEFAULT_SETTINGS: Readonly<DoctorSettings> = Object.freeze({
   target: 'api',
@@ -45,7 +45,7 @@ export const DEFAULT_SETTINGS: Readonly<DoctorSettings> = Object.freeze({
   maxDelayMs: 8000,
   jitter: 'full',
   maxRetryAfterMs: 60_000,
-  timeoutMs: 60_000,
+  timeoutMs: 30_000,
   stream: false,
   fallbackModel: '',
   retryBudget: false,

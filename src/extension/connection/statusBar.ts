@@ -63,9 +63,13 @@ export class ConnectionStatusBar implements vscode.Disposable {
     if (r.ok) {
       this.item.text = r.attempts > 1 ? `$(pass) Claude OK ×${r.attempts}` : '$(pass) Claude OK';
       this.item.backgroundColor = undefined;
+    } else if (r.category === 'aborted') {
+      // Cancelled is not a failure: a neutral item, no error colour.
+      this.item.text = `$(circle-slash) Claude ${vscode.l10n.t('cancelled')}`;
+      this.item.backgroundColor = undefined;
     } else {
       this.item.text = `$(error) Claude ${r.status ?? r.category}`;
-      this.item.backgroundColor = new vscode.ThemeColor(r.category === 'aborted' ? 'statusBarItem.warningBackground' : 'statusBarItem.errorBackground');
+      this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
     }
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = false;
@@ -73,7 +77,7 @@ export class ConnectionStatusBar implements vscode.Disposable {
     md.appendText(r.summary);
     md.appendMarkdown(`\n\n${escapeMd(vscode.l10n.t('{0} attempt(s), {1} ms, at {2}', r.attempts, Math.round(r.totalMs), when))}`);
     this.item.tooltip = md;
-    this.item.accessibilityInformation = { label: vscode.l10n.t('Claude Doctor: last test {0}: {1}', r.ok ? vscode.l10n.t('succeeded') : vscode.l10n.t('failed'), r.title) };
+    this.item.accessibilityInformation = { label: vscode.l10n.t('Claude Doctor: last test {0}: {1}', r.ok ? vscode.l10n.t('succeeded') : r.category === 'aborted' ? vscode.l10n.t('was cancelled') : vscode.l10n.t('failed'), r.title) };
   }
 
   dispose(): void {

@@ -6,7 +6,7 @@
  * The host is the single source of truth: on (re)load we send `ready` and it answers with state.
  */
 import { FAULT_WORDS, type AttemptView, type HostToWebview, type PanelState, type WebviewToHost } from './protocol';
-import { backoffRemainingMs, formatMs, headroom, statusLabel, timelineLayout } from './model';
+import { backoffRemainingMs, elapsedOfLimit, formatMs, headroom, statusLabel, timelineLayout, verdictView } from './model';
 
 /** Defined by esbuild.mjs (and vitest): false in production bundles, which then carry no test seams. */
 declare const __TEST_HOOKS__: boolean;
@@ -176,19 +176,20 @@ function renderVerdict(s: PanelState): void {
   }
   const r = s.result;
   const v = r.verdict;
-  verdict.className = `verdict ${r.ok ? 'ok' : v.category === 'aborted' ? 'cancelled' : 'failed'}`;
-  heading.append(h('span', { class: `chip ${r.ok ? 'ok' : v.category === 'aborted' ? 'network' : 'fatal'}` }, r.ok ? t('OK') : r.status !== null ? String(r.status) : t('FAILED')), ' ', v.title);
+  const view = verdictView(r);
+  verdict.className = `verdict ${view.box}`;
+  heading.append(h('span', { class: `chip ${view.chip}` }, /^\d+$/.test(view.chipText) ? view.chipText : t(view.chipText)), ' ', v.title);
   verdict.append(heading, h('p', { class: 'summary' }, richText(v.summary)));
   const dl = h('dl', {});
-  if (!r.ok) {
-    dl.append(h('dt', {}, t('Whose fault')), h('dd', {}, t(FAULT_WORDS[v.fault] ?? v.fault)));
-    dl.append(h('dt', {}, t('What to do next')), h('dd', {}, richText(v.nextStep)));
-    if (v.explanation) dl.append(h('dt', {}, t('Why')), h('dd', {}, richText(v.explanation)));
+  for (const row of view.rows) {
+    if (row === 'fault') dl.append(h('dt', {}, t('Whose fault')), h('dd', {}, t(FAULT_WORDS[v.fault] ?? v.fault)));
+    else if (row === 'next') dl.append(h('dt', {}, t('What to do next')), h('dd', {}, richText(v.nextStep)));
+    else if (v.explanation) dl.append(h('dt', {}, t('Why')), h('dd', {}, richText(v.explanation)));
   }
   dl.append(h('dt', {}, t('Attempts')), h('dd', {}, t('{0} in {1} (model {2})', r.attempts, formatMs(r.totalMs), r.model)));
   if (r.ok && r.textPreview) dl.append(h('dt', {}, t('Reply')), h('dd', {}, h('q', {}, r.textPreview)));
   verdict.append(dl);
-  if (v.docsUrl && !r.ok) verdict.append(h('p', {}, link(v.docsUrl, t('Documentation: {0}', v.title))));
+  if (v.docsUrl && view.outcome === 'failed') verdict.append(h('p', {}, link(v.docsUrl, t('Documentation: {0}', v.title))));
 }
 
 function renderStatus(s: PanelState): void {
@@ -282,7 +283,7 @@ function renderAttempts(s: PanelState): void {
       h('td', { class: 'mono' }, err || (a.state === 'running' ? '' : '—')),
       h('td', { class: 'message' }, msg, a.partialTextLength ? h('div', { class: 'muted small' }, t('{0} characters had arrived', a.partialTextLength)) : null),
       reqCell,
-      h('td', { class: 'num' }, a.latencyMs !== null ? formatMs(a.latencyMs) : h('span', { class: 'countdown-up', 'data-since': String(a.startedAt) }, formatMs(hostNow() - a.startedAt))),
+      h('td', { class: 'num' }, a.latencyMs !== null ? formatMs(a.latencyMs) : h('span', { class: 'countdown-up', 'data-since': String(a.startedAt), 'data-limit': String(s.run.timeoutMs) }, t('{0} of {1}', ...elapsedOfLimit(a.startedAt, s.run.timeoutMs, hostNow())))),
       backoffCell(a),
     ));
   }
@@ -397,7 +398,8 @@ function tick(): void {
     el.textContent = el.closest('.backoff') ? ` — ${t('{0} left', formatMs(left))}` : untilText(left);
   });
   document.querySelectorAll<HTMLElement>('[data-since]').forEach((el) => {
-    el.textContent = formatMs(now - Number(el.dataset.since));
+    const since = Number(el.dataset.since);
+    el.textContent = el.dataset.limit ? t('{0} of {1}', ...elapsedOfLimit(since, Number(el.dataset.limit), now)) : formatMs(now - since);
   });
   if (state.running) renderTimeline(state);
 }

@@ -4,8 +4,8 @@
  * the host (reducer) and the webview (derivations). No vscode, no DOM.
  */
 import type { ErrorCategory } from '../../core/data/api-facts';
-import type { AttemptEvent, ClientEvent, RateLimitInfo, RateLimitWindow } from '../../core/retry/events';
-import type { AttemptView, ChipClass, PanelState, RunInfo, StatusView } from './protocol';
+import type { AttemptEvent, ClientEvent, RateLimitInfo, RateLimitWindow, RunOutcome } from '../../core/retry/events';
+import type { AttemptView, ChipClass, PanelState, ResultView, RunInfo, StatusView } from './protocol';
 
 export function initialState(keyState: PanelState['keyState'] = 'none'): PanelState {
   return { run: null, running: false, attempts: [], rateLimit: null, result: null, keyChecklist: null, statusPage: { state: 'idle' }, keyState };
@@ -277,6 +277,31 @@ export function formatMs(ms: number | null | undefined): string {
   const dd = Math.floor(v / 86_400_000);
   const hh = Math.round((v % 86_400_000) / 3_600_000);
   return hh ? `${dd} d ${hh} h` : `${dd} d`;
+}
+
+/**
+ * How the verdict box draws a result. A cancelled run is neutral: a grey CANCELLED chip, no
+ * "Whose fault", no "Why" (nothing failed). `chipText` is English (the webview localizes it).
+ */
+export interface VerdictView {
+  outcome: RunOutcome;
+  /** Class of the verdict box and of its chip. */
+  box: 'ok' | 'failed' | 'cancelled';
+  chip: 'ok' | 'fatal' | 'cancelled';
+  chipText: string;
+  /** The rows shown under the summary, in order. */
+  rows: ('fault' | 'next' | 'why')[];
+}
+
+export function verdictView(r: Pick<ResultView, 'ok' | 'status' | 'verdict'>): VerdictView {
+  if (r.ok) return { outcome: 'ok', box: 'ok', chip: 'ok', chipText: 'OK', rows: [] };
+  if (r.verdict.category === 'aborted') return { outcome: 'cancelled', box: 'cancelled', chip: 'cancelled', chipText: 'CANCELLED', rows: ['next'] };
+  return { outcome: 'failed', box: 'failed', chip: 'fatal', chipText: r.status !== null ? String(r.status) : 'FAILED', rows: ['fault', 'next', 'why'] };
+}
+
+/** A running attempt's elapsed time against its limit: ["12 s", "30 s"] for "12 s of 30 s". */
+export function elapsedOfLimit(startedAt: number, timeoutMs: number, now: number): [string, string] {
+  return [formatMs(Math.max(0, now - startedAt)), formatMs(timeoutMs)];
 }
 
 export function statusLabel(a: Pick<AttemptView, 'state' | 'status' | 'category' | 'ok'>): string {

@@ -120,6 +120,8 @@ export const FAULT_WORDS: Readonly<Record<Fault, string>> = {
   anthropic: "Anthropic's side: not something your code did.",
   network: 'The network between you and the API.',
   limit: "An account limit: your organization's rate or spend limits.",
+  server: 'The server side: the API, or a proxy or gateway in front of it (the request reached it).',
+  none: 'Nobody: the run was stopped before it finished.',
 };
 
 export function isWebviewToHost(m: unknown): m is WebviewToHost {

@@ -1,6 +1,6 @@
 /** The human printer on a (fake) TTY: live attempt line, live backoff countdown, then the verdict. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createPrinter, verdictLine } from '../../../src/cli/test';
+import { ATTEMPT_MESSAGE_WIDTH, createPrinter, verdictLine } from '../../../src/cli/test';
 import type { Io } from '../../../src/cli/output';
 import type { ResultEvent } from '../../../src/core/retry/events';
 
@@ -96,5 +96,52 @@ describe('backoff reasons in plain lines', () => {
     expect(lines[0]).toContain('(server asked: retry-after)');
     expect(lines[1]).toContain('(jittered backoff)');
     expect(lines[2]).toContain('(queued for capacity: 5 in flight, limit 5)');
+  });
+});
+
+describe('the verdict block (issue #13)', () => {
+  const attempt = (message: string) => ({
+    event: 'attempt' as const, runId: 'r', attempt: 1, model: 'm', ok: false, status: 500, errorType: 'api_error',
+    errorCode: null, message, requestId: 'req_1', latencyMs: 3, retryable: true, category: 'server_error' as const, startedAt: 0,
+  });
+
+  it('a cancelled run is neutral: no ✘, no "Whose fault", no "Why"', () => {
+    const io = fakeIo(false);
+    const p = createPrinter(io, false);
+    p.result({
+      ...RESULT, attempts: 1, status: null,
+      verdict: { category: 'aborted', fault: 'none', title: 'Cancelled', summary: 'Cancelled during attempt 1. Nothing more was sent.', explanation: 'The run was stopped before it finished; nothing failed.', nextStep: 'Run it again when ready.', docsUrl: 'https://x.test/errors' },
+    });
+    const out = io.text();
+    expect(out).toMatch(/^■ Cancelled after 1 attempt in 1234 ms$/m);
+    expect(out).not.toMatch(/✘|FAILED|Whose fault|Your side|yours/);
+    expect(out).toMatch(/What happened +Cancelled during attempt 1\. Nothing more was sent\./);
+    expect(out).toMatch(/Next step +Run it again when ready\./);
+  });
+
+  it('long attempt messages end in an ellipsis at the width; short ones are whole', () => {
+    const io = fakeIo(false);
+    const p = createPrinter(io, false);
+    const long = `${'x'.repeat(ATTEMPT_MESSAGE_WIDTH - 10)} TAIL-NOT-SHOWN ${'y'.repeat(50)}`;
+    p.onEvent(attempt(long));
+    p.onEvent(attempt('short message'));
+    const lines = io.text().split('\n').filter((l) => l.startsWith('             '));
+    expect(lines).toHaveLength(2);
+    const shown = lines[0]!.trim();
+    expect(shown.length).toBe(ATTEMPT_MESSAGE_WIDTH);
+    expect(shown.endsWith('…')).toBe(true);
+    expect(shown).not.toContain('TAIL-NOT-SHOWN');
+    expect(lines[1]!.trim()).toBe('short message');
+  });
+
+  it('a no-key run says on the result line that it was the simulator, and that the real API was not tested', () => {
+    const io = fakeIo(false);
+    const p = createPrinter(io, false, true);
+    p.result({ ...RESULT, ok: true, attempts: 1, status: 200, text: 'ok', verdict: { ...RESULT.verdict, category: 'ok', title: 'Success', summary: 'Connected.' } });
+    expect(io.text()).toMatch(/✔ Success after 1 attempt in 1234 ms \(the local simulator, not the Claude API: no API key was found\)/);
+    expect(io.text()).toMatch(/Real API +not tested: set ANTHROPIC_API_KEY/);
+    const other = fakeIo(false);
+    createPrinter(other, false).result({ ...RESULT, ok: true, attempts: 1, status: 200, verdict: { ...RESULT.verdict, category: 'ok', title: 'Success', summary: 'Connected.' } });
+    expect(other.text()).not.toMatch(/simulator|Real API/);
   });
 });

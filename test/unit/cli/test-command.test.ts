@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startSimulator } from '../../../src/core/simulator/index';
+import { spawnSync } from 'node:child_process';
+import { SIMULATOR_TEST_KEY, startSimulator } from '../../../src/core/simulator/index';
 import { bundleCli, cleanEnv, ndjson, runCli, startCli, type CliBundle } from './helpers';
 import { fakeKey } from '../fake-key';
 
@@ -139,12 +140,56 @@ describe('claude-doctor test --json (NDJSON)', () => {
 });
 
 describe('claude-doctor test: human output', () => {
-  it('with no key and no base URL it runs against a private simulator and explains the verdict', async () => {
+  it('with no key and no base URL it runs against a private simulator, and says so loudly', async () => {
     const r = await runCli(cli, ['test']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/private simulator http:\/\/127\.0\.0\.1:\d+/);
+    expect(r.stderr).toMatch(/^warning: no API key found \(ANTHROPIC_API_KEY is not set, no --api-key-file\): this run goes to a private local SIMULATOR, not the Claude API\./m);
+    expect(r.stdout).toMatch(/→ SIMULATOR http:\/\/127\.0\.0\.1:\d+ \(no API key found; not the Claude API\)/);
     expect(r.stdout).toMatch(/attempt 1\s+200/);
+    expect(r.stdout).toMatch(/✔ Success after 1 attempt in .* \(the local simulator, not the Claude API: no API key was found\)/);
+    expect(r.stdout).toMatch(/Real API +not tested/);
+    // The reply to the one-word prompt arrives whole.
+    expect(r.stdout).toMatch(/Reply +"ok"/);
     expect(r.stdout).not.toMatch(/\x1b\[/); // no colors or cursor moves when not a TTY
+  });
+
+  it('--simulate is a choice, not a fallback: no "no key" warning', async () => {
+    const r = await runCli(cli, ['test', '--simulate', 'ok']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/no API key found/);
+    expect(r.stdout).toMatch(/private simulator http:\/\/127\.0\.0\.1:\d+ \(scenario ok\)/);
+  });
+
+  it('the header describes the waits the policy really draws, and the per-attempt timeout', async () => {
+    const def = await runCli(cli, ['test', '--simulate', 'ok']);
+    expect(def.stdout).toMatch(/up to 5 attempts \(full jitter, waits 0–500 ms, 0–1 s, 0–2 s, 0–4 s\), 30 s per attempt/);
+    const none = await runCli(cli, ['test', '--simulate', 'ok', '--jitter', 'none', '--max-retries', '2', '--timeout-ms', '1500']);
+    expect(none.stdout).toMatch(/up to 3 attempts \(no jitter, waits 500 ms, 1 s\), 1\.5 s per attempt/);
+    // And the waits of a real run stay inside what the header said.
+    const run = await runCli(cli, ['test', '--simulate', 'overloaded;count=3', '--json', '--max-retries', '3']);
+    const waits = ndjson(run.stdout).filter((e) => e.event === 'backoff').map((e) => e.delayMs as number);
+    expect(waits).toHaveLength(3);
+    waits.forEach((w, i) => expect(w).toBeLessThanOrEqual([500, 1000, 2000][i]!));
+  });
+
+  it('the timeout scenario warns up front how long it can take with these settings', async () => {
+    const run = startCli(cli, ['test', '--simulate', 'timeout']);
+    await run.waitFor(/note: Takes up to 2\.6 min with these settings: 5 attempts × 30 s timeout plus backoff\./);
+    run.child.kill('SIGINT');
+    expect((await run.exited).code).toBe(130);
+    const short = await runCli(cli, ['test', '--simulate', 'timeout', '--timeout-ms', '200', '--max-retries', '0']);
+    expect(short.stdout).not.toMatch(/note: Takes up to/);
+  });
+
+  it('a stream scenario streams without --stream, and says why', async () => {
+    const r = await runCli(cli, ['test', '--simulate', 'stream-overloaded', ...FAST]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/streaming \(stream-overloaded is a stream scenario\)/);
+    // An error inside a 200 stream, not a plain 529.
+    expect(r.stdout).toMatch(/attempt 1\s+---\s+overloaded_error/);
+    expect(r.stdout).not.toMatch(/attempt 1\s+529/);
+    expect(r.stdout).toMatch(/Overloaded \(inside the stream\)/);
+    expect(r.stdout).toMatch(/HTTP 200, then an `event: error` arrived inside the stream/);
   });
 
   it('non-retryable failure: what happened, whose fault, next step, docs link; exit 1', async () => {
@@ -334,6 +379,28 @@ describe('claude-doctor simulate', () => {
     expect(lines).toHaveLength(SCENARIOS.length);
     for (const s of SCENARIOS) expect(r.stdout).toContain(`${s.name} `);
     for (const s of SCENARIOS) expect(r.stdout).toContain(s.description);
+  });
+
+  it('prints an export line that works when pasted: `test` in that shell reaches the simulator with its stand-in key', async () => {
+    const run = startCli(cli, ['simulate']);
+    const m = await run.waitFor(/^ {2}(export ANTHROPIC_BASE_URL=(\S+) ANTHROPIC_API_KEY=(\S+))$/m);
+    try {
+      const [, line, url, key] = m;
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(key).toBe(SIMULATOR_TEST_KEY);
+      expect(key).not.toMatch(/^sk-ant-/); // a stand-in, never shaped like (or being) a real key
+      // Paste it into a real POSIX shell, then run `claude-doctor test` there.
+      const sh = spawnSync('/bin/sh', ['-c', `${line} && exec "$0" "$1" test --json`, process.execPath, cli.path], {
+        env: cleanEnv(), encoding: 'utf8', timeout: 30_000,
+      });
+      expect(sh.status, sh.stderr).toBe(0);
+      const events = ndjson(sh.stdout);
+      expect(events.at(-1)).toMatchObject({ event: 'result', ok: true, status: 200 });
+      expect(sh.stderr).not.toMatch(/no API key found/);
+    } finally {
+      run.child.kill('SIGINT');
+      await run.exited;
+    }
   });
 
   it('runs in the foreground, prints a paste-ready ANTHROPIC_BASE_URL, serves, stops on Ctrl-C', async () => {

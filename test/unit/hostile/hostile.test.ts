@@ -126,13 +126,13 @@ const CASES: Case[] = [
     name: 'slow headers (never answers): per-attempt timeout',
     server: http1(() => { /* hang */ }),
     opts: { timeoutMs: TIMEOUT, policy: { maxRetries: 1 } },
-    first: 'timeout', ok: false, attempts: 2, maxMs: 2 * TIMEOUT + SLACK, summary: /Gave up after 2 attempts.*no response headers/,
+    first: 'timeout', ok: false, attempts: 2, maxMs: 2 * TIMEOUT + SLACK, summary: /Gave up after 2 attempts.*connected and sent the request; no answer within/,
   },
   {
     name: 'headers then a stalled body: the timeout covers the body too',
     server: http1((_q, res) => { res.writeHead(200, { 'content-type': 'application/json', 'request-id': 'req_stall' }); res.write('{"id":"msg_1","type":"mess'); }),
     opts: { timeoutMs: TIMEOUT, policy: { maxRetries: 0 } },
-    first: 'timeout', ok: false, attempts: 1, maxMs: TIMEOUT + SLACK, summary: /HTTP 200 headers but the body did not finish/,
+    first: 'timeout', ok: false, attempts: 1, maxMs: TIMEOUT + SLACK, summary: /HTTP 200 headers arrived, but the body did not finish/,
   },
   {
     name: 'slow headers that arrive after the timeout are not waited for',

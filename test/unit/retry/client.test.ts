@@ -3,6 +3,7 @@
  * the event sequence, the verdict, and timing within tolerances that survive a loaded 2-core box.
  */
 import { describe, expect, it } from 'vitest';
+import { REQUEST_PROFILE } from '../../../src/core/connection/profile';
 import { RetryBudget } from '../../../src/core/retry/budget';
 import { runConnectionTest, SESSION_HEADER, type ConnectionTestOptions } from '../../../src/core/retry/client';
 import type { AttemptEvent, BackoffDoneEvent, BackoffEvent, ClientEvent, ResultEvent } from '../../../src/core/retry/events';
@@ -150,7 +151,9 @@ describe('client against the simulator: scenarios', () => {
     expect(total).toBeLessThan(2 * 250 + 80 + 2 * SLACK_MS);
     expect(result.verdict.category).toBe('timeout');
     expect(result.verdict.summary).toMatch(/Gave up after 2 attempts/);
-    expect(result.verdict.summary).toMatch(/billed/);
+    // Said once, in the "Why", not again in the summary.
+    expect(result.verdict.explanation).toMatch(/billed/);
+    expect(result.verdict.summary).not.toMatch(/billed/);
   });
 
   it('reset: connection reset, then 200', async () => {
@@ -262,7 +265,7 @@ describe('client: auth forms, headers and secrets', () => {
       expect(b!.headers.authorization).toBe(`Bearer ${KEY}`);
       expect(b!.headers['x-api-key']).toBeUndefined();
       expect(b!.headers['anthropic-version']).toBe('2026-10-21');
-      expect(JSON.parse(b!.body)).toMatchObject({ model: 'm', max_tokens: 8, messages: [{ role: 'user' }] });
+      expect(JSON.parse(b!.body)).toMatchObject({ model: 'm', max_tokens: REQUEST_PROFILE.maxTokens, messages: [{ role: 'user', content: REQUEST_PROFILE.prompt }] });
       // The private routing header never leaves; the SDK's per-attempt headers are truthful.
       expect(Object.keys(a!.headers).filter((h) => h.startsWith('x-claude-doctor'))).toEqual([]);
       expect(a!.headers['x-stainless-retry-count']).toBe('0');
