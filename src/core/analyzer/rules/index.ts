@@ -19,6 +19,14 @@ import retryWithoutJitter from './retry-without-jitter';
 import overloadedNotCaught from './overloaded-not-caught';
 import nonstreamingLongRequest from './nonstreaming-long-request';
 import noRetry from './no-retry';
+import browserExposedKey from './browser-exposed-key';
+import keyLogged from './key-logged';
+import requestOptionInBody from './request-option-in-body';
+import syncClientInAsync from './sync-client-in-async';
+import stackedRetries from './stacked-retries';
+import streamRetryCatchesNothing from './stream-retry-catches-nothing';
+import retryAfterAttribute from './retry-after-attribute';
+import raceTimeoutNoAbort from './race-timeout-no-abort';
 import type { RuleModule } from './rule';
 
 const CATALOGUE = [
@@ -38,6 +46,14 @@ const CATALOGUE = [
   overloadedNotCaught,
   nonstreamingLongRequest,
   noRetry,
+  browserExposedKey,
+  keyLogged,
+  requestOptionInBody,
+  syncClientInAsync,
+  stackedRetries,
+  streamRetryCatchesNothing,
+  retryAfterAttribute,
+  raceTimeoutNoAbort,
 ] as const;
 
 export type RuleId = (typeof CATALOGUE)[number]['id'];

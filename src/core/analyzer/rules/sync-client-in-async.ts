@@ -1,0 +1,106 @@
+import type { Ctx } from '../context';
+import type { Node } from '../parser';
+import type { CallSite, ClientCtor } from '../sdk';
+import { field } from '../syntax';
+import type { Finding, Fix, TextEdit } from '../types';
+import { enclosingFunction } from '../checks/retry-loops';
+import { defineRule } from './rule';
+
+/** One call of a synchronous Python client, as its unit saw it. */
+export interface SyncUse { kind: CallSite['kind']; ctor: number; awaited: boolean; inAsync: boolean; call: number; anchor: { start: number; end: number } }
+export type Note = SyncUse[];
+
+const SYNC_CLASS = /^(?:Anthropic|Client|AnthropicBedrock|AnthropicVertex|AnthropicFoundry)$/;
+
+/** The client class name a constructor calls (`Anthropic`, `anthropic.AsyncAnthropic`), last segment. */
+function className(ctor: ClientCtor): { node: Node; name: string } | undefined {
+  const fn = field(ctor.node, 'function');
+  if (!fn) return undefined;
+  const node = fn.type === 'attribute' ? field(fn, 'attribute') : fn;
+  return node ? { node, name: node.text } : undefined;
+}
+
+/** The `from anthropic import …` that imports this name (for adding its Async twin). */
+function fromImportOf(ctx: Ctx, name: string): Node | undefined {
+  for (const st of ctx.imports.pyFrom) {
+    for (let i = 0; i < st.childCount; i++) if (st.fieldNameForChild(i) === 'name' && st.child(i)!.text === name) return st.child(i)!;
+  }
+  return undefined;
+}
+
+function isAsyncDef(fn: Node | undefined): boolean {
+  return !!fn && fn.type === 'function_definition' && /^async\b/.test(fn.text);
+}
+
+export default defineRule<'sync-client-in-async', Note>({
+  id: 'sync-client-in-async',
+  defaultSeverity: 'warning',
+  description: 'A synchronous Anthropic() client awaited (TypeError) or called inside async def (blocks the event loop): use AsyncAnthropic.',
+  summary: '`await` on a sync `Anthropic()` call, or a sync client called inside `async def` → `AsyncAnthropic`',
+  fix: 'yes',
+  languages: ['py'],
+  on: 'calls',
+  gate: (text) => /\basync\s+def\b/.test(text),
+  check(ctx) {
+    const out: SyncUse[] = [];
+    for (const s of ctx.calls) {
+      const c = s.ctor;
+      const cls = c ? className(c) : undefined;
+      if (!c || !cls || !SYNC_CLASS.test(cls.name)) continue;
+      const fn = enclosingFunction(ctx, s.call);
+      const inAsync = isAsyncDef(fn);
+      const awaited = s.call.parent?.type === 'await';
+      if (!inAsync && !awaited) continue;
+      out.push({ kind: s.kind, ctor: ctx.ctors.indexOf(c), awaited, inAsync, call: s.call.startIndex, anchor: { start: s.resource.startIndex, end: s.method.endIndex } });
+    }
+    return out.length > 0 ? out : undefined;
+  },
+  /** Per client: the findings, and one fix that turns the client async and awaits its calls, offered when every call of it is in an async def. */
+  file(ctx, { notes }): Finding[] {
+    const uses = notes.flat();
+    const byCtor = new Map<number, SyncUse[]>();
+    for (const u of uses) byCtor.set(u.ctor, [...(byCtor.get(u.ctor) ?? []), u]);
+    for (const [i, list] of byCtor) {
+      const ctor = ctx.ctors[i];
+      if (!ctor) continue;
+      const cls = className(ctor)!;
+      const fixes: Fix[] = [];
+      // Offered when this file's calls are all the client's uses, each in an async def (then awaiting them all is right).
+      if (onlyCallsOf(ctx, ctor) === list.length && list.every((u) => u.inAsync && u.kind !== 'stream')) {
+        const edits: TextEdit[] = [{ start: cls.node.startIndex, end: cls.node.endIndex, newText: `Async${cls.name === 'Client' ? 'Anthropic' : cls.name}` }];
+        if (cls.node.parent?.type !== 'attribute') {
+          const imp = fromImportOf(ctx, cls.name);
+          if (imp) edits.push({ start: imp.endIndex, end: imp.endIndex, newText: `, Async${cls.name === 'Client' ? 'Anthropic' : cls.name}` });
+          else continue;
+        }
+        for (const u of list) if (!u.awaited) edits.push({ start: u.call, end: u.call, newText: 'await ' });
+        fixes.push({ title: `Use Async${cls.name === 'Client' ? 'Anthropic' : cls.name} (and await its calls)`, kind: 'quickfix', safe: false, edits });
+      }
+      for (const u of list) {
+        if (u.awaited) {
+          ctx.report(u.anchor,
+            `This client is the synchronous ${cls.name}(): its calls return a Message, not an awaitable, so await raises TypeError ("object Message can't be used in 'await' expression") — after the request has blocked the event loop. Use AsyncAnthropic for code that awaits.`,
+            fixes, { base: 'error' });
+        } else {
+          ctx.report(u.anchor,
+            `The synchronous ${cls.name}() client blocks inside async def: the whole event loop (every other request this process serves) stops until Claude answers, seconds to minutes. Use AsyncAnthropic and await the call, or run it in a thread (asyncio.to_thread).`,
+            fixes);
+        }
+      }
+    }
+    return [];
+  },
+});
+
+/**
+ * How many calls of this client the file has, when every mention of its binding other than the
+ * definition is a `binding.messages.create(…)`-style call (else undefined: it is passed around).
+ */
+function onlyCallsOf(ctx: Ctx, ctor: ClientCtor): number | undefined {
+  if (!ctor.binding) return undefined;
+  const esc = ctor.binding.replace(/[.$]/g, (c) => `\\${c}`);
+  const count = (re: RegExp): number => (ctx.src.text.match(re) ?? []).length;
+  const mentions = count(new RegExp(`(?<![\\w.])${esc}(?!\\w)`, 'g'));
+  const calls = count(new RegExp(`(?<![\\w.])${esc}\\s*\\.\\s*(?:beta\\s*\\.\\s*)?messages\\s*\\.\\s*(?:create|count_tokens|parse)\\s*\\(`, 'g'));
+  return mentions - 1 === calls ? calls : undefined;
+}
