@@ -1,6 +1,6 @@
 import type { Ctx } from '../context';
 import type { Node } from '../parser';
-import { descend, field, named, scan, stringLiteral } from '../syntax';
+import { descend, field, named, scan, stringLiteral, unwrap } from '../syntax';
 import type { Fix } from '../types';
 import { defineRule } from './rule';
 
@@ -32,7 +32,8 @@ export default defineRule({
       if (!id || !parent) continue;
       // e.retry_after / error.retryAfter / error?.retryAfter
       if ((parent.type === 'member_expression' || parent.type === 'attribute') && field(parent, src.py ? 'attribute' : 'property')?.id === id.id) {
-        const obj = field(parent, 'object');
+        const o = field(parent, 'object');
+        const obj = o ? unwrap(o) : undefined;
         if (!obj || obj.type !== 'identifier' || !handlerBinds(ctx, parent, obj.text)) continue;
         report(ctx, parent, obj.text, true);
         continue;
@@ -56,7 +57,7 @@ export default defineRule({
 function report(ctx: Ctx, at: Node, err: string, attribute: boolean): void {
   const py = ctx.src.py;
   const q = py ? '"' : "'";
-  const header = py ? `${err}.response.headers.get(${q}retry-after${q})` : `${err}.headers?.[${q}retry-after${q}]`;
+  const header = py ? `${err}.response.headers.get(${q}retry-after${q})` : `${err}.headers?.get(${q}retry-after${q})`;
   const fixes: Fix[] = attribute
     ? [{ title: `Read the retry-after header (${header})`, kind: 'quickfix', safe: false, edits: [{ start: at.startIndex, end: at.endIndex, newText: header }] }]
     : [];
