@@ -1,7 +1,7 @@
 import type { Ctx } from '../context';
 import type { Node } from '../parser';
 import type { CallSite } from '../sdk';
-import { field } from '../syntax';
+import { descend, field, scan } from '../syntax';
 import { handlersOf, type Handler } from '../checks/handlers';
 import { defineRule } from './rule';
 
@@ -30,8 +30,13 @@ function createdOnly(ctx: Ctx, h: Handler, s: CallSite): boolean {
   if (p.type === 'return_statement') return true;
   const name = bindingOf(s.call);
   if (!name) return false;
-  const after = ctx.src.text.slice(s.call.endIndex, h.tryBody.endIndex);
-  return !new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(after);
+  // Any later use of the name in the try (identifiers only: not comments or strings) may consume it.
+  const re = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
+  for (const m of scan(re, ctx.src.text, s.call.endIndex, h.tryBody.endIndex)) {
+    const n = descend(ctx.src, m.index, m.index + name.length);
+    if (n && n.type === 'identifier') return false;
+  }
+  return true;
 }
 
 export default defineRule({
