@@ -8,6 +8,8 @@ const ALL_RULES: RuleId[] = [
   'missing-max-tokens', 'system-message-first', 'system-message-unsupported', 'max-tokens-over-limit', 'retired-model',
   'unknown-model', 'sampling-params-rejected', 'assistant-prefill-unsupported', 'empty-messages', 'legacy-completions-api',
   'hardcoded-api-key', 'retry-non-retryable', 'retry-without-jitter', 'overloaded-not-caught', 'nonstreaming-long-request', 'no-retry',
+  'browser-exposed-key', 'key-logged', 'request-option-in-body', 'sync-client-in-async', 'stacked-retries',
+  'stream-retry-catches-nothing', 'retry-after-attribute', 'race-timeout-no-abort',
 ];
 
 describe('fixtures: exactly the expected findings, line by line', () => {

@@ -1,7 +1,7 @@
 import type { Ctx } from '../context';
 import type { Node } from '../parser';
 import type { CallSite, ClientCtor } from '../sdk';
-import { field } from '../syntax';
+import { descend, field, scan } from '../syntax';
 import type { Finding, Fix, TextEdit } from '../types';
 import { enclosingFunction } from '../checks/retry-loops';
 import { defineRule } from './rule';
@@ -99,7 +99,9 @@ export default defineRule<'sync-client-in-async', Note>({
 function onlyCallsOf(ctx: Ctx, ctor: ClientCtor): number | undefined {
   if (!ctor.binding) return undefined;
   const esc = ctor.binding.replace(/[.$]/g, (c) => `\\${c}`);
-  const count = (re: RegExp): number => (ctx.src.text.match(re) ?? []).length;
+  // (matches inside comments and strings are not uses: each must start an identifier of the tree)
+  const count = (re: RegExp): number => scan(re, ctx.src.text, 0, ctx.src.text.length)
+    .filter((m) => descend(ctx.src, m.index, m.index + 1)?.type === 'identifier').length;
   const mentions = count(new RegExp(`(?<![\\w.])${esc}(?!\\w)`, 'g'));
   const calls = count(new RegExp(`(?<![\\w.])${esc}\\s*\\.\\s*(?:beta\\s*\\.\\s*)?messages\\s*\\.\\s*(?:create|count_tokens|parse)\\s*\\(`, 'g'));
   return mentions - 1 === calls ? calls : undefined;
