@@ -11,12 +11,26 @@ const PY_LOG = /^(?:print|pprint|logging\.(?:debug|info|warning|warn|error|excep
 const KEY_NAME = /^(?:ANTHROPIC_API_KEY|ANTHROPIC_AUTH_TOKEN|CLAUDE_API_KEY|anthropic_?api_?key|anthropicApiKey|anthropicKey|anthropic_key|claude_?api_?key|claudeApiKey|claudeKey|claude_key|api_?key|apiKey|API_KEY|auth_?token|authToken)$/;
 const ENV_KEY = /^(?:ANTHROPIC_API_KEY|ANTHROPIC_AUTH_TOKEN|CLAUDE_API_KEY)$/;
 
+/** Names of variables the file passes to a client as its key (`new Anthropic({ apiKey: k })`). */
+function keyVariables(ctx: Ctx): Set<string> {
+  return ctx.memo(keyVariables, () => {
+    const out = new Set<string>();
+    for (const c of ctx.ctors) {
+      for (const k of ['apiKey', 'api_key', 'authToken', 'auth_token']) {
+        const v = c.options?.entries.get(k)?.valueNode;
+        if (v && (v.type === 'identifier' || v.type === 'shorthand_property_identifier')) out.add(v.text);
+      }
+    }
+    return out;
+  });
+}
+
 /** `n` reads a Claude key: an env lookup of it, a key-named variable or attribute, or a const of either. */
 function isKeyRef(ctx: Ctx, n: Node, depth = 0): boolean {
   const { src } = ctx;
   const t = n.type;
   if (t === 'identifier') {
-    if (KEY_NAME.test(n.text)) return true;
+    if (KEY_NAME.test(n.text) || keyVariables(ctx).has(n.text)) return true;
     if (depth > 2) return false;
     const def = resolveIdentifier(src, n);
     return !!def && isKeyRef(ctx, unwrap(def), depth + 1);
