@@ -5,6 +5,7 @@ import type { Bag, CallSite, ClientCtor } from '../sdk';
 import { field, insertItem, named, unwrap, valueOf } from '../syntax';
 import type { Fix, TextEdit } from '../types';
 import { dropLoopRefactor } from '../checks/fixes';
+import { isChatCompletions } from '../checks/requests';
 import { handlersOf } from '../checks/handlers';
 import { retryDecoratorsOf } from '../checks/decorators';
 import { enclosingFunction } from '../checks/retry-loops';
@@ -24,6 +25,7 @@ function retriesIn(ctx: Ctx, bag: Bag | undefined): number | 'unset' | undefined
 
 /** How many attempts the SDK makes per call on this site (undefined: not knowable, or 1). */
 function sdkAttempts(ctx: Ctx, s: CallSite): number | undefined {
+  if (isChatCompletions(ctx, s)) return undefined;
   if (!s.ctor || s.ctor.provider === 'unknown' || s.ctor.provider === 'other') return undefined;
   // (Python has no per-call retries: max_retries on a call is a TypeError, see request-option-in-body)
   if (!ctx.src.py && named(s.args).length > 1 && !s.requestOptions) return undefined;
