@@ -27,6 +27,7 @@ import stackedRetries from './stacked-retries';
 import streamRetryCatchesNothing from './stream-retry-catches-nothing';
 import retryAfterAttribute from './retry-after-attribute';
 import raceTimeoutNoAbort from './race-timeout-no-abort';
+import syntaxErrors from './syntax-errors';
 import type { RuleModule } from './rule';
 
 const CATALOGUE = [
@@ -54,6 +55,7 @@ const CATALOGUE = [
   streamRetryCatchesNothing,
   retryAfterAttribute,
   raceTimeoutNoAbort,
+  syntaxErrors,
 ] as const;
 
 export type RuleId = (typeof CATALOGUE)[number]['id'];
