@@ -35,4 +35,18 @@ describe('demo workspace: src/chat.ts', () => {
     expect(after).not.toContain('retry-non-retryable');
     expect(after).not.toContain('retry-without-jitter');
   });
+
+  it('the editor path (incremental analysis, after an edit elsewhere) reports the same retry findings', async () => {
+    const text = readFileSync(CHAT, 'utf8');
+    const key = 'demo-chat-incremental';
+    const first = await analyzer().analyzeIncremental(key, text, TS);
+    const at = text.indexOf('// Bug 1');
+    const edited = `${text.slice(0, at)}// edited\n${text.slice(at)}`;
+    const second = await analyzer().analyzeIncremental(key, edited, TS, [{ rangeOffset: at, rangeLength: 0, text: '// edited\n' }]);
+    analyzer().forget(key);
+    const rulesOf = (fs: { rule: string }[]) => fs.map((f) => f.rule).filter((r) => r.startsWith('retry-'));
+    expect(rulesOf(first)).toEqual(['retry-non-retryable', 'retry-without-jitter']);
+    expect(rulesOf(second)).toEqual(rulesOf(first));
+    expect(second).toEqual(await analyzer().analyze(edited, TS));
+  });
 });
