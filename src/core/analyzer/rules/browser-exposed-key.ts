@@ -1,6 +1,7 @@
 import type { Ctx } from '../context';
 import type { Node } from '../parser';
 import { resolveIdentifier, unwrap, valueOf } from '../syntax';
+import { isPlaceholderKey } from '../checks/keys';
 import { defineRule } from './rule';
 
 /** Build-time variables bundlers inline into the client bundle, by prefix. */
@@ -27,7 +28,8 @@ function origin(ctx: Ctx, n: Node): Node {
 /** Why this key reaches the browser bundle, or undefined when it need not. */
 function exposure(ctx: Ctx, value: Node): string | undefined {
   const v = valueOf(ctx.src, value);
-  if (v.kind === 'string') return v.value.trim() === '' ? undefined : 'a key written in the source ships in the bundle';
+  // (a placeholder is hardcoded-api-key's "will get a 401", not a leak)
+  if (v.kind === 'string') return v.value.trim() === '' || isPlaceholderKey(v.value) ? undefined : 'a key written in the source ships in the bundle';
   const o = origin(ctx, value);
   const text = o.text.replace(/\s+/g, '').replace(/\?\./g, '.');
   const pub = PUBLIC_ENV.exec(text) ?? PROCESS_ENV_INDEX.exec(text);
