@@ -75,10 +75,13 @@ const LOOPS_PY = new Set(['while_statement', 'for_statement']);
 /** A `continue` inside `n` that goes round the loop around `n` (not one of a nested loop or function). */
 function continuesOuterLoop(ctx: Ctx, n: Node): boolean {
   const loops = ctx.src.py ? LOOPS_PY : LOOPS_TS;
-  for (const c of named(n)) {
-    if (c.type === 'continue_statement') return true;
-    if (loops.has(c.type) || isFunctionNode(ctx.src, c)) continue;
-    if (continuesOuterLoop(ctx, c)) return true;
+  // (a stack, not recursion: handlers can nest deeply)
+  const stack: Node[] = [n];
+  while (stack.length > 0) {
+    for (const c of named(stack.pop()!)) {
+      if (c.type === 'continue_statement') return true;
+      if (!loops.has(c.type) && !isFunctionNode(ctx.src, c)) stack.push(c);
+    }
   }
   return false;
 }
