@@ -144,3 +144,22 @@ describe('keys are never repeated', () => {
     for (const f of fs) expect(f.message).not.toContain(secret.slice(0, 6));
   });
 });
+
+describe('file-level rules across edits (the editor path)', () => {
+  it('sync-client-in-async: findings and fix edits move with their unit when lines are added above it', async () => {
+    const py = `from anthropic import Anthropic\n\nclient = Anthropic()\n\n\ndef helper():\n    return 1\n\n\nasync def f(q):\n    return client.messages.create(model="claude-haiku-4-5", max_tokens=5, messages=[{"role": "user", "content": q}])\n`;
+    const key = 'sync-client-incremental';
+    await analyzer().analyzeIncremental(key, py, PY);
+    // (inside another function's body: the async def's unit is reused, moved)
+    const at = py.indexOf('    return 1');
+    const added = '    x = 2\n    y = 3\n';
+    const edited = py.slice(0, at) + added + py.slice(at);
+    const inc = await analyzer().analyzeIncremental(key, edited, PY, [{ rangeOffset: at, rangeLength: 0, text: added }]);
+    analyzer().forget(key);
+    expect(inc).toEqual(await analyzer().analyze(edited, PY));
+    expect(inc.map((f) => lineOf(edited, f.start))).toEqual([13]);
+    const out = applyEdits(edited, inc[0]!.fixes[0]!.edits);
+    expect(out).toContain('    return await client.messages.create(');
+  });
+});
+

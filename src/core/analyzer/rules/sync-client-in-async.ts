@@ -7,7 +7,7 @@ import { enclosingFunction } from '../checks/retry-loops';
 import { defineRule } from './rule';
 
 /** One call of a synchronous Python client, as its unit saw it. */
-export interface SyncUse { kind: CallSite['kind']; ctor: number; awaited: boolean; inAsync: boolean; call: number; anchor: { start: number; end: number } }
+export interface SyncUse { kind: CallSite['kind']; ctor: number; awaited: boolean; inAsync: boolean }
 export type Note = SyncUse[];
 
 const SYNC_CLASS = /^(?:Anthropic|Client|AnthropicBedrock|AnthropicVertex|AnthropicFoundry)$/;
@@ -41,6 +41,11 @@ export default defineRule<'sync-client-in-async', Note>({
   languages: ['py'],
   on: 'calls',
   gate: (text) => /\basync\s+def\b/.test(text),
+  holds: true,
+  /**
+   * Each use is reported held (so the engine moves it with its unit across edits), with the one
+   * edit it needs (`await ` before the call) as its fix; the note says which client, in the same order.
+   */
   check(ctx) {
     const out: SyncUse[] = [];
     for (const s of ctx.calls) {
@@ -51,44 +56,47 @@ export default defineRule<'sync-client-in-async', Note>({
       const inAsync = isAsyncDef(fn);
       const awaited = s.call.parent?.type === 'await';
       if (!inAsync && !awaited) continue;
-      out.push({ kind: s.kind, ctor: ctx.ctors.indexOf(c), awaited, inAsync, call: s.call.startIndex, anchor: { start: s.resource.startIndex, end: s.method.endIndex } });
+      const anchor = { start: s.resource.startIndex, end: s.method.endIndex };
+      const own: Fix[] = awaited ? [] : [{ title: 'await', kind: 'quickfix', safe: false, edits: [{ start: s.call.startIndex, end: s.call.startIndex, newText: 'await ' }] }];
+      if (awaited) {
+        ctx.report(anchor,
+          `This client is the synchronous ${cls.name}(): its calls return a Message, not an awaitable, so await raises TypeError ("object Message can't be used in 'await' expression") — after the request has blocked the event loop. Use AsyncAnthropic for code that awaits.`,
+          own, { base: 'error' });
+      } else {
+        ctx.report(anchor,
+          `The synchronous ${cls.name}() client blocks inside async def: the whole event loop (every other request this process serves) stops until Claude answers, seconds to minutes. Use AsyncAnthropic and await the call, or run it in a thread (asyncio.to_thread).`,
+          own);
+      }
+      out.push({ kind: s.kind, ctor: ctx.ctors.indexOf(c), awaited, inAsync });
     }
     return out.length > 0 ? out : undefined;
   },
-  /** Per client: the findings, and one fix that turns the client async and awaits its calls, offered when every call of it is in an async def. */
-  file(ctx, { notes }): Finding[] {
+  /** Per client: one fix that turns it async and awaits its calls, offered when every call of it is in an async def. */
+  file(ctx, { notes, held }): Finding[] {
     const uses = notes.flat();
-    const byCtor = new Map<number, SyncUse[]>();
-    for (const u of uses) byCtor.set(u.ctor, [...(byCtor.get(u.ctor) ?? []), u]);
-    for (const [i, list] of byCtor) {
+    if (uses.length !== held.length) return [...held].map((f) => ({ ...f, fixes: [] }));
+    const byCtor = new Map<number, number[]>();
+    uses.forEach((u, k) => byCtor.set(u.ctor, [...(byCtor.get(u.ctor) ?? []), k]));
+    const out: Finding[] = [];
+    for (const [i, ks] of byCtor) {
       const ctor = ctx.ctors[i];
-      if (!ctor) continue;
-      const cls = className(ctor)!;
-      const fixes: Fix[] = [];
+      const list = ks.map((k) => uses[k]!);
+      let fix: Fix | undefined;
+      const cls = ctor ? className(ctor) : undefined;
       // Offered when this file's calls are all the client's uses, each in an async def (then awaiting them all is right).
-      if (onlyCallsOf(ctx, ctor) === list.length && list.every((u) => u.inAsync && u.kind !== 'stream')) {
-        const edits: TextEdit[] = [{ start: cls.node.startIndex, end: cls.node.endIndex, newText: `Async${cls.name === 'Client' ? 'Anthropic' : cls.name}` }];
-        if (cls.node.parent?.type !== 'attribute') {
-          const imp = fromImportOf(ctx, cls.name);
-          if (imp) edits.push({ start: imp.endIndex, end: imp.endIndex, newText: `, Async${cls.name === 'Client' ? 'Anthropic' : cls.name}` });
-          else continue;
-        }
-        for (const u of list) if (!u.awaited) edits.push({ start: u.call, end: u.call, newText: 'await ' });
-        fixes.push({ title: `Use Async${cls.name === 'Client' ? 'Anthropic' : cls.name} (and await its calls)`, kind: 'quickfix', safe: false, edits });
-      }
-      for (const u of list) {
-        if (u.awaited) {
-          ctx.report(u.anchor,
-            `This client is the synchronous ${cls.name}(): its calls return a Message, not an awaitable, so await raises TypeError ("object Message can't be used in 'await' expression") — after the request has blocked the event loop. Use AsyncAnthropic for code that awaits.`,
-            fixes, { base: 'error' });
-        } else {
-          ctx.report(u.anchor,
-            `The synchronous ${cls.name}() client blocks inside async def: the whole event loop (every other request this process serves) stops until Claude answers, seconds to minutes. Use AsyncAnthropic and await the call, or run it in a thread (asyncio.to_thread).`,
-            fixes);
+      if (ctor && cls && onlyCallsOf(ctx, ctor) === list.length && list.every((u) => u.inAsync && u.kind !== 'stream')) {
+        const async = `Async${cls.name === 'Client' ? 'Anthropic' : cls.name}`;
+        const edits: TextEdit[] = [{ start: cls.node.startIndex, end: cls.node.endIndex, newText: async }];
+        const imp = cls.node.parent?.type === 'attribute' ? undefined : fromImportOf(ctx, cls.name);
+        if (imp) edits.push({ start: imp.endIndex, end: imp.endIndex, newText: `, ${async}` });
+        if (imp || cls.node.parent?.type === 'attribute') {
+          for (const k of ks) edits.push(...(held[k]!.fixes[0]?.edits ?? []));
+          fix = { title: `Use ${async} (and await its calls)`, kind: 'quickfix', safe: false, edits };
         }
       }
+      for (const k of ks) out.push({ ...held[k]!, fixes: fix ? [fix] : [] });
     }
-    return [];
+    return out;
   },
 });
 
