@@ -38,6 +38,13 @@ function isKeyRef(ctx: Ctx, n: Node, depth = 0): boolean {
   if (t === 'member_expression' || t === 'attribute') {
     const prop = field(n, src.py ? 'attribute' : 'property')?.text ?? '';
     const obj = field(n, 'object')?.text.replace(/\s+/g, '') ?? '';
+    // The whole environment (`print(os.environ)`, `console.log(process.env)`) holds the key too.
+    if (/^(?:os\.environ|process\.env)$/.test(`${obj}.${prop}`)) {
+      const p = n.parent;
+      const usedAsObject = !!p && ((p.type === 'member_expression' || p.type === 'attribute') && field(p, 'object')?.id === n.id
+        || (p.type === 'subscript_expression' || p.type === 'subscript') && field(p, src.py ? 'value' : 'object')?.id === n.id);
+      return !usedAsObject;
+    }
     if (obj === 'process.env' || obj === 'import.meta.env') return ENV_KEY.test(prop);
     return KEY_NAME.test(prop) && !/^(?:os|process|sys)$/.test(obj);
   }
@@ -69,7 +76,7 @@ function neutralized(ctx: Ctx, ref: Node, arg: Node): boolean {
       if (fn && fn.id !== child.id) {
         const name = fn.text.replace(/^.*\./, '');
         // len(key), bool(key), Boolean(key), mask(key), hash(key), redact(key)…; str()/String() and slices keep the key.
-        if (!/^(?:str|String|repr|format|toString|strip|trim|lower|upper|slice|substring|substr|join|concat|encode|decode)$/.test(name)) return true;
+        if (!/^(?:str|String|repr|format|toString|strip|trim|lower|upper|slice|substring|substr|join|concat|encode|decode|stringify|dumps|dict|pformat|inspect|items|entries|values)$/.test(name)) return true;
       }
     }
     if (t === 'member_expression' || t === 'attribute') {
