@@ -54,6 +54,14 @@ export default [
     await fixesAt(ui, 'src/chat.ts', 'export async function classify', 'claude-3-5-sonnet-20241022', /Replace with claude-/);
   }),
 
+  uiTest('TypeScript: the retry loop that retries every APIError offers "Wrap in retry helper"', async (ui) => {
+    await ui.openFile('src/chat.ts');
+    const labels = await fixesAt(ui, 'src/chat.ts', 'export async function withRetry', 'catch (err)', /Wrap in retry helper/, 0, true);
+    await ui.screenshot('ts-retry-loop-menu');
+    await ui.dismissActionMenu();
+    if (!labels.some((l) => /Retry only retryable errors/.test(l))) throw new Error(`no retryable-only fix in ${labels.join(' | ')}`);
+  }),
+
   uiTest('Python: except InternalServerError offers "Also catch OverloadedError"', async (ui) => {
     await ui.openFile('app.py');
     const labels = await fixesAt(ui, 'app.py', 'def ask_with_fallback', 'except InternalServerError', /OverloadedError/, 'except '.length, true);

@@ -9,6 +9,8 @@ const ALL_RULES: RuleId[] = [
   'unknown-model', 'sampling-params-rejected', 'assistant-prefill-unsupported', 'empty-messages', 'legacy-completions-api',
   'hardcoded-api-key', 'retry-non-retryable', 'retry-without-jitter', 'overloaded-not-caught', 'nonstreaming-long-request', 'no-retry',
   'thinking-rejected', 'thinking-adaptive-model', 'content-blocks-rejected', 'stream-overloaded-not-caught',
+  'browser-exposed-key', 'key-logged', 'request-option-in-body', 'sync-client-in-async', 'stacked-retries',
+  'stream-retry-catches-nothing', 'retry-after-attribute', 'race-timeout-no-abort', 'syntax-errors',
 ];
 
 describe('fixtures: exactly the expected findings, line by line', () => {

@@ -73,14 +73,79 @@ export function wrapHelperRefactor(ctx: Ctx, site: CallSite): Fix | undefined {
     wrapped = `${name}(() => ${callText})`;
   }
   const edits: TextEdit[] = [{ start: site.call.startIndex, end: site.call.endIndex, newText: wrapped }];
-  if (!ctx.helperDeclared) {
-    const helper = retryHelperSource(lang, { indent: indentUnit(src), quote: quoteStyle(src) });
-    const at = src.py ? ctx.imports.importInsertAt : ctx.imports.tsImportInsertAt;
-    const before = at === 0 ? '' : '\n';
-    const after = src.py ? '\n\n' : '\n';
-    edits.push({ start: at, end: at, newText: `${before}${helper.code.replace(/\n*$/, '\n')}${after}` });
-  }
+  const decl = helperDeclarationEdit(ctx);
+  if (decl) edits.push(decl);
   return { title: `Wrap in retry helper (${name})`, kind: 'refactor', safe: false, edits };
+}
+
+/** The edit that declares the retry helper after the imports, unless the file has it already. */
+function helperDeclarationEdit(ctx: Ctx): TextEdit | undefined {
+  if (ctx.helperDeclared) return undefined;
+  const { src } = ctx;
+  const helper = retryHelperSource(templateLanguage(ctx), { indent: indentUnit(src), quote: quoteStyle(src) });
+  const at = src.py ? ctx.imports.importInsertAt : ctx.imports.tsImportInsertAt;
+  const before = at === 0 ? '' : '\n';
+  const after = src.py ? '\n\n' : '\n';
+  return { start: at, end: at, newText: `${before}${helper.code.replace(/\n*$/, '\n')}${after}` };
+}
+
+/**
+ * What a hand-written retry loop retries, when the loop's try body is one `return [await] call(…)`
+ * whose call does not read the loop's own variables: the call's node and whether it is awaited.
+ */
+export function loopReturnCall(ctx: Ctx, loop: Node, tryBody: Node): { call: Node; awaited: boolean } | undefined {
+  const stmts = named(tryBody);
+  if (stmts.length !== 1 || stmts[0]!.type !== 'return_statement') return undefined;
+  let expr = stmts[0]!.namedChild(0);
+  if (!expr) return undefined;
+  let awaited = false;
+  if (expr.type === 'await_expression' || expr.type === 'await') {
+    awaited = true;
+    expr = expr.namedChild(0);
+  }
+  if (!expr || (expr.type !== 'call_expression' && expr.type !== 'call')) return undefined;
+  // The loop's own variables (`attempt`) mean something only inside the loop.
+  const head = ctx.src.py
+    ? (loop.type === 'for_statement' ? field(loop, 'left')?.text ?? '' : '')
+    : (loop.type === 'for_statement' ? field(loop, 'initializer')?.text ?? '' : '');
+  for (const m of head.matchAll(/(?:let|var|const)?\s*([A-Za-z_$][\w$]*)/g)) {
+    const v = m[1]!;
+    if (v === 'let' || v === 'var' || v === 'const') continue;
+    if (new RegExp(`(?<![\\w$.])${v.replace(/\$/g, '\\$')}(?![\\w$])`).test(expr.text)) return undefined;
+  }
+  return { call: expr, awaited };
+}
+
+/**
+ * "Wrap in retry helper" for a hand-written retry loop: the loop becomes one call of the helper
+ * (full jitter, retryable errors only, `retry-after`, a deadline), declared once in the file.
+ */
+export function loopToHelperRefactor(ctx: Ctx, loop: Node, tryBody: Node): Fix | undefined {
+  const found = loopReturnCall(ctx, loop, tryBody);
+  if (!found) return undefined;
+  const { src } = ctx;
+  const callText = src.text.slice(found.call.startIndex, found.call.endIndex);
+  let name: string = RETRY_HELPER_NAMES[templateLanguage(ctx)];
+  let code: string;
+  if (src.py) {
+    if (found.awaited) name = PYTHON_ASYNC_RETRY_HELPER_NAME;
+    code = `return ${found.awaited ? 'await ' : ''}${name}(lambda: ${callText})`;
+  } else {
+    code = `return ${found.awaited ? 'await ' : ''}${name}(() => ${callText});`;
+  }
+  const edits: TextEdit[] = [{ start: loop.startIndex, end: loop.endIndex, newText: code }];
+  const decl = helperDeclarationEdit(ctx);
+  if (decl) edits.push(decl);
+  return { title: `Wrap in retry helper (${name}) instead of this loop`, kind: 'refactor', safe: false, edits };
+}
+
+/** "Drop the loop": the loop becomes its one call, left to the SDK's own retries. */
+export function dropLoopRefactor(ctx: Ctx, loop: Node, tryBody: Node): Fix | undefined {
+  const found = loopReturnCall(ctx, loop, tryBody);
+  if (!found) return undefined;
+  const callText = ctx.src.text.slice(found.call.startIndex, found.call.endIndex);
+  const code = `return ${found.awaited ? 'await ' : ''}${callText}${ctx.src.py ? '' : ';'}`;
+  return { title: 'Drop the loop (let the SDK retry)', kind: 'refactor', safe: false, edits: [{ start: loop.startIndex, end: loop.endIndex, newText: code }] };
 }
 
 /** The retry helper is declared in this file already. */

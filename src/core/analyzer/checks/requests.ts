@@ -151,9 +151,18 @@ function readRequests(ctx: Ctx): Request[] {
   return out;
 }
 
-/** The unit's legacy Text Completions call sites. */
+/**
+ * `….chat.completions.create(…)`: the OpenAI-style chat API (OpenAI, Groq, Together and other
+ * OpenAI-compatible clients). The Anthropic SDKs have no `chat` resource, so it is never their
+ * legacy Text Completions.
+ */
+export function isChatCompletions(ctx: Ctx, site: CallSite): boolean {
+  return site.kind === 'completions' && /\bchat\s*\??\.\s*$/.test(ctx.src.text.slice(site.call.startIndex, site.resource.startIndex));
+}
+
+/** The unit's legacy Text Completions call sites (never `chat.completions`). */
 export function completionsOf(ctx: Ctx): CallSite[] {
-  return ctx.calls.filter((s) => s.kind === 'completions');
+  return ctx.calls.filter((s) => s.kind === 'completions' && !isChatCompletions(ctx, s));
 }
 
 export interface MaxTokens { entry: Entry; value: number; node: Node }

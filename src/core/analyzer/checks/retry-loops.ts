@@ -69,12 +69,33 @@ export function retryLoop(ctx: Ctx, n: Node): Node | undefined {
 const EXIT_TS = new Set(['throw_statement', 'return_statement', 'break_statement']);
 const EXIT_PY = new Set(['raise_statement', 'return_statement', 'break_statement']);
 
-/** The handler can fall through (or continue) to the next iteration. */
+const LOOPS_TS = new Set(['while_statement', 'do_statement', 'for_statement', 'for_in_statement']);
+const LOOPS_PY = new Set(['while_statement', 'for_statement']);
+
+/** A `continue` inside `n` that goes round the loop around `n` (not one of a nested loop or function). */
+function continuesOuterLoop(ctx: Ctx, n: Node): boolean {
+  const loops = ctx.src.py ? LOOPS_PY : LOOPS_TS;
+  // (a stack, not recursion: handlers can nest deeply)
+  const stack: Node[] = [n];
+  while (stack.length > 0) {
+    for (const c of named(stack.pop()!)) {
+      if (c.type === 'continue_statement') return true;
+      if (!loops.has(c.type) && !isFunctionNode(ctx.src, c)) stack.push(c);
+    }
+  }
+  return false;
+}
+
+/**
+ * The handler can fall through (or continue) to the next iteration: its last statement is not an
+ * exit, or a `continue` inside it goes round again (`if (retryable) { await sleep(); continue; } throw e;`).
+ */
 export function handlerRetries(ctx: Ctx, body: Node): boolean {
   const stmts = named(body);
   const last = stmts[stmts.length - 1];
   if (!last) return true;
-  return !(ctx.src.py ? EXIT_PY : EXIT_TS).has(last.type);
+  if (!(ctx.src.py ? EXIT_PY : EXIT_TS).has(last.type)) return true;
+  return body.text.includes('continue') && continuesOuterLoop(ctx, body);
 }
 
 /** The calls of a unit: all a caller-name lookup needs (so nothing else of the unit stays alive). */

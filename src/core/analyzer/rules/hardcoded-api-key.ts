@@ -4,9 +4,25 @@ import type { Node } from '../parser';
 import { descend, scan, stringLiteral, valueOf } from '../syntax';
 import type { TextEdit } from '../types';
 import { pyImportEdit } from '../checks/fixes';
+import { isPlaceholderKey } from '../checks/keys';
 import { defineRule } from './rule';
 
 const KEY_SHAPE = new RegExp(`^(?:${[KEY_PREFIXES.api, KEY_PREFIXES.admin, KEY_PREFIXES.oauth].join('|')})\\d*-[A-Za-z0-9_-]{16,}$`);
+
+function flagPlaceholder(ctx: Ctx, str: Node): void {
+  const env = 'ANTHROPIC_API_KEY';
+  const edits: TextEdit[] = [];
+  if (ctx.src.py) {
+    const q = ctx.src.text[str.endIndex - 1] === "'" ? "'" : '"';
+    edits.push({ start: str.startIndex, end: str.endIndex, newText: `os.environ[${q}${env}${q}]` });
+    if (!ctx.imports.hasImportOs) edits.push(pyImportEdit(ctx, 'os'));
+  } else {
+    edits.push({ start: str.startIndex, end: str.endIndex, newText: `process.env.${env}` });
+  }
+  ctx.report(str,
+    `This placeholder is passed as the API key: every request will get 401 authentication_error. Read the real key from ${env} (or leave the key out: the client reads ${env} itself).`,
+    [{ title: `Read it from ${env}`, kind: 'quickfix', safe: false, edits }]);
+}
 
 function flag(ctx: Ctx, str: Node, value: string, viaOption: boolean): void {
   const { src } = ctx;
@@ -42,7 +58,7 @@ export default defineRule({
       for (let i = 0; n && i < 3 && n.type !== 'string' && n.type !== 'template_string'; i++) n = n.parent;
       if (!n) continue;
       const s = stringLiteral(src, n);
-      if (s && KEY_SHAPE.test(s.value)) flag(ctx, n, s.value, false);
+      if (s && KEY_SHAPE.test(s.value) && !isPlaceholderKey(s.value)) flag(ctx, n, s.value, false);
     }
   },
   /** Any literal passed as a client's key, whatever its shape. */
@@ -52,7 +68,9 @@ export default defineRule({
         const e = c.options?.entries.get(k);
         if (!e) continue;
         const v = valueOf(ctx.src, e.valueNode);
-        if (v.kind === 'string' && v.value.trim().length >= 8 && !/^\$\{|^<.*>$/.test(v.value)) flag(ctx, v.node, v.value, true);
+        if (v.kind !== 'string' || v.value.trim() === '') continue;
+        if (isPlaceholderKey(v.value)) flagPlaceholder(ctx, v.node);
+        else if (v.value.trim().length >= 8) flag(ctx, v.node, v.value, true);
       }
     }
   },

@@ -23,6 +23,15 @@ import overloadedNotCaught from './overloaded-not-caught';
 import streamOverloadedNotCaught from './stream-overloaded-not-caught';
 import nonstreamingLongRequest from './nonstreaming-long-request';
 import noRetry from './no-retry';
+import browserExposedKey from './browser-exposed-key';
+import keyLogged from './key-logged';
+import requestOptionInBody from './request-option-in-body';
+import syncClientInAsync from './sync-client-in-async';
+import stackedRetries from './stacked-retries';
+import streamRetryCatchesNothing from './stream-retry-catches-nothing';
+import retryAfterAttribute from './retry-after-attribute';
+import raceTimeoutNoAbort from './race-timeout-no-abort';
+import syntaxErrors from './syntax-errors';
 import type { RuleModule } from './rule';
 
 const CATALOGUE = [
@@ -46,6 +55,15 @@ const CATALOGUE = [
   streamOverloadedNotCaught,
   nonstreamingLongRequest,
   noRetry,
+  browserExposedKey,
+  keyLogged,
+  requestOptionInBody,
+  syncClientInAsync,
+  stackedRetries,
+  streamRetryCatchesNothing,
+  retryAfterAttribute,
+  raceTimeoutNoAbort,
+  syntaxErrors,
 ] as const;
 
 export type RuleId = (typeof CATALOGUE)[number]['id'];

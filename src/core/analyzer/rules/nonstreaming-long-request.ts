@@ -10,16 +10,17 @@ const hasTimeout = (b: Bag | undefined): boolean | undefined => (b ? b.entries.h
 export default defineRule({
   id: 'nonstreaming-long-request',
   defaultSeverity: 'error',
-  description: 'TS SDK: non-streaming create with max_tokens > 21333 and no timeout throws locally before sending.',
-  summary: 'TS non-streaming call with `max_tokens` > 21333 and no timeout',
+  description: 'Non-streaming create with max_tokens > 21333 and no timeout: both SDKs refuse it locally, before sending.',
+  summary: 'non-streaming call with `max_tokens` > 21333 and no timeout (both SDKs refuse it)',
   fix: 'safe',
-  languages: ['ts'],
   on: 'calls',
   check(ctx) {
     for (const { site, bag, anchor, maxTokens } of requestsOf(ctx)) {
       if (site.kind !== 'create' || bag.unknownSpread) continue;
       const mt = maxTokens();
-      if (!mt || mt.value <= SDK.ts.nonStreamingMaxTokensGuard) continue;
+      const py = ctx.src.py;
+      const guard = py ? SDK.python.nonStreamingMaxTokensGuard : SDK.ts.nonStreamingMaxTokensGuard;
+      if (!mt || mt.value <= guard) continue;
       const stream = bag.entries.get('stream');
       if (stream) {
         const v = valueOf(ctx.src, stream.valueNode);
@@ -32,14 +33,15 @@ export default defineRule({
       if (ctorTimeout === true || (site.ctor && ctorTimeout === undefined)) continue;
       const fixes: Fix[] = [];
       const parent = site.call.parent;
-      if (parent && parent.type !== 'member_expression' && site.method.text === 'create') {
+      if (!py && parent && parent.type !== 'member_expression' && site.method.text === 'create') {
         fixes.push({
           title: 'Stream it: messages.stream(…).finalMessage()', kind: 'quickfix', safe: true,
           edits: [edit(site.method, 'stream'), { start: site.call.endIndex, end: site.call.endIndex, newText: '.finalMessage()' }],
         });
       }
-      ctx.report(anchor,
-        `With max_tokens ${mt.value} (> ${SDK.ts.nonStreamingMaxTokensGuard}) and no timeout, the TypeScript SDK throws before sending: "Streaming is required for operations that may take longer than 10 minutes". Stream the response (messages.stream(…).finalMessage()) or pass an explicit timeout.`,
+      ctx.report(anchor, py
+        ? `With max_tokens ${mt.value} (> ${guard}) and no timeout, the Python SDK raises before sending: ValueError: "Streaming is required for operations that may take longer than 10 minutes". Stream the response (with client.messages.stream(…) as s: s.get_final_message()) or pass an explicit timeout (on the client or as timeout=… on the call).`
+        : `With max_tokens ${mt.value} (> ${guard}) and no timeout, the TypeScript SDK throws before sending: "Streaming is required for operations that may take longer than 10 minutes". Stream the response (messages.stream(…).finalMessage()) or pass an explicit timeout.`,
         fixes, site.ctor ? undefined : 'warning');
     }
   },

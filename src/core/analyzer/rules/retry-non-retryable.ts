@@ -1,8 +1,8 @@
 import { SDK_RETRYABLE_STATUSES } from '../../data/api-facts';
 import type { Ctx } from '../context';
 import { field, indentAt, indentUnit, named, unwrap } from '../syntax';
-import type { TextEdit } from '../types';
-import { pyAnthropicNames } from '../checks/fixes';
+import type { Fix, TextEdit } from '../types';
+import { loopToHelperRefactor, pyAnthropicNames } from '../checks/fixes';
 import { handlersOf, lastSegment, type Handler } from '../checks/handlers';
 import { retryDecoratorsOf, tenacityName, tenacityRef, type RetryDecorator } from '../checks/decorators';
 import { BROAD, RETRYABLE_PY, SPECIFIC_4XX, discriminates, unusedName } from '../checks/retry-loops';
@@ -29,7 +29,8 @@ export default defineRule({
   },
 });
 
-function tsHandler(ctx: Ctx, { clause, body }: Handler): void {
+function tsHandler(ctx: Ctx, h: Handler): void {
+  const { clause, body } = h;
   const { src } = ctx;
   if (discriminates(ctx, body)) return;
   const head = { start: clause.startIndex, end: body.startIndex + 1 };
@@ -55,7 +56,7 @@ function tsHandler(ctx: Ctx, { clause, body }: Handler): void {
   }
   ctx.report(head,
     `This retry loop retries every error, including 400/401/403/404/413, which fail the same way on every attempt (and 401/403 just burn time). Retry only 408, 409, 429, 5xx/529 and connection errors.`,
-    [{ title: 'Retry only retryable errors (rethrow 4xx other than 408/409/429)', kind: 'quickfix', safe: false, edits }]);
+    withHelper(ctx, h, [{ title: 'Retry only retryable errors (rethrow 4xx other than 408/409/429)', kind: 'quickfix', safe: false, edits }]));
 }
 
 function pyHandler(ctx: Ctx, h: Handler): void {
@@ -81,7 +82,14 @@ function pyHandler(ctx: Ctx, h: Handler): void {
   edits.push({ start: first.startIndex, end: first.startIndex, newText: guard });
   ctx.report({ start: clause.startIndex, end: (value ?? kw).endIndex },
     `This retry loop catches ${types.length === 0 ? 'every exception' : names.join(', ')} and retries 400/401/403/404/413 too: they fail the same way on every attempt. Retry only 408, 409, 429, 5xx/529 and connection errors.`,
-    [{ title: 'Retry only retryable errors (re-raise other 4xx)', kind: 'quickfix', safe: false, edits }]);
+    withHelper(ctx, h, [{ title: 'Retry only retryable errors (re-raise other 4xx)', kind: 'quickfix', safe: false, edits }]));
+}
+
+/** The quick fix, then the refactor that replaces the whole loop with the retry helper (when its shape allows). */
+function withHelper(ctx: Ctx, h: Handler, fixes: Fix[]): Fix[] {
+  const loop = h.retry();
+  const w = loop ? loopToHelperRefactor(ctx, loop, h.tryBody) : undefined;
+  return w ? [...fixes, w] : fixes;
 }
 
 function tenacity(ctx: Ctx, { deco, call, args, kwargs }: RetryDecorator): void {

@@ -1,6 +1,8 @@
 import type { Node } from '../parser';
 import type { Bag } from '../sdk';
-import { field, insertItem, quoteString, quoteStyle, removeItem, unwrap, valueOf } from '../syntax';
+import { descend, field, insertItem, named, quoteString, quoteStyle, removeItem, scan, unwrap, valueOf } from '../syntax';
+import { bagOf } from '../sdk';
+import { enclosingFunction } from '../checks/retry-loops';
 import type { Fix } from '../types';
 import type { Ctx } from '../context';
 import { edit, insertInto, itemCode, requestsOf, type Msg } from '../checks/requests';
@@ -14,8 +16,14 @@ export default defineRule({
   fix: 'safe',
   on: 'calls',
   check(ctx) {
-    for (const { bag, messages } of requestsOf(ctx)) {
+    for (const { bag, messages, site } of requestsOf(ctx)) {
       const msgs = messages();
+      const list = bag.entries.get('messages');
+      const listNode = list ? unwrap(list.valueNode) : undefined;
+      if (!msgs && listNode && (listNode.type === 'identifier' || listNode.type === 'shorthand_property_identifier')) {
+        prependedSystem(ctx, site.call, listNode.text);
+        continue;
+      }
       const first = msgs?.items[0];
       if (!msgs || !first || first.spread || !first.text().includes('system')) continue;
       if (msgs.resolve(first).role !== 'system') continue;
@@ -23,6 +31,35 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * `messages.insert(0, {"role": "system", …})` / `messages.unshift({ role: 'system', … })` before the
+ * call, in the same function: the array the call sends starts with a system message.
+ */
+function prependedSystem(ctx: Ctx, call: Node, name: string): void {
+  const { src } = ctx;
+  const scope = enclosingFunction(ctx, call);
+  const from = scope ? scope.startIndex : ctx.from;
+  const esc = name.replace(/\$/g, '\\$');
+  const re = new RegExp(`(?<![\\w$.])${esc}\\s*\\.\\s*(insert|unshift)\\s*\\(`, 'g');
+  for (const m of scan(re, src.text, from, call.startIndex)) {
+    const id = descend(src, m.index, m.index + name.length);
+    const member = id?.parent;
+    const c = member?.parent;
+    if (!id || id.type !== 'identifier' || !member || !c || (c.type !== 'call' && c.type !== 'call_expression') || field(c, 'function')?.id !== member.id) continue;
+    const args = named(field(c, 'arguments')!);
+    const method = m[1]!;
+    if (method === 'insert' && (!src.py || args[0]?.text !== '0')) continue;
+    const item = method === 'insert' ? args[1] : args[0];
+    if (!item || (method === 'unshift' && (src.py || args.length !== 1))) continue;
+    const b = bagOf(src, item);
+    const role = b?.entries.get('role');
+    const rv = role ? valueOf(src, role.valueNode) : undefined;
+    if (rv?.kind !== 'string' || rv.value !== 'system') continue;
+    ctx.report(role!.valueNode,
+      `${name}.${method}(${method === 'insert' ? '0, ' : ''}…) puts a "system" role message first in the messages this call sends: the API answers 400 "messages: Unexpected role \\"system\\"". Pass the system prompt as the top-level system parameter instead.`);
+  }
+}
 
 function systemFirst(ctx: Ctx, bag: Bag, array: Node, m: Msg): void {
   const { src } = ctx;

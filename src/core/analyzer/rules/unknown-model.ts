@@ -40,6 +40,22 @@ function computeSuggestion(id: string): string | undefined {
   return best;
 }
 
+/**
+ * A dated id whose family is real but whose date is not one of its snapshots
+ * (`claude-sonnet-4-5-20250930`): the family, its real dated ids, and what to use.
+ */
+function wrongDate(id: string): { base: string; known: string[]; use: string } | undefined {
+  const m = /^(claude-[a-z0-9-]+?)-(\d{8})$/.exec(id);
+  if (!m) return undefined;
+  const base = m[1]!;
+  const model = CURRENT_MODELS.find((x) => x.id === base);
+  if (!model) return undefined;
+  const known = (model.aliases ?? []).filter((a) => /-\d{8}$/.test(a));
+  return { base, known, use: known.length === 1 ? known[0]! : base };
+}
+
+const day = (yyyymmdd: string): string => `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6, 8)}`;
+
 export default defineRule({
   id: 'unknown-model',
   defaultSeverity: 'warning',
@@ -53,9 +69,12 @@ export default defineRule({
       if (!str || model.status?.kind !== 'unknown') continue;
       const id = str.value;
       const dotted = /\d\.\d/.test(id);
-      const suggestion = suggestModel(id);
+      const dated = dotted ? undefined : wrongDate(id);
+      const suggestion = dated?.use ?? suggestModel(id);
       const gateway = !!(site.ctor?.options?.entries.get('baseURL') ?? site.ctor?.options?.entries.get('base_url'));
-      const msg = dotted
+      const msg = dated
+        ? `${dated.base} is a real model, but it has no snapshot dated ${day(id.slice(-8))}: the API answers 404 "model: ${id}". ${dated.known.length > 0 ? `Its dated id is ${dated.known.join(', ')}` : `It has no dated ids; use ${dated.base}`}${dated.known.length > 0 ? ` (or the alias ${dated.base})` : ''}.`
+        : dotted
         ? `"${id}" is not an Anthropic model id (ids use dashes, not dots; some gateways use dotted names): the Claude API answers 404 "model: ${id}".${suggestion ? ` Did you mean ${suggestion}?` : ''}`
         : `"${id}" is not a current or retired Claude model id: the API answers 404 "model: ${id}".${suggestion ? ` Did you mean ${suggestion}?` : ''}`;
       ctx.report(str.node, msg + foreignNote(str),
