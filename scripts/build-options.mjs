@@ -4,7 +4,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The CLI's subcommands, one bundle each next to `cli.js`: `--help` and `lint` never load the SDK. */
-export const CLI_SUBCOMMANDS = ['test', 'simulate', 'lint', 'batch'];
+export const CLI_SUBCOMMANDS = ['test', 'simulate', 'lint', 'batch', 'proxy'];
 
 /**
  * `claude-doctor`: the dispatcher `cli.js` and one bundle per subcommand (`cli-lint.js`, …), which

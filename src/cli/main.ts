@@ -19,6 +19,7 @@ Commands:
   lint       find code that causes Claude API errors (text, json or sarif output)
   fix        apply the safe fixes in place
   batch      triage a Message Batches results JSONL (what to resubmit)
+  proxy      record (and fault) your own app's Claude traffic; a retry report card on Ctrl-C
 
 Options:
   -h, --help       help (also \`claude-doctor <command> --help\`)
@@ -52,6 +53,8 @@ export async function runCli(argv: string[], io: Io = processIo()): Promise<numb
       return (await import('./lint')).fixCommand(rest, io);
     case 'batch':
       return (await import('./batch')).batchCommand(rest, io);
+    case 'proxy':
+      return withSignals(io, async (_signal, stopped) => (await import('./proxy')).proxyCommand(rest, io, { env: process.env, stopped }));
     default:
       io.err.write(
         `claude-doctor: unknown command "${cmd.slice(0, 40)}"\nRun \`claude-doctor --help\` for usage.\n`,
