@@ -23,7 +23,7 @@ import { createAnalyzer, type Analyzer, type ContentChange } from '../src/core/a
 import type { AnalyzeOptions } from '../src/core/analyzer/types';
 import { lintPaths } from '../src/cli/lint';
 import { denseTsFile } from './sources';
-import { fmt, goal, median, now, percentile, printGoals, table, writeResults, type Goal } from './common';
+import { fmt, goal, median, now, percentile, printGoals, shippedCli, table, writeResults, type Goal } from './common';
 
 const QUICK = process.argv.includes('--quick');
 const ROOT = resolve(__dirname, '..');
@@ -283,18 +283,9 @@ async function main(): Promise<void> {
     const inMs = now() - tIn;
 
     // End to end: the bundled CLI in a child process.
-    mkdirSync(cliDir, { recursive: true });
-    await esbuild.build({
-      entryPoints: [join(ROOT, 'src/cli/main.ts')],
-      outfile: join(cliDir, 'cli.js'),
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      logLevel: 'silent',
-    });
+    const cliJs = await shippedCli(cliDir);
     const tCli = now();
-    const r = spawnSync(process.execPath, [join(cliDir, 'cli.js'), 'lint', ws, '--format', 'json'], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+    const r = spawnSync(process.execPath, [cliJs, 'lint', ws, '--format', 'json'], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
     const cliMs = now() - tCli;
     if (r.status !== 0 && r.status !== 1) throw new Error(`CLI failed (${r.status}): ${r.stderr}`);
     const cliFindings = (JSON.parse(r.stdout) as unknown[]).length;

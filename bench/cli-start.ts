@@ -9,9 +9,8 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
-import { fmt, goal, median, now, printGoals, table, writeResults, type Goal } from './common';
+import { fmt, goal, median, now, printGoals, shippedCli, table, writeResults, type Goal } from './common';
 
 const QUICK = process.argv.includes('--quick');
 const ROOT = resolve(__dirname, '..');
@@ -20,23 +19,19 @@ async function main(): Promise<void> {
   const dir = join(ROOT, '.cache', `bench-cli-${process.pid}`);
   const split = join(dir, 'split');
   const single = join(dir, 'single');
-  mkdirSync(split, { recursive: true });
   mkdirSync(single, { recursive: true });
-  const { cliBuild } = (await import(pathToFileURL(join(ROOT, 'scripts', 'build-options.mjs')).href)) as {
-    cliBuild(common: esbuild.BuildOptions, outdir: string): esbuild.BuildOptions;
-  };
+  const splitCli = await shippedCli(split);
   const common: esbuild.BuildOptions = { bundle: true, minify: true, legalComments: 'none', logLevel: 'silent', define: { __TEST_HOOKS__: 'false' } };
   process.chdir(ROOT);
-  await esbuild.build(cliBuild(common, split));
   await esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: join(single, 'cli.js'), platform: 'node', format: 'cjs', target: 'node20' });
   const file = join(dir, 'one.ts');
   writeFileSync(file, "import Anthropic from '@anthropic-ai/sdk';\nconst c = new Anthropic();\nexport const ask = (q: string) => c.messages.create({ model: 'claude-haiku-4-5', max_tokens: 256, messages: [{ role: 'user', content: q }] });\n");
 
   const runs: Record<string, string[]> = {
     'node -e 0': ['-e', '0'],
-    '--help (per-subcommand bundles)': [join(split, 'cli.js'), '--help'],
+    '--help (per-subcommand bundles)': [splitCli, '--help'],
     '--help (one bundle)': [join(single, 'cli.js'), '--help'],
-    'lint one file (per-subcommand bundles)': [join(split, 'cli.js'), 'lint', file],
+    'lint one file (per-subcommand bundles)': [splitCli, 'lint', file],
     'lint one file (one bundle)': [join(single, 'cli.js'), 'lint', file],
   };
   const ms: Record<string, number[]> = Object.fromEntries(Object.keys(runs).map((k) => [k, []]));

@@ -155,3 +155,26 @@ export async function startSimulatorProcess(opts: Record<string, unknown>): Prom
     },
   };
 }
+
+/**
+ * The CLI as it ships (the dispatcher `cli.js` and one bundle per subcommand, minified, no test
+ * seams), built into `dir` with the shared build options; returns the path of `cli.js`.
+ */
+export async function shippedCli(dir: string): Promise<string> {
+  const { mkdirSync } = await import('node:fs');
+  const { pathToFileURL } = await import('node:url');
+  const esbuild = await import('esbuild');
+  const root = resolve(__dirname, '..');
+  mkdirSync(dir, { recursive: true });
+  const { cliBuild } = (await import(pathToFileURL(join(root, 'scripts', 'build-options.mjs')).href)) as {
+    cliBuild(common: import('esbuild').BuildOptions, outdir: string): import('esbuild').BuildOptions;
+  };
+  const prev = process.cwd();
+  process.chdir(root);
+  try {
+    await esbuild.build(cliBuild({ bundle: true, minify: true, legalComments: 'none', logLevel: 'silent', define: { __TEST_HOOKS__: 'false' } }, dir));
+  } finally {
+    process.chdir(prev);
+  }
+  return join(dir, 'cli.js');
+}

@@ -15,10 +15,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import * as esbuild from 'esbuild';
 import { createAnalyzer } from '../src/core/analyzer/index';
 import { lintPaths } from '../src/cli/lint';
-import { fmt, goal, now, printGoals, table, writeResults, type Goal } from './common';
+import { fmt, goal, now, printGoals, shippedCli, table, writeResults, type Goal } from './common';
 
 const ROOT = resolve(__dirname, '..');
 const arg = (name: string): string | undefined => {
@@ -185,13 +184,9 @@ async function main(): Promise<void> {
     let missed = 0;
     for (const [rel, rule] of gen.expected) if (!found.has(`${rel}\u0000${rule}`)) missed++;
 
-    mkdirSync(cliDir, { recursive: true });
-    await esbuild.build({
-      entryPoints: [join(ROOT, 'src/cli/main.ts')], outfile: join(cliDir, 'cli.js'), bundle: true, platform: 'node',
-      format: 'cjs', target: 'node20', minify: true, logLevel: 'silent',
-    });
+    const cliJs = await shippedCli(cliDir);
     const tCli = now();
-    const r = spawnSync(process.execPath, [join(cliDir, 'cli.js'), 'lint', ws, '--format', 'json'], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+    const r = spawnSync(process.execPath, [cliJs, 'lint', ws, '--format', 'json'], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
     const cliMs = now() - tCli;
     if (r.status !== 0 && r.status !== 1) throw new Error(`CLI failed (${r.status}): ${r.stderr}`);
     const cliFindings = (JSON.parse(r.stdout) as unknown[]).length;

@@ -894,21 +894,21 @@ export function collectCalls(src: Src, imports: SdkImports, ctors: ClientCtor[],
     const kind: CallKind = isBatches ? 'batches' : m[1] === 'completions' ? 'completions' : METHOD_KIND[methodName]!;
     if (m[1] === 'completions' && methodName !== 'create') continue;
     if (!ctor && !proj && imports.otherSdk && (kind === 'completions' || providers.size === 0)) continue;
-    let params: Bag | undefined;
-    let requestOptions: Bag | undefined;
-    if (src.py) {
-      params = kwargsBag(src, args);
-      requestOptions = params;
-    } else {
-      const list = named(args);
-      params = list[0] ? bagOf(src, list[0]) : undefined;
-      requestOptions = list[1] ? bagOf(src, list[1]) : undefined;
-      if (list.length === 0) params = undefined;
-    }
+    const { params, requestOptions } = callBags(src, args);
     out.push({ kind, beta, call, method, resource, args, params, requestOptions, ctor, withOptions, provider, via, humble });
   }
   if (imports.callAliases && imports.callAliases.size > 0) collectAliasCalls(src, imports, ctors, from, to, out);
   return out;
+}
+
+/** A call's request parameters and request options (Python: one kwargs bag is both). */
+function callBags(src: Src, args: Node): { params: Bag | undefined; requestOptions: Bag | undefined } {
+  if (src.py) {
+    const params = kwargsBag(src, args);
+    return { params, requestOptions: params };
+  }
+  const list = named(args);
+  return { params: list[0] ? bagOf(src, list[0]) : undefined, requestOptions: list[1] ? bagOf(src, list[1]) : undefined };
 }
 
 /** Calls through a name bound to the method: `create({...})` after `const create = client.messages.create.bind(…)`. */
@@ -928,16 +928,7 @@ function collectAliasCalls(src: Src, imports: SdkImports, ctors: ClientCtor[], f
     const provider: Provider = ctor ? ctor.provider : proj ? proj.provider : providers.size === 1 && !imports.onlyViaProject ? [...providers][0]! : 'unknown';
     const humble = !ctor && !proj && (imports.onlyViaProject === true || providers.size !== 1);
     const span: Span = { startIndex: id.startIndex, endIndex: id.endIndex, text: id.text };
-    let params: Bag | undefined;
-    let requestOptions: Bag | undefined;
-    if (src.py) {
-      params = kwargsBag(src, args);
-      requestOptions = params;
-    } else {
-      const list = named(args);
-      params = list[0] ? bagOf(src, list[0]) : undefined;
-      requestOptions = list[1] ? bagOf(src, list[1]) : undefined;
-    }
+    const { params, requestOptions } = callBags(src, args);
     out.push({
       kind: a.method, beta: a.beta, call, method: span, resource: span, args, params, requestOptions, ctor, provider,
       via: proj?.from, humble, alias: true,
