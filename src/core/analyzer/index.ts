@@ -88,15 +88,6 @@ export function createAnalyzer(host?: { wasmDir?: string }): Analyzer {
         }
         dirty = ok && cur === text ? d : undefined;
         tree = dirty ? await pool.parse(text, options.language, prev.tree) : await pool.parse(text, options.language);
-        if (dirty && tree.rootNode.hasError) {
-          // Error recovery after an incremental parse can differ from a fresh parse of the same
-          // text (where the error is, how much around it is lost): a broken file is parsed afresh,
-          // so the editor always shows what `claude-doctor lint` shows. Units whose text is
-          // unchanged still reuse their findings; only the parse is paid in full.
-          const fresh = await pool.parse(text, options.language);
-          tree.delete();
-          tree = fresh;
-        }
       } else if (prev && prev.language === options.language && prev.text === text) {
         tree = prev.tree.copy();
       } else {

@@ -31,14 +31,16 @@ export default defineRule({
     const root = ctx.src.root;
     if (!root.hasError) return;
     const at = firstError(root) ?? root;
-    const start = at.startIndex;
-    // A MISSING node is empty: point at the character before it (or the start of the file).
-    const nl = ctx.src.text.indexOf('\n', start);
-    const lineEnd = nl < 0 ? ctx.src.text.length : nl;
-    // (to the end of its line at most; a MISSING node is empty: the character before it)
-    const span = at.endIndex > start ? { start, end: Math.max(start + 1, Math.min(at.endIndex, lineEnd)) } : { start: Math.max(0, start - 1), end: start };
-    const what = at.isMissing ? `a missing ${JSON.stringify(at.type)}` : 'code that does not parse';
+    // The whole line of the first error, and only its line number in the text: where exactly
+    // tree-sitter's error recovery puts the error (and what it calls it) can differ between an
+    // incremental re-parse and a fresh parse of the same text; the line it is on rarely does.
+    const text = ctx.src.text;
+    const start = Math.min(at.startIndex, text.length);
+    const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+    const nl = text.indexOf('\n', start);
+    const lineEnd = nl < 0 ? text.length : nl;
+    const span = lineEnd > lineStart ? { start: lineStart, end: lineEnd } : { start: Math.max(0, lineStart - 1), end: lineStart };
     ctx.report(span,
-      `This file has syntax errors (first: ${what} on line ${lineOf(ctx.src, start) + 1}). Claude Doctor still checks the parts that parse, but calls in or near the broken part may not be checked — fix the syntax to see every finding.`);
+      `This file has syntax errors (the first on line ${lineOf(ctx.src, start) + 1}). Claude Doctor still checks the parts that parse, but calls in or near the broken part may not be checked — fix the syntax to see every finding.`);
   },
 });
