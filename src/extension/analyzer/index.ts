@@ -68,6 +68,8 @@ export function registerAnalyzer(context: vscode.ExtensionContext): vscode.Dispo
   let failed = false;
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   const watching: vscode.Disposable[] = [];
+  /** Documents the shell looked at before the runtime loaded (for the integration tests). */
+  let checked = 0;
 
   const load = (): AnalyzerFeature | undefined => {
     if (feature || failed) return feature;
@@ -88,6 +90,7 @@ export function registerAnalyzer(context: vscode.ExtensionContext): vscode.Dispo
   };
   const check = (doc: vscode.TextDocument) => {
     if (feature || failed || !analyzerLanguageOf(doc)) return;
+    checked++;
     void needsAnalyzer(doc).then((needed) => { if (needed && !doc.isClosed) load(); }, () => undefined);
   };
   const recheckLater = (doc: vscode.TextDocument) => {
@@ -122,6 +125,10 @@ export function registerAnalyzer(context: vscode.ExtensionContext): vscode.Dispo
       const f = await featureFor(document);
       return f ? f.codeActions.provideCodeActions(document, range, ctx, token) : [];
     },
+    // "Fix all" in the light bulb computes its edit only when chosen: only the runtime offers it.
+    resolveCodeAction(action, token) {
+      return feature?.codeActions.resolveCodeAction ? feature.codeActions.resolveCodeAction(action, token) : action;
+    },
   };
   const hover: vscode.HoverProvider = {
     provideHover(document, position, token) {
@@ -137,6 +144,7 @@ export function registerAnalyzer(context: vscode.ExtensionContext): vscode.Dispo
     vscode.languages.registerCodeActionsProvider(selector, codeActions, { providedCodeActionKinds: PROVIDED_KINDS }),
     vscode.languages.registerHoverProvider(selector, hover),
     vscode.commands.registerCommand(SCAN_COMMAND, () => load()?.scan()),
-    vscode.commands.registerCommand(STATS_COMMAND, (): AnalyzerStats => feature?.stats() ?? { ...NOT_LOADED, scheduler: { ...NOT_LOADED.scheduler } }),
+    vscode.commands.registerCommand(STATS_COMMAND, (): AnalyzerStats & { shellChecks: number } =>
+      ({ ...(feature?.stats() ?? { ...NOT_LOADED, scheduler: { ...NOT_LOADED.scheduler } }), shellChecks: checked })),
   );
 }
