@@ -86,12 +86,23 @@ export function registerAnalyzer(context: vscode.ExtensionContext): vscode.Dispo
   const stopWatching = () => {
     for (const t of timers.values()) clearTimeout(t);
     timers.clear();
+    verdicts.clear();
     for (const d of watching.splice(0)) d.dispose();
+  };
+  /** One verdict per document version: the light bulb asks on every cursor move. */
+  const verdicts = new Map<string, { version: number; needed: Promise<boolean> }>();
+  const needed = (doc: vscode.TextDocument): Promise<boolean> => {
+    const key = doc.uri.toString();
+    const v = verdicts.get(key);
+    if (v && v.version === doc.version) return v.needed;
+    const p = needsAnalyzer(doc).catch(() => false);
+    verdicts.set(key, { version: doc.version, needed: p });
+    return p;
   };
   const check = (doc: vscode.TextDocument) => {
     if (feature || failed || !analyzerLanguageOf(doc)) return;
     checked++;
-    void needsAnalyzer(doc).then((needed) => { if (needed && !doc.isClosed) load(); }, () => undefined);
+    void needed(doc).then((yes) => { if (yes && !doc.isClosed) load(); });
   };
   const recheckLater = (doc: vscode.TextDocument) => {
     if (feature || failed || !analyzerLanguageOf(doc)) return;
@@ -109,6 +120,7 @@ export function registerAnalyzer(context: vscode.ExtensionContext): vscode.Dispo
       const t = timers.get(key);
       if (t) clearTimeout(t);
       timers.delete(key);
+      verdicts.delete(key);
     }),
   );
   // The documents already open are looked at after activation returns, not during it.
@@ -118,7 +130,7 @@ export function registerAnalyzer(context: vscode.ExtensionContext): vscode.Dispo
   const selector: vscode.DocumentSelector = LANGUAGE_IDS.map((language) => ({ language }));
   /** The runtime for a provider call: loaded already, or loaded now if this document needs it. */
   const featureFor = async (doc: vscode.TextDocument): Promise<AnalyzerFeature | undefined> =>
-    feature ?? ((await needsAnalyzer(doc)) ? load() : undefined);
+    feature ?? ((await needed(doc)) ? load() : undefined);
 
   const codeActions: vscode.CodeActionProvider = {
     async provideCodeActions(document, range, ctx, token) {
