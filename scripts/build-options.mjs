@@ -59,7 +59,13 @@ export function buildOptions({ production }) {
     {
       ...common,
       // connection-runtime: the SDK-based client and the simulator, loaded on first use (H5).
-      entryPoints: { extension: 'src/extension/extension.ts', 'connection-runtime': 'src/extension/connection/runtime.ts' },
+      entryPoints: {
+        extension: 'src/extension/extension.ts',
+        'connection-runtime': 'src/extension/connection/runtime.ts',
+        // analyzer-runtime: the engine, the rules and the tree-sitter glue, loaded on the first
+        // document that needs them (src/extension/analyzer/index.ts).
+        'analyzer-runtime': 'src/extension/analyzer/runtime.ts',
+      },
       outdir: 'dist',
       platform: 'node',
       format: 'cjs',

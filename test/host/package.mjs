@@ -7,6 +7,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from './host.mjs';
+import { buildOptions } from '../../scripts/build-options.mjs';
 
 const VSCE = join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
 
@@ -22,6 +23,10 @@ export function requiredFiles() {
   const req = ['package.json', 'LICENSE.txt', 'readme.md', 'changelog.md', 'media/base.css'];
   const main = pkg.main.replace(/^\.\//, '');
   req.push(main.endsWith('.js') ? main : `${main}.js`);
+  // The chunks the extension requires on first use (dist/connection-runtime.js, dist/analyzer-runtime.js, …).
+  for (const o of buildOptions({ production: true })) {
+    if (o.outdir === 'dist' && o.external?.includes('vscode')) for (const name of Object.keys(o.entryPoints)) req.push(`dist/${name}.js`);
+  }
   if (existsSync(join(ROOT, 'src', 'webview'))) {
     for (const name of readdirSync(join(ROOT, 'src', 'webview'))) {
       if (existsSync(join(ROOT, 'src', 'webview', name, 'main.ts'))) req.push(`dist/webview/${name}.js`);

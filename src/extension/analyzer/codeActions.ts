@@ -9,10 +9,10 @@ import { DIAGNOSTIC_SOURCE, toRange, type AnalyzerController, type Snapshot } fr
 import { fixAll } from './fixall';
 import { ignoreRuleEdit } from './ignore';
 
-export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('claudeDoctor');
-export const FIX_ALL_TITLE = 'Fix all Claude Doctor problems';
+import { FIX_ALL_KIND, PROVIDED_KINDS } from './languages';
 
-export const PROVIDED_KINDS = [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite, FIX_ALL_KIND];
+export { FIX_ALL_KIND, PROVIDED_KINDS } from './languages';
+export const FIX_ALL_TITLE = 'Fix all Claude Doctor problems';
 
 function overlaps(snap: Snapshot, f: Finding, range: vscode.Range): boolean {
   const r = toRange(snap.index, f.start, f.end);

@@ -24,10 +24,11 @@ import { LineIndex } from '../../core/analyzer/lineIndex';
 import { DocumentScheduler, type Change } from './scheduler';
 import { mergeSdk, parseSettings, type AnalyzerSettings } from './settings';
 import { MANIFEST_GLOB, SdkVersionCache } from './sdkVersions';
+import { analyzerLanguageOf, MAX_LIVE_CHARS } from './languages';
+
+export { analyzerLanguageOf, LANGUAGE_IDS, MAX_LIVE_CHARS } from './languages';
 
 export const DIAGNOSTIC_SOURCE = 'Claude Doctor';
-export const LANGUAGE_IDS: readonly AnalyzerLanguage[] = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python'];
-const SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs', 'vscode-userdata']);
 
 /** One analyzed text: what the diagnostics and the code actions were computed from. */
 export interface Snapshot {
@@ -51,14 +52,6 @@ const DEPRECATED_RULES = new Set<string>(RULES.filter((r) => r.deprecatedCode).m
 const MANIFEST_SETTLE_MS = 250;
 /** Source files and the configs whose `paths` resolve imports: the project index re-reads them when they change on disk. */
 const PROJECT_GLOB = '**/{*.ts,*.tsx,*.mts,*.cts,*.js,*.jsx,*.mjs,*.cjs,*.py,*.pyi,tsconfig*.json,jsconfig*.json}';
-/** Bigger documents (bundles, generated code) are not analyzed live. */
-export const MAX_LIVE_CHARS = 3_000_000;
-
-export function analyzerLanguageOf(doc: vscode.TextDocument): AnalyzerLanguage | undefined {
-  if (!SCHEMES.has(doc.uri.scheme)) return undefined;
-  if ((LANGUAGE_IDS as readonly string[]).includes(doc.languageId)) return doc.languageId as AnalyzerLanguage;
-  return undefined;
-}
 
 export function toRange(index: LineIndex, start: number, end: number): vscode.Range {
   const a = index.positionAt(start);

@@ -25,3 +25,20 @@ describe('activation path', () => {
     expect(inputs.some((i) => i.endsWith('src/core/retry/client.ts'))).toBe(true);
   }, 30_000);
 });
+
+describe('activation path: the analyzer', () => {
+  it('dist/extension.js does not contain the engine, the rules or tree-sitter (they live in analyzer-runtime.js)', async () => {
+    const inputs = await inputsOf('src/extension/extension.ts');
+    expect(inputs.some((i) => i.endsWith('src/extension/analyzer/index.ts'))).toBe(true);
+    expect(inputs.filter((i) => i.includes('tree-sitter'))).toEqual([]);
+    expect(inputs.filter((i) => i.includes('src/core/analyzer/rules/') || /src\/core\/analyzer\/(engine|parser|syntax|sdk)\.ts$/.test(i))).toEqual([]);
+    expect(inputs.filter((i) => /src\/extension\/analyzer\/(controller|codeActions|hover|scan)\.ts$/.test(i))).toEqual([]);
+  }, 30_000);
+
+  it('the analyzer runtime carries them', async () => {
+    const inputs = await inputsOf('src/extension/analyzer/runtime.ts');
+    expect(inputs.some((i) => i.includes('@vscode/tree-sitter-wasm'))).toBe(true);
+    expect(inputs.some((i) => i.endsWith('src/core/analyzer/engine.ts'))).toBe(true);
+    expect(inputs.some((i) => i.endsWith('src/extension/analyzer/controller.ts'))).toBe(true);
+  }, 30_000);
+});

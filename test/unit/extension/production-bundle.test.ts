@@ -56,3 +56,25 @@ describe('production bundles carry no test seams', () => {
     expect(sendsRendered(dev)).toBe(true);
   }, 60_000);
 });
+
+/** Strings of the tree-sitter glue (the emscripten loader of @vscode/tree-sitter-wasm) and the parser. */
+const TREE_SITTER_GLUE = ['ts_parser_new_wasm', 'ts_tree_edit_wasm', 'tree-sitter.wasm', 'tree-sitter-typescript.wasm'];
+
+describe('activation bundle (issue #16 item 3)', () => {
+  it('dist/extension.js carries no analyzer: the tree-sitter glue is in dist/analyzer-runtime.js, minified', async () => {
+    const prod = await bundles(true);
+    const ext = prod.get('dist/extension.js')!;
+    const runtime = prod.get('dist/analyzer-runtime.js');
+    expect(ext).toBeTruthy();
+    expect(runtime, 'the analyzer chunk is built').toBeTruthy();
+    for (const s of TREE_SITTER_GLUE) {
+      expect(ext.includes(s), `dist/extension.js contains ${s}`).toBe(false);
+      expect(runtime!.includes(s), `dist/analyzer-runtime.js lacks ${s}`).toBe(true);
+    }
+    // The shell requires the chunk by name at run time.
+    expect(ext.includes('analyzer-runtime.js')).toBe(true);
+    // Minified: (almost) no line breaks, and well under the 394 KB the single bundle was.
+    expect(ext.split('\n').length).toBeLessThan(50);
+    expect(ext.length).toBeLessThan(160_000);
+  }, 60_000);
+});

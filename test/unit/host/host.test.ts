@@ -184,6 +184,9 @@ describe('requiredFiles', () => {
     expect(req).toContain('media/base.css');
     if (existsSync(join(ROOT, 'package.nls.json'))) expect(req).toContain('package.nls.json');
     if (existsSync(join(ROOT, 'src/webview/connection/main.ts'))) expect(req).toContain('dist/webview/connection.js');
+    // The chunks required on first use: a .vsix without them activates, then fails on the first Claude file.
+    expect(req).toContain('dist/connection-runtime.js');
+    expect(req).toContain('dist/analyzer-runtime.js');
     for (const img of readmeImages()) expect(req).toContain(img);
   });
 

@@ -1,0 +1,20 @@
+/**
+ * Which documents the analyzer looks at, and the code action kinds it provides: shared by the
+ * activation shell (index.ts, in dist/extension.js) and the analyzer runtime.
+ */
+import * as vscode from 'vscode';
+import type { AnalyzerLanguage } from '../../core/analyzer/types';
+
+export const LANGUAGE_IDS: readonly AnalyzerLanguage[] = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python'];
+const SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs', 'vscode-userdata']);
+/** Bigger documents (bundles, generated code) are not analyzed live. */
+export const MAX_LIVE_CHARS = 3_000_000;
+
+export function analyzerLanguageOf(doc: vscode.TextDocument): AnalyzerLanguage | undefined {
+  if (!SCHEMES.has(doc.uri.scheme)) return undefined;
+  if ((LANGUAGE_IDS as readonly string[]).includes(doc.languageId)) return doc.languageId as AnalyzerLanguage;
+  return undefined;
+}
+
+export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('claudeDoctor');
+export const PROVIDED_KINDS = [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite, FIX_ALL_KIND];
