@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { applyEdits, createAnalyzer, type AnalyzeOptions, type Analyzer, type Finding } from '../../src/core/analyzer';
-import { fixAll } from '../../src/extension/analyzer/fixall';
+import { fixAll } from '../../src/core/editor/fixall';
 
 const repoRoot = resolve(__dirname, '..', '..', '..');
 const SOURCE = 'Claude Doctor';

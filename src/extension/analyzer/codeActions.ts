@@ -6,8 +6,8 @@
 import * as vscode from 'vscode';
 import type { Finding, TextEdit } from '../../core/analyzer';
 import { DIAGNOSTIC_SOURCE, toRange, type AnalyzerController, type Snapshot } from './controller';
-import { fixAll } from './fixall';
-import { ignoreRuleEdit } from './ignore';
+import { fixAll } from '../../core/editor/fixall';
+import { ignoreRuleEdit } from '../../core/editor/ignore';
 
 import { FIX_ALL_KIND, PROVIDED_KINDS } from './languages';
 

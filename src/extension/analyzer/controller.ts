@@ -21,8 +21,8 @@ import {
   type Severity,
 } from '../../core/analyzer';
 import { LineIndex } from '../../core/analyzer/lineIndex';
-import { DocumentScheduler, type Change } from './scheduler';
-import { mergeSdk, parseSettings, type AnalyzerSettings } from './settings';
+import { DocumentScheduler, type Change } from '../../core/editor/scheduler';
+import { mergeSdk, parseSettings, type AnalyzerSettings } from '../../core/editor/settings';
 import { MANIFEST_GLOB, SdkVersionCache } from './sdkVersions';
 import { analyzerLanguageOf, MAX_LIVE_CHARS } from './languages';
 

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { mentionsClaudeSdk } from '../../core/analyzer';
 import { ClaudeCodeActionProvider } from './codeActions';
 import { AnalyzerController, analyzerLanguageOf } from './controller';
-import { hoverAt } from './hover';
+import { hoverAt } from '../../core/editor/hover';
 import { scanWorkspace, type ScanSummary } from './scan';
 
 export interface AnalyzerStats {

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { languageFromPath } from '../../core/analyzer';
 import type { AnalyzerController } from './controller';
-import { buildExcludeGlob } from './globs';
+import { buildExcludeGlob } from '../../core/editor/globs';
 
 export const SCAN_INCLUDE = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,pyi}';
 const MAX_FILES = 50_000;

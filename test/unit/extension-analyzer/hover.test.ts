@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hoverAt } from '../../../src/extension/analyzer/hover';
+import { hoverAt } from '../../../src/core/editor/hover';
 import { ERROR_ROWS, SDK } from '../../../src/core/data/api-facts';
 
 const at = (text: string, needle: string, lang: 'typescript' | 'python' = 'typescript', delta = 1) => hoverAt(text, text.indexOf(needle) + delta, lang);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DocumentScheduler, type Change } from '../../../src/extension/analyzer/scheduler';
+import { DocumentScheduler, type Change } from '../../../src/core/editor/scheduler';
 
 /** A controllable "document" + runs that resolve when told. */
 function harness(delay = 30) {

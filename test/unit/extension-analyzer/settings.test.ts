@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DEBOUNCE_MS, DEFAULT_MAX_TOKENS, mergeSdk, parseSettings } from '../../../src/extension/analyzer/settings';
+import { DEFAULT_DEBOUNCE_MS, DEFAULT_MAX_TOKENS, mergeSdk, parseSettings } from '../../../src/core/editor/settings';
 import type { RuleId } from '../../../src/core/analyzer/types';
 
 const IDS: RuleId[] = ['missing-max-tokens', 'retired-model', 'retry-without-jitter', 'unknown-model'];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ignoreRuleEdit, parseIgnoreDirective } from '../../../src/extension/analyzer/ignore';
-import { diffEdits } from '../../../src/extension/analyzer/diff';
-import { fixAll } from '../../../src/extension/analyzer/fixall';
+import { ignoreRuleEdit, parseIgnoreDirective } from '../../../src/core/editor/ignore';
+import { diffEdits } from '../../../src/core/editor/diff';
+import { fixAll } from '../../../src/core/editor/fixall';
 import { applyEdits } from '../../../src/core/analyzer';
 import type { Finding } from '../../../src/core/analyzer/types';
 
@@ -109,7 +109,7 @@ describe('fixAll (multi-pass)', () => {
   });
 });
 
-import { buildExcludeGlob, expandBraces } from '../../../src/extension/analyzer/globs';
+import { buildExcludeGlob, expandBraces } from '../../../src/core/editor/globs';
 describe('scan exclude glob', () => {
   it('merges files.exclude and search.exclude (true entries), expands braces, always skips node_modules', () => {
     expect(expandBraces('**/*.{js,map}')).toEqual(['**/*.js', '**/*.map']);

@@ -2,8 +2,8 @@
  * Fix-all (pure): applies the safe quick fixes, re-analyzes, and repeats while fixes keep
  * applying (a fix can make another one possible), then expresses the result as minimal edits.
  */
-import { fixAllText } from '../../core/analyzer';
-import type { Finding, TextEdit } from '../../core/analyzer/types';
+import { fixAllText } from '../analyzer';
+import type { Finding, TextEdit } from '../analyzer/types';
 import { diffEdits } from './diff';
 
 export interface FixAllResult {

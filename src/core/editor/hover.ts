@@ -3,8 +3,8 @@
  * HTTP status literals compared against a status (`e.status === 529`, `status_code == 429`),
  * explained from the taxonomy data in `core/data/api-facts`.
  */
-import type { AnalyzerLanguage } from '../../core/analyzer/types';
-import { ERROR_ROWS, SDK, SPEND_CAP_ERROR_CODE, type ErrorCategory, type ErrorRow, type Fault } from '../../core/data/api-facts';
+import type { AnalyzerLanguage } from '../analyzer/types';
+import { ERROR_ROWS, SDK, SPEND_CAP_ERROR_CODE, type ErrorCategory, type ErrorRow, type Fault } from '../data/api-facts';
 
 export interface HoverResult {
   /** Markdown. */

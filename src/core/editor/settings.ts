@@ -8,7 +8,7 @@
  *   "claudeDoctor.analyzer.defaultMaxTokens": 1024
  *   "claudeDoctor.analyzer.debounceMs": 300
  */
-import type { RuleId, SdkVersions, Severity } from '../../core/analyzer/types';
+import type { RuleId, SdkVersions, Severity } from '../analyzer/types';
 
 export const DEFAULT_DEBOUNCE_MS = 300;
 export const DEFAULT_MAX_TOKENS = 1024;

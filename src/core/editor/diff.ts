@@ -2,7 +2,7 @@
  * Minimal line-level edits that turn one text into another (pure), so fix-all and multi-pass
  * fixes touch only the lines they change (cursor, folding and markers elsewhere survive).
  */
-import type { TextEdit } from '../../core/analyzer/types';
+import type { TextEdit } from '../analyzer/types';
 
 /** Splits keeping each line's break, so joining the pieces gives the text back. */
 function splitLines(text: string): string[] {

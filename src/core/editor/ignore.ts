@@ -2,8 +2,8 @@
  * "Ignore <rule> on this line": the engine honours `// claude-doctor-ignore-next-line <rule>[, rule]`
  * (`#` in Python) on the line above a finding; no rule = every rule. This builds the edit.
  */
-import type { AnalyzerLanguage, RuleId, TextEdit } from '../../core/analyzer/types';
-import { LineIndex } from '../../core/analyzer/lineIndex';
+import type { AnalyzerLanguage, RuleId, TextEdit } from '../analyzer/types';
+import { LineIndex } from '../analyzer/lineIndex';
 
 export const IGNORE_DIRECTIVE = 'claude-doctor-ignore-next-line';
 
