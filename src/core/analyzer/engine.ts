@@ -96,7 +96,43 @@ export function diffRange(before: string, after: string): Dirty {
 const FUNCTION_UNITS = new Set([
   'function_declaration', 'generator_function_declaration', 'class_declaration', 'abstract_class_declaration',
   'interface_declaration', 'type_alias_declaration', 'function_definition', 'class_definition', 'decorated_definition', 'comment',
+  'method_definition', 'abstract_method_signature', 'method_signature',
 ]);
+
+/**
+ * A top-level class longer than this is analysed member by member: an edit inside one method
+ * re-reads that method, not the whole class (class-shaped files keep all their code in one).
+ */
+const SPLIT_CLASS_CHARS = 2000;
+const CLASS_TYPES = new Set(['class_declaration', 'abstract_class_declaration', 'class_definition']);
+const SPLITTABLE = new Set([...CLASS_TYPES, 'export_statement', 'decorated_definition']);
+
+/**
+ * The members of a long top-level class (its body's named children), or undefined to keep it whole.
+ * `reused`: the previous run's members by node id — a member whose subtree the parser reused has
+ * the same text, so its type and length are taken from there instead of asked of the tree.
+ */
+function membersOf(n: Node, text: string, reused?: ReadonlyMap<number, Unit>): { units: Unit[]; nodes: Node[] } | undefined {
+  if (!SPLITTABLE.has(n.type) || n.endIndex - n.startIndex < SPLIT_CLASS_CHARS) return undefined;
+  let c: Node | null = n;
+  if (c.type === 'export_statement') c = c.childForFieldName('declaration');
+  else if (c.type === 'decorated_definition') c = c.childForFieldName('definition');
+  if (!c || !CLASS_TYPES.has(c.type)) return undefined;
+  const body = c.childForFieldName('body');
+  if (!body) return undefined;
+  const nodes = body.namedChildren as Node[];
+  if (nodes.length < 2) return undefined;
+  const units: Unit[] = new Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) {
+    const k = nodes[i]!;
+    const o = reused?.get(k.id);
+    const start = k.startIndex;
+    units[i] = o
+      ? { start, end: start + (o.end - o.start), fn: o.fn, type: o.type, id: k.id, parent: n.id }
+      : { ...unitAt(k.type, start, k.endIndex, k.id, text), parent: n.id };
+  }
+  return { units, nodes };
+}
 
 /** Cheap per-unit pre-check: units without these words have no call site (phase A). */
 const A_ANCHOR = /\b(?:messages|completions)\s*\??\./;
@@ -161,8 +197,11 @@ function runSteps(ctx: Ctx, steps: readonly Step[], unitText?: () => string): { 
 
 const TS_DECLARATION_UNITS = new Set(['import_statement', 'lexical_declaration', 'variable_declaration', 'export_statement']);
 
-/** A top-level unit; `id` is its node's id (tree-sitter subtree) in the tree it was read from. */
-interface Unit { start: number; end: number; fn: boolean; type: string; error?: boolean; id: number }
+/**
+ * A unit: a top-level statement, or a member of a long top-level class (`parent`: the class
+ * node's id). `id` is its node's id (tree-sitter subtree) in the tree it was read from.
+ */
+interface Unit { start: number; end: number; fn: boolean; type: string; error?: boolean; id: number; parent?: number }
 
 const EXPORTED_DECLARATION = /^export\s+(?:default\s+)?(?:async\s+)?(?:function|class|abstract\s+class|interface|type)\b/;
 
@@ -180,11 +219,19 @@ function unitAt(type: string, start: number, end: number, id: number, text: stri
  * answers its type and end (a cursor walk takes six calls per unit).
  */
 function unitsOf(tree: Tree, text: string): { units: Unit[]; nodes: Node[] } {
-  const nodes = tree.rootNode.namedChildren as Node[];
-  const units: Unit[] = new Array(nodes.length);
-  for (let i = 0; i < nodes.length; i++) {
-    const n = nodes[i]!;
-    units[i] = unitAt(n.type, n.startIndex, n.endIndex, n.id, text);
+  const top = tree.rootNode.namedChildren as Node[];
+  const units: Unit[] = [];
+  const nodes: Node[] = [];
+  for (let i = 0; i < top.length; i++) {
+    const n = top[i]!;
+    const members = membersOf(n, text);
+    if (members) {
+      units.push(...members.units);
+      nodes.push(...members.nodes);
+    } else {
+      units.push(unitAt(n.type, n.startIndex, n.endIndex, n.id, text));
+      nodes.push(n);
+    }
   }
   return { units, nodes };
 }
@@ -202,6 +249,8 @@ function unitsAfterEdit(tree: Tree, text: string, old: Unit[] | undefined, dirty
   const out: Unit[] = [];
   const delta = dirty.delta;
   let j = 0;
+  /** The previous run's class members by node id (made when a split class changed). */
+  let oldMembers: Map<number, Unit> | undefined;
   const cursor = tree.walk();
   try {
     if (!cursor.gotoFirstChild()) return { units: out };
@@ -209,15 +258,36 @@ function unitsAfterEdit(tree: Tree, text: string, old: Unit[] | undefined, dirty
       const id = cursor.nodeId;
       const start = cursor.startIndex;
       const oldStart = start < dirty.start ? start : start - delta;
-      while (j < old.length && old[j]!.start < oldStart) j++;
+      while (j < old.length && old[j]!.start < oldStart && old[j]!.parent !== id) j++;
       const o = old[j];
-      if (o && o.start === oldStart && o.id === id) {
+      if (o && o.start === oldStart && o.id === id && o.parent === undefined) {
         out.push({ start, end: start + (o.end - o.start), fn: o.fn, type: o.type, id });
         j++;
         continue;
       }
+      if (o && o.parent === id) {
+        // A split class whose subtree was reused: its members are the old ones, moved.
+        const moveBy = start - oldStart;
+        for (; j < old.length && old[j]!.parent === id; j++) {
+          const m = old[j]!;
+          out.push({ start: m.start + moveBy, end: m.end + moveBy, fn: m.fn, type: m.type, id: m.id, parent: id });
+        }
+        continue;
+      }
       if (!cursor.nodeIsNamed) continue;
-      out.push(unitAt(cursor.nodeType, start, cursor.endIndex, id, text));
+      const end = cursor.endIndex;
+      if (end - start >= SPLIT_CLASS_CHARS && SPLITTABLE.has(cursor.nodeType)) {
+        if (!oldMembers) {
+          oldMembers = new Map();
+          for (const u of old) if (u.parent !== undefined) oldMembers.set(u.id, u);
+        }
+        const members = membersOf(cursor.currentNode as Node, text, oldMembers);
+        if (members) {
+          out.push(...members.units);
+          continue;
+        }
+      }
+      out.push(unitAt(cursor.nodeType, start, end, id, text));
     } while (cursor.gotoNextSibling());
   } finally {
     cursor.delete();

@@ -175,3 +175,30 @@ describe('incremental caches (top-level units, module context, text scans)', () 
     await s.edit({ rangeOffset: name, rangeLength: 1, text: 'C' }, 'helper named again');
   });
 });
+
+describe('long classes are analysed member by member', () => {
+  const tsClass = (n: number) => `import Anthropic from '@anthropic-ai/sdk';\nconst client = new Anthropic();\n\nexport class Handlers {\n  private readonly model = 'claude-haiku-4-5';\n\n${
+    Array.from({ length: n }, (_, i) => `  async handler${i}(q: string) {\n    try {\n      return await client.messages.create({ model: '${i % 7 === 3 ? 'claude-3-opus-20240229' : 'claude-haiku-4-5'}', ${i % 5 === 2 ? '' : 'max_tokens: 64, '}messages: [{ role: 'user', content: \`task ${i}: \${q}\` }] });\n    } catch (e) {\n      if (${i % 4}) throw e;\n      return null;\n    }\n  }\n`).join('\n')}}\n`;
+  const pyClass = (n: number) => `import anthropic\n\n\nclass Handlers:\n    client = anthropic.Anthropic()\n\n${
+    Array.from({ length: n }, (_, i) => `    def handler${i}(self, q):\n        return self.client.messages.create(model="${i % 7 === 3 ? 'claude-3-opus-20240229' : 'claude-haiku-4-5'}", ${i % 5 === 2 ? '' : 'max_tokens=64, '}messages=[{"role": "user", "content": q}])\n`).join('\n')}`;
+
+  for (const [name, text, options] of [
+    ['TypeScript', tsClass(40), { language: 'typescript' as const }],
+    ['Python', pyClass(40), { language: 'python' as const }],
+  ] as const) {
+    it(`${name}: incremental equals full under random edits inside and between methods`, async () => {
+      const inc = createAnalyzer();
+      const full = createAnalyzer();
+      const r = rng(7);
+      let cur = text;
+      const first = await full.analyze(cur, options);
+      expect(first.filter((f) => f.rule === 'retired-model').length).toBe(6); // every 7th method, found inside the class
+      expect(await inc.analyzeIncremental('k', cur, options)).toEqual(first);
+      for (let i = 0; i < 60; i++) {
+        const change = randomChange(cur, r);
+        cur = apply(cur, change);
+        expect(await inc.analyzeIncremental('k', cur, options, [change]), `step ${i}`).toEqual(await full.analyze(cur, options));
+      }
+    }, 60_000);
+  }
+});
