@@ -30,7 +30,7 @@ async function bundles(production: boolean): Promise<Map<string, string>> {
 }
 
 /** Strings only the test seams use. */
-const EXTENSION_SEAMS = ['postedMessages', 'clearPostedMessages', 'panelHtml', 'waitForRender', 'controllerLoaded', '__claudeDoctorErrorLog', 'clearPosted'];
+const EXTENSION_SEAMS = ['postedMessages', 'clearPostedMessages', 'panelHtml', 'waitForRender', 'controllerLoaded', '__claudeDoctorErrorLog', 'clearPosted', 'proxyExchanges', 'proxyFlushLog', 'proxyReportMarkdown'];
 
 describe('production bundles carry no test seams', () => {
   it('extension host: no testing hooks, no global test handle', async () => {
