@@ -1,0 +1,146 @@
+/**
+ * The proxy in the real VS Code host (issue #15, "Done when"): `Start Proxy` against the built-in
+ * simulator with 30 % 529 injected; a small app — the official TS SDK at its default settings,
+ * in-process — runs through it; every attempt lands in the Error Log (redacted), and the report
+ * card grades the SDK's behaviour (retries 529, narrow jitter, honours retry-after). A second app
+ * with a fixed-sleep retry loop (maxRetries 0) gets the "no jitter" grade, linked to its rule doc.
+ * Network: 127.0.0.1 only.
+ */
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import Anthropic from '@anthropic-ai/sdk';
+import * as vscode from 'vscode';
+import type { ClaudeDoctorApi } from '../../src/extension/api';
+import type { ProxyTestHooks } from '../../src/extension/proxy/index';
+import { GLOBAL_HOOK, type ErrorLogHandle } from '../../src/extension/log/index';
+import type { ReportCard } from '../../src/core/proxy/grade';
+import type { LogEntry } from '../../src/core/log/types';
+
+const repoRoot = resolve(__dirname, '..', '..', '..');
+const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { name: string; publisher: string };
+const EXTENSION_ID = `${pkg.publisher}.${pkg.name}`;
+const CANARY_TAIL = `PROXYCANARY${randomBytes(12).toString('hex')}`;
+const KEY = `sk-ant-api03-${CANARY_TAIL}-zz`;
+const MODEL = 'claude-haiku-4-5';
+
+let hooks: ProxyTestHooks;
+let log: ErrorLogHandle;
+
+const verdicts = (card: ReportCard) => Object.fromEntries(card.grades.map((g) => [g.id, g.verdict]));
+const show = (card: ReportCard) => card.grades.map((g) => `${g.id}: ${g.verdict} — ${g.detail}`).join('\n');
+const grade = (card: ReportCard, id: string) => card.grades.find((g) => g.id === id)!;
+
+async function start(faults: { scenario: string; rate?: number; next?: number }): Promise<string> {
+  const base = await vscode.commands.executeCommand<string | undefined>('claudeDoctor.startProxy', { target: 'simulator', openTerminal: false, faults });
+  assert.ok(base, 'Start Proxy returned no base URL');
+  return base;
+}
+
+/** The Error Log entries of the exchanges the proxy saw in this session. */
+async function logged(): Promise<LogEntry[]> {
+  await hooks.proxyFlushLog();
+  const ids = new Set(hooks.proxyExchanges().map((x) => `proxy-${x.id}`));
+  return (await log.testing!.readAll()).filter((e) => ids.has(e.id));
+}
+
+describe('proxy (issue #15)', function () {
+  this.timeout(120_000);
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<ClaudeDoctorApi>(EXTENSION_ID);
+    assert.ok(ext, `extension ${EXTENSION_ID} not found`);
+    const api = await ext.activate();
+    assert.ok(api.proxyTesting, 'the proxy test hooks are missing (a test build carries them)');
+    hooks = api.proxyTesting;
+    log = (globalThis as Record<string, unknown>)[GLOBAL_HOOK] as ErrorLogHandle;
+    assert.ok(log?.testing, 'no Error Log test handle');
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('claudeDoctor.stopProxy');
+  });
+
+  it('the SDK at its defaults through the proxy (30 % 529): attempts in the Error Log, retries + narrow jitter + retry-after graded', async () => {
+    const base = await start({ scenario: 'overloaded', rate: 0.3 });
+    assert.match(base, /^http:\/\/127\.0\.0\.1:\d+\/t\/[A-Za-z0-9_-]{16,}$/);
+    assert.equal(await vscode.env.clipboard.readText(), `export ANTHROPIC_BASE_URL=${base}`);
+    assert.match(hooks.proxyStatusBar()?.text ?? '', /Proxy 0/);
+
+    // The app: the official SDK, default settings (2 retries, its own backoff and jitter).
+    const client = new Anthropic({ apiKey: KEY, baseURL: base });
+    const ask = (tag: string) => client.messages.create({ model: MODEL, max_tokens: 8, messages: [{ role: 'user', content: tag }] });
+    await Promise.all(Array.from({ length: 40 }, (_, i) => ask(`task ${i}`).catch(() => undefined)));
+
+    // Set Proxy Faults while the app runs: the next 2 requests get a 429 with retry-after: 1.
+    const plan = await vscode.commands.executeCommand('claudeDoctor.setProxyFaults', { scenario: 'rate-limited;retryAfter=1', next: 2 });
+    assert.deepEqual(plan, { scenario: 'rate-limited;retryAfter=1', next: 2 });
+    await Promise.all([0, 1].map((i) => ask(`ra ${i}`)));
+
+    const seen = hooks.proxyExchanges();
+    const entries = await logged();
+    assert.equal(entries.length, seen.length, 'every exchange is one Error Log entry');
+    const injected = entries.filter((e) => e.status === 529);
+    assert.ok(injected.length >= 3, `few 529s injected: ${injected.length}`);
+    assert.ok(injected.every((e) => e.scenario === 'overloaded' && e.proxy?.injected === 'overloaded' && e.category === 'overloaded' && e.retryable));
+    assert.ok(entries.some((e) => e.status === 429 && e.proxy?.injected === 'rate-limited;retryAfter=1'));
+    assert.ok(entries.filter((e) => e.ok).length >= 40, 'the app\'s requests succeeded in the end');
+    assert.ok(entries.some((e) => e.attempt > 1 && e.proxy?.retryCount === e.attempt - 1), 'retries numbered by the SDK\'s retry count');
+    assert.ok(entries.every((e) => e.target === 'simulator' && e.model === MODEL && e.request.maxTokens === 8));
+    // A request's attempts share a run id (the log's "Show this run").
+    const retried = entries.find((e) => e.attempt === 2)!;
+    assert.ok(entries.some((e) => e.runId === retried.runId && e.attempt === 1));
+    assert.ok(!JSON.stringify(entries).includes(CANARY_TAIL), 'the key leaked into the Error Log');
+    assert.match(hooks.proxyStatusBar()?.text ?? '', new RegExp(`Proxy ${seen.length} \\$\\(warning\\)\\d+ \\$\\(zap\\)`));
+
+    // The report card: the command, and the read-only document it previews.
+    const card = await vscode.commands.executeCommand<ReportCard | undefined>('claudeDoctor.showProxyReportCard');
+    assert.ok(card);
+    assert.deepEqual(
+      { retries: grade(card, 'retries-transient').verdict, jitter: grade(card, 'jitter').verdict, retryAfter: grade(card, 'retry-after').verdict, stacked: grade(card, 'no-stacked-retries').verdict },
+      { retries: 'pass', jitter: 'pass', retryAfter: 'pass', stacked: 'pass' }, show(card));
+    assert.match(grade(card, 'jitter').detail, /narrow jitter/, show(card));
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'claude-doctor-proxy', path: '/Retry Report Card.md' }));
+    const md = doc.getText();
+    assert.match(md, /^# Claude Doctor: retry report card/);
+    assert.match(md, new RegExp(`${seen.length} exchanges`));
+    assert.match(md, /✅ pass \| Spreads its retries \(jitter\)/);
+    assert.ok(!md.includes(CANARY_TAIL));
+
+    const final = await vscode.commands.executeCommand<ReportCard | undefined>('claudeDoctor.stopProxy');
+    assert.equal(final?.exchanges, seen.length);
+    assert.equal(hooks.proxyStatusBar(), undefined, 'the status bar item goes with the proxy');
+    // The proxy is gone: its port refuses.
+    await assert.rejects(fetch(`${base}/v1/messages`, { method: 'POST' }));
+  });
+
+  it('a fixed-sleep retry loop (maxRetries 0) gets the "no jitter" grade, linked to the rule doc', async () => {
+    // Deterministic: the first 6 requests to arrive get a 529, then everything is forwarded.
+    const base = await start({ scenario: 'overloaded', next: 6 });
+    const client = new Anthropic({ apiKey: KEY, baseURL: base, maxRetries: 0 });
+    await Promise.all(Array.from({ length: 20 }, async (_, i) => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await client.messages.create({ model: MODEL, max_tokens: 8, messages: [{ role: 'user', content: `loop ${i}` }] });
+        } catch (e) {
+          if (attempt >= 3) throw e;
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      }
+    }));
+    const entries = await logged();
+    assert.equal(entries.filter((e) => e.status === 529).length, 6);
+    const card = hooks.proxyCard()!;
+    assert.equal(verdicts(card)['retries-transient'], 'pass', show(card));
+    assert.equal(grade(card, 'jitter').verdict, 'fail', show(card));
+    assert.equal(grade(card, 'jitter').rule, 'retry-without-jitter');
+    const md = hooks.proxyReportMarkdown()!;
+    const link = /\[retry\\-without\\-jitter\]\(([^)]+)\)/.exec(md)?.[1];
+    assert.ok(link, `no rule link in:\n${md}`);
+    const file = vscode.Uri.parse(link).fsPath;
+    assert.ok(existsSync(file), `the rule doc ${file} is missing`);
+    assert.match(readFileSync(file, 'utf8'), /^# retry-without-jitter/);
+    await vscode.commands.executeCommand('claudeDoctor.stopProxy');
+  });
+});
