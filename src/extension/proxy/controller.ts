@@ -81,6 +81,7 @@ export class ProxyController implements vscode.Disposable {
 
   async start(arg: StartArg = {}): Promise<string> {
     if (this.session) {
+      if (arg.faults !== undefined) this.setFaults(arg.faults);
       this.announce(this.session, arg.openTerminal);
       return this.session.proxy.baseUrl;
     }
@@ -225,13 +226,13 @@ export class ProxyController implements vscode.Disposable {
     const faults = loadRuntime().describeFaults(s.proxy.faults());
     const n = s.exchanges.length;
     this.item.text = `$(radio-tower) ${vscode.l10n.t('Proxy')} ${n}${s.failed ? ` $(warning)${s.failed}` : ''}${faults ? ' $(zap)' : ''}`;
-    const md = new vscode.MarkdownString(undefined, true);
-    md.isTrusted = false;
-    md.appendText(vscode.l10n.t('Claude Doctor proxy on {0} → {1}', s.proxy.url, s.upstreamLabel));
-    md.appendText(`\n\n${vscode.l10n.t('{0} exchange(s), {1} failed.', n, s.failed)}`);
-    md.appendText(`\n\n${faults ? vscode.l10n.t('Injecting {0}.', faults) : vscode.l10n.t('No faults injected.')}`);
-    md.appendText(`\n\n${vscode.l10n.t('Click for the report card.')}`);
-    this.item.tooltip = md;
+    // Plain text: nothing in it is markup.
+    this.item.tooltip = [
+      vscode.l10n.t('Claude Doctor proxy on {0} → {1}', s.proxy.url, s.upstreamLabel),
+      vscode.l10n.t('{0} exchange(s), {1} failed.', n, s.failed),
+      faults ? vscode.l10n.t('Injecting {0}.', faults) : vscode.l10n.t('No faults injected.'),
+      vscode.l10n.t('Click for the report card.'),
+    ].join('\n');
     this.item.accessibilityInformation = { label: vscode.l10n.t('Claude Doctor proxy running: {0} exchanges, {1} failed', n, s.failed) };
     this.item.show();
   }
