@@ -32,6 +32,24 @@ const verdicts = (card: ReportCard) => Object.fromEntries(card.grades.map((g) =>
 const show = (card: ReportCard) => card.grades.map((g) => `${g.id}: ${g.verdict} — ${g.detail}`).join('\n');
 const grade = (card: ReportCard, id: string) => card.grades.find((g) => g.id === id)!;
 
+/**
+ * Waits (at most 20 s) until this host's event loop is quiet: 20 timers of 10 ms each late by
+ * under 15 ms. The app, the proxy and the simulator share this loop, and the grades read gaps
+ * between attempts: a loop busy with startup work (the analyzer, another suite) smears them.
+ */
+async function quiet(): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    let worst = 0;
+    for (let i = 0; i < 20; i++) {
+      const t = performance.now();
+      await new Promise((r) => setTimeout(r, 10));
+      worst = Math.max(worst, performance.now() - t - 10);
+    }
+    if (worst < 15) return;
+  }
+}
+
 async function start(faults: { scenario: string; rate?: number; next?: number }): Promise<string> {
   const base = await vscode.commands.executeCommand<string | undefined>('claudeDoctor.startProxy', { target: 'simulator', openTerminal: false, faults });
   assert.ok(base, 'Start Proxy returned no base URL');
@@ -70,6 +88,7 @@ describe('proxy (issue #15)', function () {
 
     // The app: the official SDK, default settings (2 retries, its own backoff and jitter).
     const client = new Anthropic({ apiKey: KEY, baseURL: base });
+    await quiet();
     const ask = (tag: string) => client.messages.create({ model: MODEL, max_tokens: 8, messages: [{ role: 'user', content: tag }] });
     await Promise.all(Array.from({ length: 40 }, (_, i) => ask(`task ${i}`).catch(() => undefined)));
 
@@ -85,7 +104,14 @@ describe('proxy (issue #15)', function () {
     assert.ok(injected.length >= 3, `few 529s injected: ${injected.length}`);
     assert.ok(injected.every((e) => e.scenario === 'overloaded' && e.proxy?.injected === 'overloaded' && e.category === 'overloaded' && e.retryable));
     assert.ok(entries.some((e) => e.status === 429 && e.proxy?.injected === 'rate-limited;retryAfter=1'));
-    assert.ok(entries.filter((e) => e.ok).length >= 40, 'the app\'s requests succeeded in the end');
+    // Each of the 42 requests (one run each) ended in a success, or gave up after the SDK's 2 retries.
+    const runs = new Map<string, LogEntry[]>();
+    for (const e of [...entries].sort((a, b) => a.ts - b.ts)) runs.set(e.runId, [...(runs.get(e.runId) ?? []), e]);
+    assert.equal(runs.size, 42);
+    for (const [id, list] of runs) {
+      const lastOne = list[list.length - 1]!;
+      assert.ok(lastOne.ok || (list.length === 3 && lastOne.status === 529), `run ${id}: ${list.map((e) => e.status).join(', ')}`);
+    }
     assert.ok(entries.some((e) => e.attempt > 1 && e.proxy?.retryCount === e.attempt - 1), 'retries numbered by the SDK\'s retry count');
     assert.ok(entries.every((e) => e.target === 'simulator' && e.model === MODEL && e.request.maxTokens === 8));
     // A request's attempts share a run id (the log's "Show this run").
@@ -104,6 +130,7 @@ describe('proxy (issue #15)', function () {
       { retries: grade(card, 'retries-transient').verdict, jitter: grade(card, 'jitter').verdict, retryAfter: grade(card, 'retry-after').verdict, stacked: grade(card, 'no-stacked-retries').verdict },
       { retries: 'pass', jitter: 'pass', retryAfter: 'pass', stacked: 'pass' }, show(card));
     assert.match(grade(card, 'jitter').detail, /narrow jitter/, show(card));
+    console.log(`    SDK defaults, ${seen.length} exchanges: ${grade(card, 'jitter').detail} ${grade(card, 'retry-after').detail}`);
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'claude-doctor-proxy', path: '/Retry Report Card.md' }));
     const md = doc.getText();
     assert.match(md, /^# Claude Doctor: retry report card/);
@@ -123,13 +150,14 @@ describe('proxy (issue #15)', function () {
     // Deterministic: the first 6 requests to arrive get a 529, then everything is forwarded.
     const base = await start({ scenario: 'overloaded', next: 6 });
     const client = new Anthropic({ apiKey: KEY, baseURL: base, maxRetries: 0 });
+    await quiet();
     await Promise.all(Array.from({ length: 20 }, async (_, i) => {
       for (let attempt = 0; ; attempt++) {
         try {
           return await client.messages.create({ model: MODEL, max_tokens: 8, messages: [{ role: 'user', content: `loop ${i}` }] });
         } catch (e) {
           if (attempt >= 3) throw e;
-          await new Promise((r) => setTimeout(r, 1000));
+          await new Promise((r) => setTimeout(r, 2000)); // long: timer noise stays under the grader's 5 % "lockstep" line
         }
       }
     }));
@@ -139,6 +167,7 @@ describe('proxy (issue #15)', function () {
     assert.equal(verdicts(card)['retries-transient'], 'pass', show(card));
     assert.equal(grade(card, 'jitter').verdict, 'fail', show(card));
     assert.equal(grade(card, 'jitter').rule, 'retry-without-jitter');
+    console.log(`    fixed-sleep loop: ${grade(card, 'jitter').detail}`);
     const md = hooks.proxyReportMarkdown()!;
     const link = /\[retry\\-without\\-jitter\]\(([^)]+)\)/.exec(md)?.[1];
     assert.ok(link, `no rule link in:\n${md}`);
