@@ -50,8 +50,8 @@ async function quiet(): Promise<void> {
   }
 }
 
-async function start(faults: { scenario: string; rate?: number; next?: number }): Promise<string> {
-  const base = await vscode.commands.executeCommand<string | undefined>('claudeDoctor.startProxy', { target: 'simulator', openTerminal: false, faults });
+async function start(faults: { scenario: string; rate?: number; next?: number }, openTerminal = false): Promise<string> {
+  const base = await vscode.commands.executeCommand<string | undefined>('claudeDoctor.startProxy', { target: 'simulator', openTerminal, faults });
   assert.ok(base, 'Start Proxy returned no base URL');
   return base;
 }
@@ -148,7 +148,11 @@ describe('proxy (issue #15)', function () {
   it('a fixed-sleep retry loop (maxRetries 0) gets the "no jitter" grade, linked to the rule doc', async () => {
     await vscode.commands.executeCommand('claudeDoctor.stopProxy'); // a fresh session, whatever the test before left
     // Deterministic: the first 6 requests to arrive get a 529, then everything is forwarded.
-    const base = await start({ scenario: 'overloaded', next: 6 });
+    const base = await start({ scenario: 'overloaded', next: 6 }, true);
+    // The terminal it opens has ANTHROPIC_BASE_URL set to the proxy.
+    const term = vscode.window.terminals.find((t) => t.name === 'Claude Doctor proxy');
+    assert.ok(term, 'no proxy terminal');
+    assert.equal((term.creationOptions as vscode.TerminalOptions).env?.ANTHROPIC_BASE_URL, base);
     const client = new Anthropic({ apiKey: KEY, baseURL: base, maxRetries: 0 });
     await quiet();
     await Promise.all(Array.from({ length: 20 }, async (_, i) => {
@@ -175,5 +179,9 @@ describe('proxy (issue #15)', function () {
     assert.ok(existsSync(file), `the rule doc ${file} is missing`);
     assert.match(readFileSync(file, 'utf8'), /^# retry-without-jitter/);
     await vscode.commands.executeCommand('claudeDoctor.stopProxy');
+    // Its ANTHROPIC_BASE_URL would point at a closed port: the terminal goes with the proxy.
+    const t0 = Date.now();
+    while (vscode.window.terminals.includes(term) && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(!vscode.window.terminals.includes(term), 'the proxy terminal outlived the proxy');
   });
 });
