@@ -50,6 +50,16 @@ async function quiet(): Promise<void> {
   }
 }
 
+async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function start(faults: { scenario: string; rate?: number; next?: number }, openTerminal = false): Promise<string> {
   const base = await vscode.commands.executeCommand<string | undefined>('claudeDoctor.startProxy', { target: 'simulator', openTerminal, faults });
   assert.ok(base, 'Start Proxy returned no base URL');
@@ -131,6 +141,14 @@ describe('proxy (issue #15)', function () {
       { retries: 'pass', jitter: 'pass', retryAfter: 'pass', stacked: 'pass' }, show(card));
     assert.match(grade(card, 'jitter').detail, /narrow jitter/, show(card));
     console.log(`    SDK defaults, ${seen.length} exchanges: ${grade(card, 'jitter').detail} ${grade(card, 'retry-after').detail}`);
+    // The panel: a webview under the strict CSP that really renders the 7 grades.
+    const html = hooks.proxyPanelHtml() ?? '';
+    assert.match(html, /default-src 'none'/);
+    assert.match(html, /script-src 'nonce-[A-Za-z0-9+/=]+'/);
+    assert.ok(!html.includes(CANARY_TAIL));
+    const shown = await until('the card to render', () => { const r = hooks.proxyRendered(); return r && r.exchanges === seen.length ? r : undefined; });
+    assert.equal(shown.grades, 7);
+    assert.ok(!shown.failing.includes('jitter') && !shown.failing.includes('retry-after'), shown.failing.join());
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'claude-doctor-proxy', path: '/Retry Report Card.md' }));
     const md = doc.getText();
     assert.match(md, /^# Claude Doctor: retry report card/);
@@ -172,6 +190,14 @@ describe('proxy (issue #15)', function () {
     assert.equal(grade(card, 'jitter').verdict, 'fail', show(card));
     assert.equal(grade(card, 'jitter').rule, 'retry-without-jitter');
     console.log(`    fixed-sleep loop: ${grade(card, 'jitter').detail}`);
+    // The panel's link to the rule: opens the rule's own doc page, and only a rule the card names.
+    await vscode.commands.executeCommand('claudeDoctor.showProxyReportCard');
+    const shown = await until('the failing card to render', () => { const r = hooks.proxyRendered(); return r && r.failing.includes('jitter') ? r : undefined; });
+    assert.deepEqual(shown.failing, ['jitter']);
+    const opened = await hooks.proxyReceive({ type: 'openRule', rule: 'retry-without-jitter' });
+    assert.ok(opened && existsSync(opened.fsPath) && opened.fsPath.endsWith(join('docs', 'rules', 'retry-without-jitter.md')), String(opened));
+    assert.equal(await hooks.proxyReceive({ type: 'openRule', rule: 'no-retry' }), undefined, 'a rule the card does not name');
+    assert.equal(await hooks.proxyReceive({ type: 'openRule', rule: '../../package' }), undefined);
     const md = hooks.proxyReportMarkdown()!;
     const link = /\[retry\\-without\\-jitter\]\(([^)]+)\)/.exec(md)?.[1];
     assert.ok(link, `no rule link in:\n${md}`);

@@ -16,6 +16,13 @@ import { loadRuntime } from '../connection/loadRuntime';
 import { KeyStore } from '../connection/secrets';
 import { validateSettings, displayUrl, SETTING_KEYS } from '../connection/settingsModel';
 import { PROXY_COMMANDS } from './commandIds';
+import { renderWebviewHtml, webviewLocalRoots } from '../webviewHtml';
+import { isCardMessage, RULE_ID, type CardView, type HostToWebview, type WebviewToHost } from '../../webview/proxy/protocol';
+import { redactDeep } from '../../core/redact';
+
+export const CARD_VIEW_TYPE = 'claudeDoctor.proxyReportCard';
+/** Test builds: what the card's webview last reported it rendered. */
+export type RenderedCard = Extract<WebviewToHost, { type: 'rendered' }>;
 
 export const REPORT_SCHEME = 'claude-doctor-proxy';
 export const REPORT_URI = vscode.Uri.from({ scheme: REPORT_SCHEME, path: '/Retry Report Card.md' });
@@ -54,6 +61,8 @@ export class ProxyController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly keys: KeyStore;
+  private panel: vscode.WebviewPanel | undefined;
+  lastRendered: RenderedCard | undefined;
   /** The stored key and ANTHROPIC_API_KEY (when the app uses the same key, it is redacted by value too). */
   private readonly secrets = (): readonly string[] => this.keys.secretsToRedact();
 
@@ -263,14 +272,75 @@ export class ProxyController implements vscode.Disposable {
     return redactSecrets(text, this.secrets());
   }
 
+  /** The card as the panel shows it (redacted). */
+  cardView(): CardView {
+    const rt = loadRuntime();
+    const s = this.session ?? this.last;
+    const view: CardView = s
+      ? { card: rt.gradeExchanges(s.exchanges), upstream: s.upstreamLabel, faults: rt.describeFaults(s.proxy.faults()) ?? null, running: this.session === s }
+      : { card: rt.gradeExchanges([]), upstream: vscode.l10n.t('(not started: run Claude Doctor: Start Proxy)'), faults: null, running: false };
+    return redactDeep(view, this.secrets());
+  }
+
+  /** The report card panel (a webview with the strict CSP of webviewHtml.ts), opened or revealed. */
   async showReportCard(): Promise<ReportCard | undefined> {
-    this.refreshCard();
-    await vscode.commands.executeCommand('markdown.showPreview', REPORT_URI);
-    return this.card();
+    const view = this.cardView();
+    if (this.panel) {
+      this.panel.reveal(undefined, true);
+      this.post({ type: 'card', view });
+      return view.card;
+    }
+    const title = vscode.l10n.t('Claude Doctor: Proxy Report Card');
+    const panel = vscode.window.createWebviewPanel(CARD_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { enableScripts: true, localResourceRoots: webviewLocalRoots(this.context.extensionUri) });
+    this.panel = panel;
+    this.lastRendered = undefined;
+    panel.onDidDispose(() => { if (this.panel === panel) this.panel = undefined; });
+    panel.webview.onDidReceiveMessage((m: unknown) => { void this.handle(m); });
+    panel.webview.html = renderWebviewHtml(panel.webview, this.context.extensionUri, { title, script: 'proxy', styles: ['proxy.css'], initialState: { type: 'card', view } satisfies HostToWebview });
+    return view.card;
+  }
+
+  cardHtml(): string | undefined {
+    return this.panel?.webview.html;
+  }
+
+  closePanel(): void {
+    this.panel?.dispose();
+  }
+
+  private post(m: HostToWebview): void {
+    if (this.panel) void this.panel.webview.postMessage(m);
+  }
+
+  /** A message of the card's webview; resolves with the document it opened, if any. */
+  async handle(m: unknown): Promise<vscode.Uri | undefined> {
+    if (!isCardMessage(m)) return undefined;
+    switch (m.type) {
+      case 'ready':
+        this.post({ type: 'card', view: this.cardView() });
+        return undefined;
+      case 'rendered':
+        this.lastRendered = m;
+        return undefined;
+      case 'openMarkdown':
+        this.refreshCard();
+        await vscode.commands.executeCommand('markdown.showPreview', REPORT_URI);
+        return REPORT_URI;
+      case 'openRule': {
+        // Only a rule the card names, and only its doc page inside the extension.
+        const named = new Set(this.cardView().card.grades.map((g) => g.rule).filter(Boolean));
+        if (!RULE_ID.test(m.rule) || !named.has(m.rule)) return undefined;
+        const uri = vscode.Uri.joinPath(this.context.extensionUri, 'docs', 'rules', `${m.rule}.md`);
+        await vscode.commands.executeCommand('markdown.showPreview', uri);
+        return uri;
+      }
+    }
   }
 
   private refreshCard(): void {
     this.changed.fire(REPORT_URI);
+    if (this.panel) this.post({ type: 'card', view: this.cardView() });
   }
 
   private scheduleCardRefresh(): void {
@@ -284,6 +354,7 @@ export class ProxyController implements vscode.Disposable {
   async dispose(): Promise<void> {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     await this.stop(false).catch(() => undefined);
+    this.panel?.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

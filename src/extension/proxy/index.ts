@@ -24,6 +24,13 @@ export interface ProxyTestHooks {
   proxyReportMarkdown(): string | undefined;
   proxyStatusBar(): { text: string; tooltip: string } | undefined;
   proxyFaults(): FaultPlan | null;
+  /** The report card panel's HTML, when it is open. */
+  proxyPanelHtml(): string | undefined;
+  /** What the card's webview last reported it rendered. */
+  proxyRendered(): { grades: number; failing: string[]; exchanges: number } | undefined;
+  /** Feeds a message to the host as if the card's webview sent it; resolves with the document it opened. */
+  proxyReceive(msg: unknown): Promise<vscode.Uri | undefined>;
+  proxyClosePanel(): void;
 }
 
 export interface ProxyFeature extends vscode.Disposable {
@@ -130,6 +137,10 @@ export function registerProxy(context: vscode.ExtensionContext, deps: { log: Err
     proxyReportMarkdown: () => loaded?.reportMarkdown(),
     proxyStatusBar: () => loaded?.statusBar(),
     proxyFaults: () => loaded?.faults() ?? null,
+    proxyPanelHtml: () => loaded?.cardHtml(),
+    proxyRendered: () => loaded?.lastRendered,
+    proxyReceive: async (msg) => (await get()).handle(msg),
+    proxyClosePanel: () => loaded?.closePanel(),
   };
 
   return {
