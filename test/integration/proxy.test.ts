@@ -128,6 +128,22 @@ describe('proxy (issue #15)', function () {
     const retried = entries.find((e) => e.attempt === 2)!;
     assert.ok(entries.some((e) => e.runId === retried.runId && e.attempt === 1));
     assert.ok(!JSON.stringify(entries).includes(CANARY_TAIL), 'the key leaked into the Error Log');
+    // The Error Log panel shows them like any attempt: "Show this run" lists one request's attempts;
+    // Replay is refused (the app's body was never kept).
+    const lt = log.testing!;
+    lt.clearPosted();
+    await log.show();
+    await until('the Error Log panel\'s state', () => lt.posted().some((m) => m.type === 'state'));
+    await lt.receive({ type: 'setFilter', filter: { runId: retried.runId } });
+    const st = [...lt.posted()].reverse().find((m) => m.type === 'state');
+    assert.ok(st && st.type === 'state');
+    assert.deepEqual(st.rows.map((r) => r.id).sort(), entries.filter((e) => e.runId === retried.runId).map((e) => e.id).sort());
+    assert.ok(st.rows.every((r) => r.target === 'simulator'));
+    await lt.receive({ type: 'replay', id: retried.id });
+    const note = [...lt.posted()].reverse().find((m) => m.type === 'notice');
+    assert.ok(note && note.type === 'notice' && /through the Claude Doctor proxy/.test(note.notice?.text ?? ''), JSON.stringify(note));
+    await lt.receive({ type: 'setFilter', filter: {} });
+    lt.closePanel();
     // Counts and failures; the 2 scheduled faults are used up, so no fault mark.
     const item = hooks.proxyStatusBar();
     assert.match(item?.text ?? '', new RegExp(`^\\$\\(radio-tower\\) Proxy ${seen.length} \\$\\(warning\\)${entries.filter((e) => !e.ok).length}$`));
