@@ -60,7 +60,7 @@ async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs
   }
 }
 
-async function start(faults: { scenario: string; rate?: number; next?: number }, openTerminal = false): Promise<string> {
+async function start(faults: { scenario: string; rate?: number; next?: number } | null, openTerminal = false): Promise<string> {
   const base = await vscode.commands.executeCommand<string | undefined>('claudeDoctor.startProxy', { target: 'simulator', openTerminal, faults });
   assert.ok(base, 'Start Proxy returned no base URL');
   return base;
@@ -225,5 +225,27 @@ describe('proxy (issue #15)', function () {
     const t0 = Date.now();
     while (vscode.window.terminals.includes(term) && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 50));
     assert.ok(!vscode.window.terminals.includes(term), 'the proxy terminal outlived the proxy');
+  });
+  it('Set Proxy Faults: the quick pick (30 % of requests, then a scenario; Off)', async () => {
+    await start(null);
+    assert.equal(hooks.proxyFaults(), null);
+    const step = async (cmd: string) => {
+      await new Promise((r) => setTimeout(r, 400)); // the quick pick opens (or changes its items)
+      await vscode.commands.executeCommand(cmd);
+    };
+    // Off, 10 %, 30 %, …: two down, accept; then the first scenario (overloaded).
+    const picked = vscode.commands.executeCommand('claudeDoctor.setProxyFaults');
+    await step('workbench.action.quickOpenSelectNext');
+    await step('workbench.action.quickOpenSelectNext');
+    await step('workbench.action.acceptSelectedQuickOpenItem');
+    await step('workbench.action.acceptSelectedQuickOpenItem');
+    assert.deepEqual(await picked, { scenario: 'overloaded', rate: 0.3 });
+    assert.deepEqual(hooks.proxyFaults(), { scenario: 'overloaded', rate: 0.3 });
+    assert.match(hooks.proxyStatusBar()?.text ?? '', /\$\(zap\)$/);
+    const off = vscode.commands.executeCommand('claudeDoctor.setProxyFaults');
+    await step('workbench.action.acceptSelectedQuickOpenItem');
+    assert.equal(await off, null);
+    assert.equal(hooks.proxyFaults(), null);
+    await vscode.commands.executeCommand('claudeDoctor.stopProxy');
   });
 });
