@@ -7,6 +7,7 @@
 import type { HostToWebview, PanelState } from '../webview/connection/protocol';
 import type { LogEntry } from '../core/log/types';
 import type { ResultEvent } from '../core/retry/events';
+import type { ProxyTestHooks } from './proxy/index';
 
 
 export interface RenderedReportView { runId: string | null; rows: number; verdict: string; chips: string[]; at: number }
@@ -46,4 +47,6 @@ export interface ClaudeDoctorApi {
   readonly activationBreakdownMs: Readonly<Record<string, number>>;
   /** Absent from production builds. */
   readonly testing?: ConnectionTestHooks;
+  /** The proxy feature's hooks (issue #15); absent from production builds. */
+  readonly proxyTesting?: ProxyTestHooks;
 }

@@ -7,11 +7,13 @@ import type { ClaudeDoctorApi } from './api';
 import { registerConnection, type ConnectionFeature } from './connection/index';
 import { registerErrorLog } from './log/index';
 import { registerAnalyzer } from './analyzer/index';
+import { registerProxy, type ProxyFeature } from './proxy/index';
 
 /** Defined by esbuild.mjs (and vitest): false in production bundles, which then carry no test seams. */
 declare const __TEST_HOOKS__: boolean;
 
 let connection: ConnectionFeature | undefined;
+let proxy: ProxyFeature | undefined;
 
 export function activate(context: vscode.ExtensionContext): ClaudeDoctorApi {
   const started = performance.now();
@@ -24,12 +26,14 @@ export function activate(context: vscode.ExtensionContext): ClaudeDoctorApi {
   lap('connection');
   context.subscriptions.push(errorLog, connection);
   context.subscriptions.push(registerAnalyzer(context));
+  proxy = registerProxy(context, { log: errorLog });
+  context.subscriptions.push(proxy);
   lap('others');
   activationMs = performance.now() - started;
   return {
     get activationMs() { return activationMs; },
     get activationBreakdownMs() { return { ...activationBreakdownMs }; },
-    ...(__TEST_HOOKS__ ? { testing: connection.testing } : {}),
+    ...(__TEST_HOOKS__ ? { testing: connection.testing, proxyTesting: proxy.testing } : {}),
   };
 }
 
@@ -38,9 +42,11 @@ export let activationMs = 0;
 /** The same, per feature registration (errorLog, connection, others). */
 const activationBreakdownMs: Record<string, number> = {};
 
-/** Awaited by VS Code: stops a running test and closes the simulator's sockets. */
+/** Awaited by VS Code: stops a running test and the proxy, and closes the simulators' sockets. */
 export async function deactivate(): Promise<void> {
   const c = connection;
   connection = undefined;
-  if (c) await c.shutdown();
+  const p = proxy;
+  proxy = undefined;
+  await Promise.all([c?.shutdown(), p?.shutdown()]);
 }

@@ -68,6 +68,8 @@ export interface Exchange {
   /** Path after the token prefix, without the query string. */
   path: string;
   model: string | null;
+  /** `max_tokens` of the request body, when it has one. */
+  maxTokens?: number | null;
   /** The request asked for a stream (`"stream": true`). */
   stream: boolean;
   /** `x-stainless-retry-count` of the request (the official SDKs send it), when present. */
@@ -146,13 +148,15 @@ class BodyTap {
 }
 
 /** `model` and `stream` of a Messages request body, read from its head. */
-function requestFacts(head: string): { model: string | null; stream: boolean } {
+function requestFacts(head: string): { model: string | null; stream: boolean; maxTokens: number | null } {
   try {
-    const body = JSON.parse(head) as { model?: unknown; stream?: unknown };
-    return { model: typeof body.model === 'string' ? body.model : null, stream: body.stream === true };
+    const body = JSON.parse(head) as { model?: unknown; stream?: unknown; max_tokens?: unknown };
+    const mt = body.max_tokens;
+    return { model: typeof body.model === 'string' ? body.model : null, stream: body.stream === true, maxTokens: typeof mt === 'number' && Number.isFinite(mt) ? mt : null };
   } catch {
     const m = /"model"\s*:\s*"([^"\\]{1,200})"/.exec(head);
-    return { model: m ? m[1]! : null, stream: /"stream"\s*:\s*true\b/.test(head) };
+    const mt = /"max_tokens"\s*:\s*(\d{1,9})\b/.exec(head);
+    return { model: m ? m[1]! : null, stream: /"stream"\s*:\s*true\b/.test(head), maxTokens: mt ? Number(mt[1]) : null };
   }
 }
 

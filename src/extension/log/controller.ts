@@ -521,6 +521,11 @@ export class ErrorLogController implements ErrorLogPanelHost, vscode.Disposable 
       this.setNotice({ level: 'warning', text: vscode.l10n.t('That entry is no longer in the log.') });
       return;
     }
+    if (entry.proxy) {
+      // Seen by the proxy (issue #15): the app's request body was never kept, so it cannot be sent again.
+      this.setNotice({ level: 'info', text: vscode.l10n.t('This request came from your app through the Claude Doctor proxy; its body was not kept. Run your app again to repeat it.') });
+      return;
+    }
     this.post({ type: 'busy', action: 'replay' });
     try {
       await this.deps.replay(entry);

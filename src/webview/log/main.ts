@@ -445,7 +445,15 @@ function renderDetails(entry: LogEntry | null): void {
   if (e.backoffPlannedMs !== undefined) add('Backoff', `${fmtMs(e.backoffPlannedMs)} planned, ${fmtMs(e.backoffActualMs)} actual${e.backoffReason ? ` (${e.backoffReason})` : ''}`);
   add('Run', e.runId, true);
   add('Attempt', e.attempt);
-  add('Target', e.target === 'simulator' ? `simulator${e.scenario ? ` (${e.scenario})` : ''}` : 'Claude API');
+  const where = e.target === 'simulator' ? `simulator${e.scenario && !e.proxy ? ` (${e.scenario})` : ''}` : 'Claude API';
+  add('Target', e.proxy ? `your app, through the Claude Doctor proxy → ${where}` : where);
+  if (e.proxy) {
+    add('Request', `${e.proxy.method} ${e.proxy.path}`, true);
+    add('Injected fault', e.proxy.injected, true);
+    add('App retry count', e.proxy.retryCount);
+    if (e.proxy.firstByteMs !== null) add('First byte', fmtMs(e.proxy.firstByteMs));
+    add('Proxy saw', e.proxy.failure ?? (e.proxy.clientAborted ? 'the app went away before the answer ended' : null));
+  }
   add('Base URL', e.baseUrl, true);
   add('Model', e.model, true);
   add('Streaming', e.stream ? 'yes' : 'no');
@@ -462,9 +470,10 @@ function renderDetails(entry: LogEntry | null): void {
       add(`Rate limit: ${k}`, `${w.remaining ?? '?'} of ${w.limit ?? '?'} left${w.reset ? `, resets ${w.reset}` : ''}`);
     }
   }
-  add('Request', `max_tokens ${e.request.maxTokens}${e.request.stream ? ', streaming' : ''}`);
-  const replay = h('button', { id: 'replay', type: 'button' }, 'Replay request');
-  replay.addEventListener('click', () => send({ type: 'replay', id: e.id }));
+  if (!e.proxy || e.request.maxTokens > 0) add(e.proxy ? 'max_tokens' : 'Request', `${e.proxy ? '' : 'max_tokens '}${e.request.maxTokens}${e.request.stream && !e.proxy ? ', streaming' : ''}`);
+  // The app's own request (seen by the proxy) cannot be replayed: its body was not kept.
+  const replay = e.proxy ? null : h('button', { id: 'replay', type: 'button' }, 'Replay request');
+  replay?.addEventListener('click', () => send({ type: 'replay', id: e.id }));
   const copy = h('button', { type: 'button', class: 'secondary', disabled: !e.requestId }, 'Copy request id');
   copy.addEventListener('click', () => {
     if (!e.requestId) return;
@@ -484,7 +493,7 @@ function renderDetails(entry: LogEntry | null): void {
   const parts: (Node | null)[] = [
     h('h2', {}, `${e.status ?? (e.category === 'stream_error' ? 'stream' : 'transport')} ${e.errorType ?? (e.ok ? 'OK' : e.category)}`),
     e.message ? h('p', { class: 'message' }, e.message) : null,
-    h('div', { class: 'buttons' }, replay, copy, run, close),
+    h('div', { class: 'buttons' }, ...(replay ? [replay] : []), copy, run, close),
     dl,
     e.request.prompt ? h('details', {}, h('summary', {}, 'Prompt'), h('pre', { class: 'mono' }, e.request.prompt)) : null,
   ];

@@ -16,6 +16,9 @@ describe('activation path', () => {
     expect(inputs.some((i) => i.includes('src/extension/connection/index.ts'))).toBe(true);
     expect(inputs.filter((i) => i.includes('@anthropic-ai/sdk'))).toEqual([]);
     expect(inputs.filter((i) => i.includes('src/core/simulator/') || i.endsWith('src/core/retry/client.ts'))).toEqual([]);
+    // The proxy (issue #15) loads with the runtime too: only its command registration is here.
+    expect(inputs.some((i) => i.endsWith('src/extension/proxy/index.ts'))).toBe(true);
+    expect(inputs.filter((i) => i.includes('src/core/proxy/'))).toEqual([]);
   }, 30_000);
 
   it('the connection runtime carries them', async () => {
@@ -23,6 +26,8 @@ describe('activation path', () => {
     expect(inputs.some((i) => i.includes('@anthropic-ai/sdk'))).toBe(true);
     expect(inputs.some((i) => i.includes('src/core/simulator/server.ts'))).toBe(true);
     expect(inputs.some((i) => i.endsWith('src/core/retry/client.ts'))).toBe(true);
+    expect(inputs.some((i) => i.endsWith('src/core/proxy/server.ts'))).toBe(true);
+    expect(inputs.some((i) => i.endsWith('src/core/proxy/log.ts'))).toBe(true);
   }, 30_000);
 });
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_IDS } from '../../../src/extension/connection/commandIds';
+import { PROXY_COMMANDS } from '../../../src/extension/proxy/commandIds';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const nls: Record<string, string> = JSON.parse(readFileSync('package.nls.json', 'utf8'));
@@ -42,6 +43,13 @@ describe('package.json contributions of the connection feature', () => {
         if (ev.startsWith('onCommand:')) expect(commands.has(ev.slice('onCommand:'.length)), ev).toBe(true);
       }
     }
+  });
+
+  it('contributes the proxy commands (issue #15) with their titles', () => {
+    const cmds = pkg.contributes.commands as { command: string; title: string; category?: string }[];
+    const title = (id: string) => resolve(cmds.find((x) => x.command === id)?.title ?? '%none%');
+    expect(Object.values(PROXY_COMMANDS).map(title)).toEqual(['Start Proxy', 'Stop Proxy', 'Set Proxy Faults', 'Show Proxy Report Card']);
+    for (const id of Object.values(PROXY_COMMANDS)) expect(cmds.find((x) => x.command === id)!.category).toBe('Claude Doctor');
   });
 
   it('never has a setting that could hold the key', () => {

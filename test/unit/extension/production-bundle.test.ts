@@ -30,7 +30,7 @@ async function bundles(production: boolean): Promise<Map<string, string>> {
 }
 
 /** Strings only the test seams use. */
-const EXTENSION_SEAMS = ['postedMessages', 'clearPostedMessages', 'panelHtml', 'waitForRender', 'controllerLoaded', '__claudeDoctorErrorLog', 'clearPosted'];
+const EXTENSION_SEAMS = ['postedMessages', 'clearPostedMessages', 'panelHtml', 'waitForRender', 'controllerLoaded', '__claudeDoctorErrorLog', 'clearPosted', 'proxyExchanges', 'proxyFlushLog', 'proxyReportMarkdown', 'proxyReceive', 'proxyRendered'];
 
 describe('production bundles carry no test seams', () => {
   it('extension host: no testing hooks, no global test handle', async () => {
@@ -46,6 +46,14 @@ describe('production bundles carry no test seams', () => {
     // The same names are in a development build: the check above can fail.
     const devHost = host(dev);
     for (const s of EXTENSION_SEAMS) expect(devHost.includes(s), `development build has ${s}`).toBe(true);
+  }, 60_000);
+
+  it('proxy report card webview: the test-only rendered report is not sent', async () => {
+    const prod = (await bundles(true)).get('dist/webview/proxy.js')!;
+    const dev = (await bundles(false)).get('dist/webview/proxy.js')!;
+    const sendsRendered = (js: string) => /type:\s*["']rendered["']/.test(js);
+    expect(sendsRendered(prod)).toBe(false);
+    expect(sendsRendered(dev)).toBe(true);
   }, 60_000);
 
   it('connection webview: the test-only rendered report is not sent', async () => {
