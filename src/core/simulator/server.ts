@@ -3,7 +3,8 @@
  * for the official `@anthropic-ai/sdk` to work against it unchanged, with fault scenarios.
  *
  * Request pipeline (each stage may answer and stop):
- *   route → body → scenario spec → network faults (timeout, reset, HTML gateway, CDN 413, slow)
+ *   route → body → scenario spec → (GET /api/v2/status.json: the scenario's status page)
+ *   → network faults (timeout, reset, HTML gateway, CDN 413, slow)
  *   → CORS → key → auth-error → anthropic-version → validation (400/404) → API faults
  *   (529, 429, spend cap, 5xx, 402/403, storm capacity, stream faults) → success.
  * Validation comes before the API faults, so an invalid request never consumes a fault.
@@ -45,6 +46,7 @@ import {
   type Lifecycle,
 } from './shapes';
 import { mulberry32 } from '../util/random';
+import { SIMULATOR_STATUS_PATH, simulatedStatus } from './status';
 
 export interface SimulatorOptions {
   /** Default '127.0.0.1'. */
@@ -443,6 +445,25 @@ class Simulator {
       spec = parsed.spec;
     }
     ctx.spec = spec;
+
+    // The simulator's status page (core/simulator/status.ts): before the faults, which are the API's.
+    if (path === SIMULATOR_STATUS_PATH) {
+      if (method !== 'GET') {
+        this.sendError(ctx, 405, { type: 'invalid_request_error', message: `Method ${method} not allowed on ${path} (use GET)` }, { allow: 'GET' });
+        return;
+      }
+      const q = specHeader === undefined ? query.get('scenario') : null;
+      if (q !== null) {
+        const parsed = parseScenarioSpec(q);
+        if (!parsed.ok) {
+          this.sendError(ctx, 400, { type: 'invalid_request_error', message: parsed.error.replace(/^x-simulate-scenario: /, 'scenario: ') });
+          return;
+        }
+        ctx.spec = parsed.spec;
+      }
+      this.sendJson(ctx, 200, simulatedStatus(ctx.spec, `http://${header(req, 'host') ?? '127.0.0.1'}`));
+      return;
+    }
 
     const r = route(method, path);
     if (r.kind === 'not_found') {
