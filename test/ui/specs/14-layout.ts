@@ -48,7 +48,7 @@ export default [
   uiTest('attempts table at a narrow width: no word split across lines, chips on one line', async (ui) => {
     await ui.page.setViewportSize({ width: 640, height: 900 });
     try {
-      const { frame } = await runSimulator(ui, 'overloaded;count=2');
+      const { frame } = await runSimulator(ui, 'overloaded');
       const m = await measure(frame, '#attempts table.attempts', '#attempts .chip, .verdict .chip');
       if (m.words < 5 || m.chipCount < 3) throw new Error(`measured too little: ${JSON.stringify(m)}`);
       if (m.broken.length) throw new Error(`words split across lines in the attempts table: ${m.broken.join(', ')}`);
@@ -56,6 +56,7 @@ export default [
       // The message column holds the whole word "Overloaded" on one line.
       const cell = frame.locator('#attempts td.message').first();
       if (!/Overloaded/.test(await cell.innerText())) throw new Error(`unexpected message: ${await cell.innerText()}`);
+      await frame.locator('#attempts').scrollIntoViewIfNeeded();
       await ui.screenshot('layout-attempts-narrow');
     } finally {
       await ui.page.setViewportSize({ width: 1440, height: 900 });
@@ -73,16 +74,20 @@ export default [
     }, { timeoutMs: 20_000 });
     // Every overloaded run recovered after its 529s: N of N whole runs, not "0 %".
     if (!/Retry success 100%\s*\(([1-9]\d*)\/\1 whole runs\)/.test(stats)) throw new Error(`retry success under the 529 filter: ${stats}`);
-    await ui.page.setViewportSize({ width: 900, height: 900 });
+    await frame.locator('#rows .row').first().click();
+    await frame.locator('#details').waitFor({ state: 'visible', timeout: 10_000 });
+    await waitUntil('details of a 529', async () => /overloaded_error/.test(await frame.locator('#details').innerText()), { timeoutMs: 10_000 });
     try {
-      await frame.locator('#rows .row').first().click();
-      await frame.locator('#details').waitFor({ state: 'visible', timeout: 10_000 });
-      await waitUntil('details of a 529', async () => /overloaded_error/.test(await frame.locator('#details').innerText()), { timeoutMs: 10_000 });
-      const m = await measure(frame, '#details', '#details .chip, #rows .chip');
-      if (m.words < 5) throw new Error(`measured too little: ${JSON.stringify(m)}`);
-      if (m.broken.length) throw new Error(`words split across lines in the details pane: ${m.broken.join(', ')}`);
-      if (m.chips.length) throw new Error(`chips on more than one line: ${m.chips.join(', ')}`);
-      await ui.screenshot('layout-error-log-details');
+      // Side by side (wide), then stacked under the table with a narrow value column.
+      for (const width of [1100, 700]) {
+        await ui.page.setViewportSize({ width, height: 900 });
+        await new Promise((r) => setTimeout(r, 300)); // one layout after the resize
+        const m = await measure(frame, '#details', '#details .chip, #rows .chip');
+        if (m.words < 10) throw new Error(`measured too little at ${width}px: ${JSON.stringify(m)}`);
+        if (m.broken.length) throw new Error(`words split across lines in the details pane at ${width}px: ${m.broken.join(', ')}`);
+        if (m.chips.length) throw new Error(`chips on more than one line at ${width}px: ${m.chips.join(', ')}`);
+        await ui.screenshot(`layout-error-log-details-${width}`);
+      }
     } finally {
       await ui.page.setViewportSize({ width: 1440, height: 900 });
     }
