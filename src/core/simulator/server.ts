@@ -61,7 +61,7 @@ export interface SimulatorOptions {
   seed?: number;
   /** Simulated generation time of a successful reply; default 5 ms. */
   serviceTimeMs?: number;
-  /** 'storm': requests beyond this many in flight get 529; default 10. */
+  /** 'storm': requests beyond this many in flight (simulated background load included) get 529; default 10. */
   capacity?: number;
   /** Request body limit in bytes (413 above); default 32 MB like the API. */
   maxBodyBytes?: number;
@@ -144,6 +144,17 @@ interface Ctx {
 interface SessionState {
   faults: number;
   rng?: () => number;
+  /** 'storm': when this session's storm began, and its last request (a long pause starts a new storm). */
+  stormStart?: number;
+  stormSeen?: number;
+}
+
+/**
+ * 'storm': other clients' requests in flight `sinceMs` after a storm began — `background` at the
+ * start, halving every `halfLifeMs` (rounded down, so it reaches 0).
+ */
+export function stormBackground(background: number, halfLifeMs: number, sinceMs: number): number {
+  return Math.floor(background * 2 ** (-Math.max(0, sinceMs) / halfLifeMs));
 }
 
 
@@ -659,7 +670,18 @@ class Simulator {
         return true;
       case 'storm': {
         const capacity = spec.capacity ?? this.opts.capacity;
-        if (this.stormInFlight < capacity) return false;
+        const background = spec.background ?? capacity + 2;
+        let others = 0;
+        if (background > 0) {
+          const halfLife = spec.halfLifeMs ?? 1000;
+          const st = this.session(session, spec);
+          const now = performance.now();
+          // A session's storm starts with its first request, again after a pause of 10 half-lives.
+          if (st.stormStart === undefined || now - (st.stormSeen ?? now) > 10 * halfLife) st.stormStart = now;
+          st.stormSeen = now;
+          others = stormBackground(background, halfLife, now - st.stormStart);
+        }
+        if (this.stormInFlight + others < capacity) return false;
         this.overloaded(ctx);
         return true;
       }
