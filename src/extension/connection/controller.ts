@@ -357,7 +357,9 @@ export class ConnectionController implements vscode.Disposable {
         if (e.status === 401 || e.category === 'authentication') this.runKeyChecklist(p);
         if (isServerSide(e.status, e.category) && this.statusFetchForRun !== p.runId) {
           this.statusFetchForRun = p.runId;
-          if (p.settings.statusPage || this.state.run?.target === 'simulator') void this.checkStatus(false, p.settings);
+          const run = this.state.run;
+          const forRun = run ? { target: run.target, ...(run.scenario ? { scenario: run.scenario } : {}) } : undefined;
+          if (p.settings.statusPage || forRun?.target === 'simulator') void this.checkStatus(false, p.settings, forRun);
           else this.state = setStatusPage(this.state, { state: 'disabled', message: vscode.l10n.t('The status page was not read: claudeDoctor.statusPage is off.') });
         }
         break;
@@ -427,15 +429,16 @@ export class ConnectionController implements vscode.Disposable {
   }
 
   /**
-   * Status context. It follows the target of the run on display (with no run: claudeDoctor.target):
-   * with the simulator, the simulator's own status page for that scenario (127.0.0.1, read even
-   * with claudeDoctor.statusPage off: it never leaves loopback); with the API, status.claude.com.
+   * Status context: for a run (`forRun`), from what that run targeted; asked for ("Check Claude
+   * Status", the panel's button), from claudeDoctor.target. With the simulator: the simulator's own
+   * status page for the scenario (of the run, else of the simulated run on display, else "ok") —
+   * 127.0.0.1, read even with claudeDoctor.statusPage off. With the API: status.claude.com.
    */
-  async checkStatus(interactive: boolean, runSettings?: DoctorSettings): Promise<StatusCheck> {
+  async checkStatus(interactive: boolean, runSettings?: DoctorSettings, forRun?: { target: 'api' | 'simulator'; scenario?: string }): Promise<StatusCheck> {
     const settings = runSettings ?? this.readSettings();
-    const run = this.state.run;
-    if (run ? run.target === 'simulator' : settings.target === 'simulator') {
-      return this.checkSimulatorStatus(interactive, run?.target === 'simulator' ? run.scenario ?? 'ok' : 'ok');
+    if ((forRun?.target ?? settings.target) === 'simulator') {
+      const shown = this.state.run?.target === 'simulator' ? this.state.run.scenario : undefined;
+      return this.checkSimulatorStatus(interactive, forRun?.scenario ?? shown ?? 'ok');
     }
     if (!settings.statusPage) {
       const message = vscode.l10n.t('Status page checks are turned off (setting claudeDoctor.statusPage).');

@@ -87,7 +87,7 @@ const runAgainBtn = btn('run-again', 'Run again', { type: 'runAgain' }, '', 'Run
 const cancelBtn = btn('cancel', 'Cancel', { type: 'cancel' }, 'secondary', 'Cancel the running test (also: Claude Doctor: Cancel Test)');
 const curlBtn = btn('copy-curl', 'Copy as cURL', { type: 'copyCurl' }, 'secondary', 'Copy the request as a curl command; the key stays $ANTHROPIC_API_KEY');
 const logBtn = btn('open-log', 'Open log', { type: 'openLog' }, 'secondary', 'Open the Claude Doctor error log');
-const statusBtn = btn('check-status', 'Check status page', { type: 'checkStatus' }, 'secondary', 'Read status.claude.com');
+const statusBtn = btn('check-status', 'Check status page', { type: 'checkStatus' }, 'secondary', 'Read status.claude.com, or the simulator\'s status page when the simulator is the target');
 
 const meta = h('p', { id: 'run-meta', class: 'muted' });
 const toolbar = h('div', { class: 'toolbar', role: 'toolbar' }, runAgainBtn, cancelBtn, curlBtn, logBtn, statusBtn);

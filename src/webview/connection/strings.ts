@@ -43,7 +43,7 @@ export const WEBVIEW_STRINGS: readonly string[] = [
   "Open the Claude Doctor error log",
   "Rate-limit headroom",
   "Rate-limit headroom (from attempt {0}'s anthropic-ratelimit-* headers)",
-  "Read status.claude.com",
+  "Read status.claude.com, or the simulator's status page when the simulator is the target",
   "Reading status.claude.com…",
   "Reading the simulator's status page…",
   "Simulated for this scenario: the simulator is the target, so status.claude.com was not read.",
