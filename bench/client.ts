@@ -217,7 +217,7 @@ async function stormOnce(
   maxRetries: number,
   seed: number,
 ): Promise<StormRow> {
-  const sim = await startSimulatorProcess({ port: 0, scenario: 'storm', capacity: CAPACITY, serviceTimeMs, apiKey: API_KEY });
+  const sim = await startSimulatorProcess({ port: 0, scenario: 'storm;background=0', capacity: CAPACITY, serviceTimeMs, apiKey: API_KEY });
   const floor = (CALLERS * serviceTimeMs) / CAPACITY;
   let attempts = 0;
   let ok = 0;

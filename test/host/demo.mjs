@@ -7,7 +7,7 @@
 //   --port <n>     listen on this port (default: a free one)
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, ensureHost, freshWorkspace, installVsix, startHost, stateDirs, workbenchUrl } from './host.mjs';
+import { DEMO_LAUNCH, ROOT, ensureHost, freshWorkspace, installVsix, startHost, stateDirs, workbenchUrl } from './host.mjs';
 import { packageVsix } from './package.mjs';
 
 const argv = process.argv.slice(2);
@@ -26,7 +26,8 @@ async function main() {
   const d = stateDirs('demo');
   installVsix(d, vsix);
   const workspace = freshWorkspace(d, 'demo-workspace');
-  const host = await startHost(d, { folder: workspace, port: portArg });
+  // The workbench a user gets: no test-only switches (the smoke-test driver would hide every toast).
+  const host = await startHost(d, { ...DEMO_LAUNCH, folder: workspace, port: portArg });
   const url = workbenchUrl(host, workspace);
   console.log('');
   console.log(`  Claude Doctor demo is running. Open this URL in a browser:`);

@@ -28,7 +28,9 @@ export function stateDirs(name: string, opts?: { fresh?: boolean; settings?: Rec
 export const TEST_SETTINGS: Record<string, unknown>;
 export function hostEnv(d: StateDirs): NodeJS.ProcessEnv;
 export function installVsix(d: StateDirs, vsix: string): void;
-export function startHost(d: StateDirs, opts?: { folder?: string; timeoutMs?: number; quiet?: boolean; port?: number }): Promise<Host>;
+export function startHost(d: StateDirs, opts?: { folder?: string; timeoutMs?: number; quiet?: boolean; port?: number; testDriver?: boolean }): Promise<Host>;
+export function hostLaunchArgs(opts?: { testDriver?: boolean }): string[];
+export const DEMO_LAUNCH: Readonly<{ testDriver: boolean }>;
 export function descendants(pid: number): number[];
 export function stopTree(pid: number, rootExited?: Promise<void>, timeoutMs?: number): Promise<void>;
 export function launchBrowser(d: StateDirs, opts?: { viewport?: { width: number; height: number } }): Promise<BrowserContext>;

@@ -189,6 +189,17 @@ export function hostEnv(d) {
   };
 }
 
+/**
+ * The launch switches beyond the state folders. Test-only switches only when asked for: the
+ * smoke-test driver hides every notification toast, so the demo must never get it.
+ */
+export function hostLaunchArgs({ testDriver = false } = {}) {
+  return testDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : [];
+}
+
+/** How `npm run demo` launches code-server; the UI specs run with the same options. */
+export const DEMO_LAUNCH = Object.freeze({ testDriver: false });
+
 function baseArgs(d) {
   return ['--config', d.config, '--user-data-dir', d.userData, '--extensions-dir', d.extensions];
 }
@@ -206,14 +217,17 @@ export function installVsix(d, vsix) {
 /**
  * Starts code-server on 127.0.0.1 (a free port) with all state in `d`, opening `folder`.
  * Resolves once /healthz answers. `stop()` kills the whole process tree by pid and waits.
+ * `testDriver`: VS Code's smoke-test driver, which the integration runner needs for its payload
+ * (extensionDevelopmentPath/extensionTestsPath) — and which also suppresses every notification
+ * toast. Off by default: the demo and the UI specs run the workbench a user gets (toasts shown).
  */
-export async function startHost(d, { folder, timeoutMs = 60_000, quiet = true, port: wanted } = {}) {
+export async function startHost(d, { folder, timeoutMs = 60_000, quiet = true, port: wanted, testDriver = false } = {}) {
   if (!isInstalled()) throw new Error('the host is not installed: run `npm run host:setup`');
   const port = wanted || await freePort();
   const args = [
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry',
     '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-    ...baseArgs(d), '--vscode-option', 'enable-smoke-test-driver',
+    ...baseArgs(d), ...hostLaunchArgs({ testDriver }),
   ];
   if (folder) args.push(folder);
   const output = [];
@@ -319,7 +333,7 @@ export async function launchBrowser(d, { viewport = { width: 1440, height: 900 }
   return context;
 }
 
-/** A workbench URL, optionally with the in-host test payload (needs enable-smoke-test-driver). */
+/** A workbench URL, optionally with the in-host test payload (needs `startHost(…, { testDriver: true })`). */
 export function workbenchUrl(host, folder, payload) {
   const q = new URLSearchParams();
   q.set('folder', folder);

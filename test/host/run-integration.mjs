@@ -60,7 +60,7 @@ async function main() {
   process.env.CLAUDE_DOCTOR_IT_RESULTS = resultFile;
   if (opt('--grep')) process.env.CLAUDE_DOCTOR_IT_GREP = opt('--grep');
 
-  host = await startHost(d, { folder: workspace });
+  host = await startHost(d, { folder: workspace, testDriver: true });
   console.log(`[integration] code-server ready at ${host.url} after ${secs()}s`);
   browser = await launchBrowser(d);
   const page = browser.pages()[0] ?? await browser.newPage();

@@ -139,7 +139,7 @@ describe('connection', function () {
     assert.ok(api.testing!.panelHtml()?.includes("script-src 'nonce-"), 'strict CSP with a nonce');
   });
 
-  it('overloaded: two retryable 529 rows with backoffs, then success; the status page is read for context', async () => {
+  it('overloaded: two retryable 529 rows with backoffs, then success; the simulator\'s status page is read for context', async () => {
     const hits = statusHits;
     const r = await simulate('overloaded;count=2');
     assert.equal(r.ok, true);
@@ -150,8 +150,11 @@ describe('connection', function () {
       const st = await api.testing!.panelState();
       return st.statusPage.state === 'ok' ? st : undefined;
     });
-    assert.ok(statusHits > hits, 'the status page was not contacted');
-    assert.equal(s.statusPage.description, 'Loopback test incident');
+    // A simulated outage reads the simulator's status (issue #13), not the real page's stand-in.
+    assert.equal(statusHits, hits, 'the (stand-in for the) real status page was contacted for a simulated run');
+    assert.equal(s.statusPage.source, 'simulator');
+    assert.equal(s.statusPage.indicator, 'minor');
+    assert.equal(s.statusPage.description, 'Partially Degraded Service (simulated: scenario "overloaded;count=2")');
     assert.deepEqual(s.attempts.map((a) => a.status), [529, 529, 200]);
     for (const a of s.attempts.slice(0, 2)) {
       assert.equal(a.errorType, 'overloaded_error');
@@ -296,15 +299,25 @@ describe('connection', function () {
     assert.ok(again.verdict.includes(r.verdict.title));
   });
 
-  it('Check Claude Status: the setting turns it off; on, it reads the (loopback) status page; offline is a plain result', async () => {
+  it('Check Claude Status: the simulator\'s page with the simulator as target; for the API the setting turns it off; on, it reads the (loopback) status page; offline is a plain result', async () => {
     // The runner's user settings say claudeDoctor.statusPage: false: nothing may be contacted.
     assert.equal(vscode.workspace.getConfiguration('claudeDoctor').get('statusPage'), false);
     const hits = statusHits;
-    const disabled = await vscode.commands.executeCommand<{ kind: string }>('claudeDoctor.checkStatus');
+    // The demo workspace targets the simulator: its status page, for the simulated run on display.
+    assert.equal(vscode.workspace.getConfiguration('claudeDoctor').get('target'), 'simulator');
+    const shown = (await api.testing!.panelState()).run;
+    assert.equal(shown?.target, 'simulator');
+    const sim = await vscode.commands.executeCommand<{ kind: string; description?: string; url?: string }>('claudeDoctor.checkStatus');
+    assert.equal(sim.kind, 'ok');
+    assert.ok(sim.url?.startsWith('http://127.0.0.1:'), sim.url);
+    assert.ok(sim.description?.includes(`(simulated: scenario "${shown?.scenario}")`), sim.description);
+    assert.equal(statusHits, hits);
+    assert.equal((await api.testing!.panelState()).statusPage.source, 'simulator');
+    const disabled = await vscode.commands.executeCommand<{ kind: string }>('claudeDoctor.checkStatus', { settings: { target: 'api' } });
     assert.equal(disabled.kind, 'disabled');
     assert.equal(statusHits, hits);
     assert.equal((await api.testing!.panelState()).statusPage.state, 'disabled');
-    const on = { settings: { statusPage: true } };
+    const on = { settings: { statusPage: true, target: 'api' } };
     const ok = await vscode.commands.executeCommand<{ kind: string; indicator?: string; description?: string }>('claudeDoctor.checkStatus', on);
     assert.equal(ok.kind, 'ok');
     assert.equal(ok.indicator, 'minor');

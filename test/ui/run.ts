@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext, ConsoleMessage, Frame, Page } from 'playwright-core';
 import {
-  ROOT, ensureHost, freshWorkspace, installVsix, launchBrowser, pruneStaleStates, startHost, stateDirs, TEST_SETTINGS,
+  DEMO_LAUNCH, ROOT, ensureHost, freshWorkspace, installVsix, launchBrowser, pruneStaleStates, startHost, stateDirs, TEST_SETTINGS,
   workbenchUrl, type Host, type StateDirs,
 } from '../host/host.mjs';
 import { packageVsix } from '../host/package.mjs';
@@ -243,7 +243,8 @@ async function main(): Promise<number> {
   try {
     installVsix(d, vsix);
     // code-server opens this folder when a page comes without ?folder=; the specs always pass one.
-    host = await startHost(d, { folder: freshWorkspace(d) });
+    // Launched like `npm run demo` (DEMO_LAUNCH: no smoke-test driver, so toasts show as for a user).
+    host = await startHost(d, { ...DEMO_LAUNCH, folder: freshWorkspace(d) });
     console.log(`[ui] code-server ready at ${host.url} after ${secs()}s`);
     browser = await launchBrowser(d);
     await installProbe(browser);

@@ -126,6 +126,10 @@ export interface LogStats {
   byStatus: Record<string, number>;
   /** Count per error type of failed attempts ("(none)" when the API sent none). */
   byErrorType: Record<string, number>;
+  /**
+   * Runs with an entry in the set. The run figures below are over whole runs: every attempt of
+   * those runs (from `allEntries`, see computeStats), so a 529 filter still sees that a run recovered.
+   */
   runs: number;
   /** Runs with at least one retry (an attempt numbered ≥ 2). */
   runsRetried: number;
@@ -147,7 +151,13 @@ export function percentile(sortedAsc: readonly number[], p: number): number | nu
   return sortedAsc[Math.min(sortedAsc.length, Math.max(1, rank)) - 1]!;
 }
 
-export function computeStats(entries: readonly LogEntry[]): LogStats {
+/**
+ * Attempt figures (counts, statuses, error types, latency, time span) over `entries`; run figures
+ * (retried, recovered, retry success) over whole runs: every attempt in `allEntries` (default
+ * `entries`) of a run that has an entry in `entries`. Without that, filtering on 529 drops each
+ * run's final 200 and "retry success" reads 0 % for runs that recovered.
+ */
+export function computeStats(entries: readonly LogEntry[], allEntries: readonly LogEntry[] = entries): LogStats {
   const byStatus: Record<string, number> = {};
   const byErrorType: Record<string, number> = {};
   const runs = new Map<string, { maxAttempt: number; recovered: boolean }>();
@@ -166,10 +176,21 @@ export function computeStats(entries: readonly LogEntry[]): LogStats {
     if (Number.isFinite(e.latencyMs)) lat.push(e.latencyMs);
     if (firstTs === null || e.ts < firstTs) firstTs = e.ts;
     if (lastTs === null || e.ts > lastTs) lastTs = e.ts;
-    let r = runs.get(e.runId);
-    if (!r) runs.set(e.runId, (r = { maxAttempt: 0, recovered: false }));
+    if (!runs.has(e.runId)) runs.set(e.runId, { maxAttempt: 0, recovered: false });
+  }
+  for (const e of allEntries) {
+    const r = runs.get(e.runId);
+    if (!r) continue;
     if (e.attempt > r.maxAttempt) r.maxAttempt = e.attempt;
     if (e.ok && e.attempt >= 2) r.recovered = true;
+  }
+  if (allEntries !== entries) {
+    // Entries of the set that `allEntries` lacks still count for their run.
+    for (const e of entries) {
+      const r = runs.get(e.runId)!;
+      if (e.attempt > r.maxAttempt) r.maxAttempt = e.attempt;
+      if (e.ok && e.attempt >= 2) r.recovered = true;
+    }
   }
   let runsRetried = 0;
   let runsRecovered = 0;

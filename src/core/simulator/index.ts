@@ -9,6 +9,8 @@
 export { SCENARIOS, parseScenarioSpec, isScenarioName } from './spec';
 export type { ScenarioName, ScenarioSpec, ParseResult, RateLimitKind } from './spec';
 export { startSimulator } from './server';
+export { SIMULATOR_STATUS_PATH, simulatedStatus, simulatedIndicator } from './status';
+export type { SimulatedStatusJson, SimulatedIndicator } from './status';
 export type { SimulatorOptions, RunningSimulator, SimulatorStats, SimulatorRequestEvent } from './server';
 /** Request header that selects the scenario of one request. */
 export const SCENARIO_HEADER = 'x-simulate-scenario';

@@ -3,7 +3,8 @@
  * for the official `@anthropic-ai/sdk` to work against it unchanged, with fault scenarios.
  *
  * Request pipeline (each stage may answer and stop):
- *   route → body → scenario spec → network faults (timeout, reset, HTML gateway, CDN 413, slow)
+ *   route → body → scenario spec → (GET /api/v2/status.json: the scenario's status page)
+ *   → network faults (timeout, reset, HTML gateway, CDN 413, slow)
  *   → CORS → key → auth-error → anthropic-version → validation (400/404) → API faults
  *   (529, 429, spend cap, 5xx, 402/403, storm capacity, stream faults) → success.
  * Validation comes before the API faults, so an invalid request never consumes a fault.
@@ -45,6 +46,7 @@ import {
   type Lifecycle,
 } from './shapes';
 import { mulberry32 } from '../util/random';
+import { SIMULATOR_STATUS_PATH, simulatedStatus } from './status';
 
 export interface SimulatorOptions {
   /** Default '127.0.0.1'. */
@@ -59,7 +61,7 @@ export interface SimulatorOptions {
   seed?: number;
   /** Simulated generation time of a successful reply; default 5 ms. */
   serviceTimeMs?: number;
-  /** 'storm': requests beyond this many in flight get 529; default 10. */
+  /** 'storm': requests beyond this many in flight (simulated background load included) get 529; default 10. */
   capacity?: number;
   /** Request body limit in bytes (413 above); default 32 MB like the API. */
   maxBodyBytes?: number;
@@ -142,6 +144,17 @@ interface Ctx {
 interface SessionState {
   faults: number;
   rng?: () => number;
+  /** 'storm': when this session's storm began, and its last request (a long pause starts a new storm). */
+  stormStart?: number;
+  stormSeen?: number;
+}
+
+/**
+ * 'storm': other clients' requests in flight `sinceMs` after a storm began — `background` at the
+ * start, halving every `halfLifeMs` (rounded down, so it reaches 0).
+ */
+export function stormBackground(background: number, halfLifeMs: number, sinceMs: number): number {
+  return Math.floor(background * 2 ** (-Math.max(0, sinceMs) / halfLifeMs));
 }
 
 
@@ -444,6 +457,25 @@ class Simulator {
     }
     ctx.spec = spec;
 
+    // The simulator's status page (core/simulator/status.ts): before the faults, which are the API's.
+    if (path === SIMULATOR_STATUS_PATH) {
+      if (method !== 'GET') {
+        this.sendError(ctx, 405, { type: 'invalid_request_error', message: `Method ${method} not allowed on ${path} (use GET)` }, { allow: 'GET' });
+        return;
+      }
+      const q = specHeader === undefined ? query.get('scenario') : null;
+      if (q !== null) {
+        const parsed = parseScenarioSpec(q);
+        if (!parsed.ok) {
+          this.sendError(ctx, 400, { type: 'invalid_request_error', message: parsed.error.replace(/^x-simulate-scenario: /, 'scenario: ') });
+          return;
+        }
+        ctx.spec = parsed.spec;
+      }
+      this.sendJson(ctx, 200, simulatedStatus(ctx.spec, `http://${header(req, 'host') ?? '127.0.0.1'}`));
+      return;
+    }
+
     const r = route(method, path);
     if (r.kind === 'not_found') {
       this.sendError(ctx, 404, { type: 'not_found_error', message: `Not found: ${method} ${path}` });
@@ -638,7 +670,18 @@ class Simulator {
         return true;
       case 'storm': {
         const capacity = spec.capacity ?? this.opts.capacity;
-        if (this.stormInFlight < capacity) return false;
+        const background = spec.background ?? capacity + 2;
+        let others = 0;
+        if (background > 0) {
+          const halfLife = spec.halfLifeMs ?? 1000;
+          const st = this.session(session, spec);
+          const now = performance.now();
+          // A session's storm starts with its first request, again after a pause of 10 half-lives.
+          if (st.stormStart === undefined || now - (st.stormSeen ?? now) > 10 * halfLife) st.stormStart = now;
+          st.stormSeen = now;
+          others = stormBackground(background, halfLife, now - st.stormStart);
+        }
+        if (this.stormInFlight + others < capacity) return false;
         this.overloaded(ctx);
         return true;
       }

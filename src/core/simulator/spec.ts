@@ -44,7 +44,7 @@ export const SCENARIOS: readonly { name: ScenarioName; description: string; stre
   { name: 'reset', description: 'Connection reset before any answer count times (default 1), then 200.' },
   { name: 'stream-overloaded', description: 'Streams start with 200, send deltas=2 text deltas, then event: error overloaded_error; non-stream requests get 529.', stream: true },
   { name: 'flaky', description: 'Seeded random mix (seed=N, rate=0.5): overloaded, rate limit, 500, 503, HTML 502, reset, or success.' },
-  { name: 'storm', description: 'Capacity-limited server: beyond capacity=10 requests in flight get 529; each success takes serviceTimeMs.' },
+  { name: 'storm', description: 'capacity=10 shared with other clients (background=capacity+2 in flight, halving every halfLifeMs=1000): one run meets 529s. background=0: real load only.' },
   { name: 'auth-error', description: '401 authentication_error (invalid x-api-key) on every request, whatever the key.' },
   { name: 'slow', description: 'Answers after delayMs=2000 (headers late), then normally; for per-attempt timeout tests.' },
   { name: 'gateway-timeout', description: '504 timeout_error count times (default 1), then 200.' },
@@ -99,7 +99,7 @@ const KEYS: Record<ScenarioName, Record<string, KeyKind>> = {
   reset: { count: 'count' },
   'stream-overloaded': { count: 'count', deltas: 'uint' },
   flaky: { seed: 'int', rate: 'rate' },
-  storm: { capacity: 'uint' },
+  storm: { capacity: 'uint', background: 'uint', halfLifeMs: 'uint' },
   'auth-error': { count: 'count' },
   slow: { delayMs: 'uint' },
   'gateway-timeout': { count: 'count' },
@@ -126,6 +126,10 @@ export interface ScenarioSpec {
   seed?: number;
   rate: number;
   capacity?: number;
+  /** 'storm': other clients' requests in flight when a session's storm starts (default capacity + 2). */
+  background?: number;
+  /** 'storm': the background load halves every this many ms (default 1000). */
+  halfLifeMs?: number;
   serviceTimeMs?: number;
   /** Only requests for these models get the fault; undefined = every request. */
   models?: readonly string[];
@@ -186,12 +190,15 @@ export function parseScenarioSpec(text: string): ParseResult {
     seed: num('seed'),
     rate: num('rate') ?? 0.5,
     capacity: num('capacity'),
+    background: num('background'),
+    halfLifeMs: num('halfLifeMs'),
     serviceTimeMs: num('serviceTimeMs'),
     models: typeof values['model'] === 'string' ? (values['model'] as string).split(',') : undefined,
     delayMs: num('delayMs') ?? 2000,
     limit: (values['limit'] as RateLimitKind | undefined) ?? 'requests',
   };
   if (spec.capacity === 0) return fail('capacity must be at least 1');
+  if (spec.halfLifeMs === 0) return fail('halfLifeMs must be at least 1');
   return { ok: true, spec };
 }
 

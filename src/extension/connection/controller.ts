@@ -21,7 +21,7 @@ import { validateSettings, displayUrl, type DoctorSettings, SETTING_KEYS } from 
 import { buildCurl } from './curl';
 import { loadRuntime } from './loadRuntime';
 import { keyChecklist } from './keyChecklist';
-import { fetchStatus, describeIndicator, type StatusResult } from './statusPage';
+import { fetchStatus, describeIndicator, simulatorStatusUrl, type StatusResult } from './statusPage';
 import { applyEvent, attemptOutcome, initialState, isServerSide, startRun, setStatusPage, formatMs, statusLabel } from '../../webview/connection/model';
 import type { PanelState, RunInfo, StatusView, WebviewToHost } from '../../webview/connection/protocol';
 
@@ -90,7 +90,8 @@ export class ConnectionController implements vscode.Disposable {
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('claudeDoctor')) {
         const s = this.readSettings();
-        if (!s.statusPage) this.setStatus({ state: 'disabled' });
+        // The simulator's status is loopback-only and not governed by claudeDoctor.statusPage.
+        if (!s.statusPage && this.state.statusPage.source !== 'simulator') this.setStatus({ state: 'disabled' });
         else if (this.state.statusPage.state === 'disabled') this.setStatus({ state: 'idle' });
       }
     }));
@@ -356,7 +357,9 @@ export class ConnectionController implements vscode.Disposable {
         if (e.status === 401 || e.category === 'authentication') this.runKeyChecklist(p);
         if (isServerSide(e.status, e.category) && this.statusFetchForRun !== p.runId) {
           this.statusFetchForRun = p.runId;
-          if (p.settings.statusPage) void this.checkStatus(false, p.settings);
+          const run = this.state.run;
+          const forRun = run ? { target: run.target, ...(run.scenario ? { scenario: run.scenario } : {}) } : undefined;
+          if (p.settings.statusPage || forRun?.target === 'simulator') void this.checkStatus(false, p.settings, forRun);
           else this.state = setStatusPage(this.state, { state: 'disabled', message: vscode.l10n.t('The status page was not read: claudeDoctor.statusPage is off.') });
         }
         break;
@@ -425,8 +428,18 @@ export class ConnectionController implements vscode.Disposable {
     this.push();
   }
 
-  async checkStatus(interactive: boolean, runSettings?: DoctorSettings): Promise<StatusCheck> {
+  /**
+   * Status context: for a run (`forRun`), from what that run targeted; asked for ("Check Claude
+   * Status", the panel's button), from claudeDoctor.target. With the simulator: the simulator's own
+   * status page for the scenario (of the run, else of the simulated run on display, else "ok") —
+   * 127.0.0.1, read even with claudeDoctor.statusPage off. With the API: status.claude.com.
+   */
+  async checkStatus(interactive: boolean, runSettings?: DoctorSettings, forRun?: { target: 'api' | 'simulator'; scenario?: string }): Promise<StatusCheck> {
     const settings = runSettings ?? this.readSettings();
+    if ((forRun?.target ?? settings.target) === 'simulator') {
+      const shown = this.state.run?.target === 'simulator' ? this.state.run.scenario : undefined;
+      return this.checkSimulatorStatus(interactive, forRun?.scenario ?? shown ?? 'ok');
+    }
     if (!settings.statusPage) {
       const message = vscode.l10n.t('Status page checks are turned off (setting claudeDoctor.statusPage).');
       this.setStatus({ state: 'disabled', message });
@@ -458,6 +471,34 @@ export class ConnectionController implements vscode.Disposable {
         // Offline is an expected condition: a plain information message, not an error dialog.
         void vscode.window.showInformationMessage(r.message);
       }
+    }
+    return r;
+  }
+
+  private async checkSimulatorStatus(interactive: boolean, scenario: string): Promise<StatusCheck> {
+    this.statusAbort?.abort();
+    const ctl = new AbortController();
+    this.statusAbort = ctl;
+    this.setStatus({ state: 'loading', source: 'simulator' });
+    let r: StatusResult;
+    try {
+      const sim = await this.simulator();
+      r = await fetchStatus(simulatorStatusUrl(sim.url, scenario), STATUS_TIMEOUT_MS, ctl.signal);
+    } catch (e) {
+      r = { kind: 'error', message: vscode.l10n.t('The simulator could not start: {0}', e instanceof Error ? e.message : String(e)), url: '' };
+    }
+    if (this.statusAbort === ctl) this.statusAbort = undefined;
+    if (r.kind === 'ok') {
+      this.setStatus({ state: 'ok', source: 'simulator', indicator: r.indicator, description: r.description, fetchedAt: r.fetchedAt });
+      this.deps.out.info(`simulator status page: ${r.indicator} (${r.description})`);
+      if (interactive) {
+        const text = vscode.l10n.t('Claude status from the simulator: {0} ({1}). The simulator is the target, so status.claude.com was not read.', r.description, describeIndicator(r.indicator));
+        void (r.indicator === 'none' ? vscode.window.showInformationMessage(text) : vscode.window.showWarningMessage(text));
+      }
+    } else {
+      this.setStatus({ state: r.kind, source: 'simulator', message: r.message });
+      this.deps.out.info(`simulator status page: ${r.message}`);
+      if (interactive) void vscode.window.showInformationMessage(r.message);
     }
     return r;
   }

@@ -2,6 +2,17 @@
  * Reads the public status page (Statuspage `status.json`) with a timeout. Pure Node (global
  * fetch), no vscode: the URL is a parameter so tests point it at 127.0.0.1. Never throws.
  */
+import { STATUS_PAGE } from '../../core/data/api-facts';
+
+/**
+ * The simulator's status page for `scenario` (core/simulator/status.ts: the real page's path on
+ * the simulator, 127.0.0.1). Not imported from core/simulator: the simulator stays out of the
+ * activation bundle.
+ */
+export function simulatorStatusUrl(simulatorUrl: string, scenario: string): string {
+  return `${simulatorUrl.replace(/\/+$/, '')}${new URL(STATUS_PAGE.statusJson).pathname}?scenario=${encodeURIComponent(scenario)}`;
+}
+
 export type StatusIndicator = 'none' | 'minor' | 'major' | 'critical' | 'maintenance' | 'unknown';
 
 export type StatusResult =

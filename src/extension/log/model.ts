@@ -85,11 +85,16 @@ export class LogViewModel {
     return out.sort((a, b) => a.ts - b.ts);
   }
 
+  /** Every entry, filter or not (run stats cover whole runs). */
+  private all(): LogEntry[] {
+    return this.unsaved.length ? [...this.entries, ...this.unsaved] : this.entries;
+  }
+
   errorTypes(): string[] {
     return [...this.types].sort();
   }
 
-  /** Rows for the table, newest first, with stats over the same filtered set. */
+  /** Rows for the table, newest first, with stats over the same filtered set (run figures: whole runs). */
   view(): { rows: LogRow[]; stats: LogStats } {
     const list = this.filtered();
     const unsavedIds = new Set(this.unsaved.map((e) => e.id));
@@ -98,12 +103,12 @@ export class LogViewModel {
       const e = list[list.length - 1 - i]!;
       rows[i] = toRow(e, statusKey(e), unsavedIds.has(e.id));
     }
-    return { rows, stats: computeStats(list) };
+    return { rows, stats: computeStats(list, this.all()) };
   }
 
-  /** Stats over the filtered set (without building rows). */
+  /** Stats over the filtered set (without building rows); run figures over whole runs. */
   stats(): LogStats {
-    return computeStats(this.filtered());
+    return computeStats(this.filtered(), this.all());
   }
 
   /** Rows for newly added entries that match the filter, newest first. */

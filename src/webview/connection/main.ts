@@ -87,7 +87,7 @@ const runAgainBtn = btn('run-again', 'Run again', { type: 'runAgain' }, '', 'Run
 const cancelBtn = btn('cancel', 'Cancel', { type: 'cancel' }, 'secondary', 'Cancel the running test (also: Claude Doctor: Cancel Test)');
 const curlBtn = btn('copy-curl', 'Copy as cURL', { type: 'copyCurl' }, 'secondary', 'Copy the request as a curl command; the key stays $ANTHROPIC_API_KEY');
 const logBtn = btn('open-log', 'Open log', { type: 'openLog' }, 'secondary', 'Open the Claude Doctor error log');
-const statusBtn = btn('check-status', 'Check status page', { type: 'checkStatus' }, 'secondary', 'Read status.claude.com');
+const statusBtn = btn('check-status', 'Check status page', { type: 'checkStatus' }, 'secondary', 'Read status.claude.com, or the simulator\'s status page when the simulator is the target');
 
 const meta = h('p', { id: 'run-meta', class: 'muted' });
 const toolbar = h('div', { class: 'toolbar', role: 'toolbar' }, runAgainBtn, cancelBtn, curlBtn, logBtn, statusBtn);
@@ -197,16 +197,19 @@ function renderStatus(s: PanelState): void {
   statusBox.replaceChildren();
   statusBox.hidden = sp.state === 'idle';
   if (sp.state === 'idle') return;
-  const title = h('h2', {}, t('Status page'));
+  const sim = sp.source === 'simulator';
+  const title = h('h2', {}, sim ? t('Status page (simulator)') : t('Status page'));
   statusBox.append(title);
-  if (sp.state === 'loading') statusBox.append(h('p', { class: 'muted' }, t('Reading status.claude.com…')));
+  if (sp.state === 'loading') statusBox.append(h('p', { class: 'muted' }, sim ? t('Reading the simulator\'s status page…') : t('Reading status.claude.com…')));
   else if (sp.state === 'disabled') statusBox.append(h('p', { class: 'muted' }, sp.message ?? t('Status page checks are turned off (claudeDoctor.statusPage).')));
   else if (sp.state === 'ok') {
     const ind = sp.indicator ?? 'unknown';
     statusBox.append(
       h('p', {}, h('span', { class: `chip status-${ind}` }, ind === 'none' ? t('operational') : t(ind)), ' ', sp.description ?? '',
         sp.fetchedAt ? h('span', { class: 'muted' }, ` ${t('(read {0})', new Date(sp.fetchedAt).toLocaleTimeString())}`) : null),
-      h('p', { class: 'muted' }, t('Context, not proof: 529 storms can happen while the page says operational.')),
+      h('p', { class: 'muted' }, sim
+        ? t('Simulated for this scenario: the simulator is the target, so status.claude.com was not read.')
+        : t('Context, not proof: 529 storms can happen while the page says operational.')),
     );
   } else {
     statusBox.append(h('p', {}, sp.message ?? t('The status page could not be read.')));

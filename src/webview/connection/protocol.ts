@@ -74,6 +74,8 @@ export interface StatusView {
   fetchedAt?: number;
   message?: string;
   pageUrl?: string;
+  /** 'simulator': read from the simulator's own status page (the target is the simulator). */
+  source?: 'simulator';
 }
 
 export interface RateLimitView {

@@ -390,8 +390,9 @@ function renderStats(): void {
     parts.push(list);
   }
   const rate = s.retrySuccessRate === null ? '–' : `${Math.round(s.retrySuccessRate * 100)}%`;
-  parts.push(h('span', { title: 'Runs that succeeded after at least one retry, of the runs that needed a retry' },
-    `Retry success ${rate}`, h('span', { class: 'muted' }, ` (${s.runsRecovered}/${s.runsRetried} runs)`)));
+  const filtered = s.total !== totalAll;
+  parts.push(h('span', { class: 'retry-stat', title: `Runs that succeeded after at least one retry, of the runs that needed a retry. Over whole runs: every attempt of ${filtered ? 'each run with an entry shown' : 'each run'}, so a filter does not hide a run's final success.` },
+    `Retry success ${rate}`, h('span', { class: 'muted' }, ` (${s.runsRecovered}/${s.runsRetried} ${filtered ? 'whole runs' : 'runs'})`)));
   parts.push(h('span', { title: 'Attempt latency percentiles' }, `p50 ${fmtMs(s.p50LatencyMs)} · p95 ${fmtMs(s.p95LatencyMs)}`));
   if (skipped) parts.push(h('span', { class: 'warn', title: 'Damaged lines (e.g. torn by a crash) were skipped' }, `${skipped} damaged line${skipped === 1 ? '' : 's'} skipped`));
   el.append(...parts.flatMap((p, i) => (i ? [h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'), p] : [p])));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  HOST_DIR, ROOT, TEST_SETTINGS, descendants, freePort, pruneStaleStates, stateDirs, stopTree, workbenchUrl,
+  DEMO_LAUNCH, HOST_DIR, ROOT, TEST_SETTINGS, descendants, hostLaunchArgs, freePort, pruneStaleStates, stateDirs, stopTree, workbenchUrl,
 } from '../../host/host.mjs';
 import { listVsix, readmeImages, requiredFiles } from '../../host/package.mjs';
 
@@ -50,6 +50,21 @@ describe('stopTree', () => {
     await stopTree(root.pid!, exited, 500);
     expect(tree.filter(alive)).toEqual([]);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(400);
+  });
+});
+
+describe('launch options (issue #13: the demo shows notifications)', () => {
+  it('the demo launch has no smoke-test driver (it suppresses every toast); the integration runner asks for it', () => {
+    expect(DEMO_LAUNCH.testDriver).toBe(false);
+    expect(hostLaunchArgs(DEMO_LAUNCH)).not.toContain('enable-smoke-test-driver');
+    expect(hostLaunchArgs()).toEqual([]);
+    expect(hostLaunchArgs({ testDriver: true })).toEqual(['--vscode-option', 'enable-smoke-test-driver']);
+    // Who uses which: the demo and the UI specs launch with DEMO_LAUNCH, only the integration
+    // runner (whose test payload needs the driver) turns it on.
+    expect(readFileSync(join(ROOT, 'test/host/demo.mjs'), 'utf8')).toMatch(/startHost\(d, \{ \.\.\.DEMO_LAUNCH,/);
+    expect(readFileSync(join(ROOT, 'test/ui/run.ts'), 'utf8')).toMatch(/startHost\(d, \{ \.\.\.DEMO_LAUNCH,/);
+    expect(readFileSync(join(ROOT, 'test/host/run-integration.mjs'), 'utf8')).toMatch(/testDriver: true/);
+    expect(readFileSync(join(ROOT, 'test/host/host.mjs'), 'utf8').match(/enable-smoke-test-driver/g)).toHaveLength(1);
   });
 });
 

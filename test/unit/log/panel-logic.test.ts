@@ -24,6 +24,24 @@ describe('LogViewModel', () => {
     expect(m.rowsFor([c])).toEqual([]); // does not match the filter
   });
 
+  it('stats under a 529 filter: retry success over whole runs (unsaved entries too)', () => {
+    const m = new LogViewModel();
+    m.ingest([
+      makeEntry({ id: 'a1', ts: 1, ok: false, status: 529, errorType: 'overloaded_error', category: 'overloaded', runId: 'r1' }),
+      makeEntry({ id: 'a2', ts: 2, ok: false, status: 529, errorType: 'overloaded_error', category: 'overloaded', runId: 'r1', attempt: 2 }),
+    ]);
+    // r1's final 200 is only in memory (the disk refused it).
+    m.setUnsaved([makeEntry({ id: 'a3', ts: 3, attempt: 3, runId: 'r1' })]);
+    m.ingest([makeEntry({ id: 'b1', ts: 4, ok: false, status: 529, errorType: 'overloaded_error', category: 'overloaded', runId: 'r2' }),
+      makeEntry({ id: 'b2', ts: 5, ok: false, status: 529, errorType: 'overloaded_error', category: 'overloaded', runId: 'r2', attempt: 2 })]);
+    m.setFilter({ statuses: ['529'] });
+    const v = m.view();
+    expect(v.rows.map((r) => r.id)).toEqual(['b2', 'b1', 'a2', 'a1']);
+    expect(v.stats.total).toBe(4);
+    expect([v.stats.runsRetried, v.stats.runsRecovered, v.stats.retrySuccessRate]).toEqual([2, 1, 0.5]);
+    expect(m.stats()).toEqual(v.stats);
+  });
+
   it('flags out-of-order arrivals so the host re-sends the whole view', () => {
     const m = new LogViewModel();
     expect(m.ingest([makeEntry({ id: 'x', ts: 10 })]).inOrder).toBe(true);

@@ -89,6 +89,29 @@ describe('stats', () => {
     expect(s.lastTs).toBe(T0 + 90_000_000);
   });
 
+  it('run figures cover whole runs: a 529 filter still sees that the run recovered (issue #13)', () => {
+    const only529 = filterEntries(sample, { statuses: ['529'] });
+    expect(ids(only529)).toEqual(['a']);
+    // Over the filtered attempts alone, r1's final 200 is gone: 0/0, shown as "0 %" before.
+    expect(computeStats(only529).runsRecovered).toBe(0);
+    const s = computeStats(only529, sample);
+    expect(s.total).toBe(1); // attempt figures stay on the filtered set
+    expect(s.byStatus).toEqual({ '529': 1 });
+    expect(s.p50LatencyMs).toBe(50);
+    expect(s.runs).toBe(1); // only runs with an entry in the set
+    expect(s.runsRetried).toBe(1);
+    expect(s.runsRecovered).toBe(1);
+    expect(s.retrySuccessRate).toBe(1);
+    // A 429 filter: r2 was retried and never succeeded.
+    const r429 = computeStats(filterEntries(sample, { statuses: ['429'] }), sample);
+    expect([r429.runs, r429.runsRetried, r429.runsRecovered, r429.retrySuccessRate]).toEqual([1, 1, 0, 0]);
+    // A filter that keeps just the final attempt of r1 sees its retry too.
+    const last = computeStats(filterEntries(sample, { text: 'r1', statuses: ['ok'] }), sample);
+    expect([last.runsRetried, last.runsRecovered]).toEqual([1, 1]);
+    // Entries of other runs in allEntries do not count; the default is the set itself.
+    expect(computeStats(sample, sample)).toEqual(computeStats(sample));
+  });
+
   it('empty input and no retried runs', () => {
     const s = computeStats([]);
     expect(s.retrySuccessRate).toBeNull();

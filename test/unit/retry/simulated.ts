@@ -63,7 +63,8 @@ export async function runStorm(
           baseURL: storm.url,
           apiKey,
           model: 'claude-haiku-4-5',
-          headers: { 'x-simulate-scenario': 'storm' },
+          // Real concurrent callers only: no simulated background load.
+          headers: { 'x-simulate-scenario': 'storm;background=0' },
           ...opts.options,
           runId: `${opts.runId}-${i}`,
         }),

@@ -504,21 +504,21 @@ describe('flaky and storm', () => {
     }
   });
 
-  it('storm: beyond capacity in flight get 529, the rest succeed after serviceTimeMs', async () => {
+  it('storm;background=0: beyond capacity in flight get 529, the rest succeed after serviceTimeMs', async () => {
     const s = await sim({ serviceTimeMs: 1500 });
     const results = await Promise.all(
-      Array.from({ length: 8 }, () => post(s, msg(), scen('storm;capacity=3')).then(async (r) => (await r.arrayBuffer(), r.status))),
+      Array.from({ length: 8 }, () => post(s, msg(), scen('storm;capacity=3;background=0')).then(async (r) => (await r.arrayBuffer(), r.status))),
     );
     expect(results.filter((x) => x === 200)).toHaveLength(3);
     expect(results.filter((x) => x === 529)).toHaveLength(5);
     expect(s.stats().byStatus).toEqual({ '200': 3, '529': 5 });
     expect(s.stats().maxInFlight).toBeGreaterThanOrEqual(4);
     // capacity frees up once the successes are done
-    expect((await post(s, msg(), scen('storm;capacity=3'))).status).toBe(200);
+    expect((await post(s, msg(), scen('storm;capacity=3;background=0'))).status).toBe(200);
   });
 
   it('storm uses the capacity option by default', async () => {
-    const s = await sim({ serviceTimeMs: 1500, capacity: 2, scenario: 'storm' });
+    const s = await sim({ serviceTimeMs: 1500, capacity: 2, scenario: 'storm;background=0' });
     const results = await Promise.all(Array.from({ length: 5 }, () => post(s, msg()).then((r) => r.status)));
     expect(results.filter((x) => x === 200)).toHaveLength(2);
   });

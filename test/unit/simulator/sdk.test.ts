@@ -358,7 +358,7 @@ describe('official SDK: retries and error classes', () => {
     const c = client(s, { maxRetries: 4 });
     const results = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
-        c.messages.create(params, scen('storm', `storm-${i}`)).then(
+        c.messages.create(params, scen('storm;background=0', `storm-${i}`)).then(
           () => 'ok',
           (e: APIError) => String(e.status),
         ),
