@@ -24,7 +24,7 @@ import { LineIndex } from '../../core/analyzer/lineIndex';
 import { DocumentScheduler, type Change } from '../../core/editor/scheduler';
 import { mergeSdk, parseSettings, type AnalyzerSettings } from '../../core/editor/settings';
 import { MANIFEST_GLOB, SdkVersionCache } from './sdkVersions';
-import { analyzerLanguageOf, MAX_LIVE_CHARS } from './languages';
+import { analyzerLanguageOf, MAX_LIVE_CHARS, readSourceText } from './languages';
 
 export { analyzerLanguageOf, LANGUAGE_IDS, MAX_LIVE_CHARS } from './languages';
 
@@ -147,15 +147,7 @@ export class AnalyzerController implements vscode.Disposable {
 
   private async readPath(file: string): Promise<string | undefined> {
     const uri = vscode.Uri.file(file);
-    const open = this.docs.get(uri.toString());
-    if (open && !open.isClosed) return open.getText();
-    try {
-      const st = await vscode.workspace.fs.stat(uri);
-      if (st.type !== vscode.FileType.File || st.size > MAX_LIVE_CHARS) return undefined;
-      return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-    } catch {
-      return undefined;
-    }
+    return readSourceText(uri, this.docs.get(uri.toString()));
   }
 
   /** What the index says about this file's imports (file URIs only). */

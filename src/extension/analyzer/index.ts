@@ -10,7 +10,7 @@
 import * as vscode from 'vscode';
 import { mentionsClaudeSdk } from '../../core/analyzer/precheck';
 import { ProjectIndex } from '../../core/analyzer/project';
-import { analyzerLanguageOf, LANGUAGE_IDS, MAX_LIVE_CHARS, PROVIDED_KINDS } from './languages';
+import { analyzerLanguageOf, LANGUAGE_IDS, MAX_LIVE_CHARS, PROVIDED_KINDS, readSourceText } from './languages';
 import { loadAnalyzerRuntime } from './loadRuntime';
 import type { AnalyzerFeature, AnalyzerStats } from './runtime';
 
@@ -26,15 +26,7 @@ const NOT_LOADED: AnalyzerStats = {
 };
 
 async function readFile(uri: vscode.Uri): Promise<string | undefined> {
-  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (open && !open.isClosed) return open.getText();
-  try {
-    const st = await vscode.workspace.fs.stat(uri);
-    if (st.type !== vscode.FileType.File || st.size > MAX_LIVE_CHARS) return undefined;
-    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-  } catch {
-    return undefined;
-  }
+  return readSourceText(uri, vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()));
 }
 
 /**

@@ -18,3 +18,19 @@ export function analyzerLanguageOf(doc: vscode.TextDocument): AnalyzerLanguage |
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('claudeDoctor');
 export const PROVIDED_KINDS = [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite, FIX_ALL_KIND];
+
+/**
+ * A source file's text for the project index: the open document's when there is one (`open`),
+ * else the file read through `workspace.fs` (remote and virtual workspaces too); nothing for
+ * folders, special files and files too large to analyse live.
+ */
+export async function readSourceText(uri: vscode.Uri, open: vscode.TextDocument | undefined): Promise<string | undefined> {
+  if (open && !open.isClosed) return open.getText();
+  try {
+    const st = await vscode.workspace.fs.stat(uri);
+    if (st.type !== vscode.FileType.File || st.size > MAX_LIVE_CHARS) return undefined;
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  } catch {
+    return undefined;
+  }
+}
