@@ -172,6 +172,24 @@ describe('analyzer in the editor', function () {
     assert.deepEqual(ours(clean.uri), []);
   });
 
+  it('a file too large to analyse as you type says so, once, instead of going silent', async () => {
+    const head = "import Anthropic from '@anthropic-ai/sdk';\nconst client = new Anthropic();\nclient.messages.create({ model: 'claude-2.1', messages: [] });\n";
+    const filler = `// ${'x'.repeat(97)}\n`.repeat(10_500); // ~1.05 M characters: over the live limit
+    const uri = await write('huge-bundle.ts', head + filler);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const diags = await waitFor('the not-analysed note', () => {
+      const d = ours(doc.uri);
+      return d.length > 0 ? d : undefined;
+    });
+    assert.equal(diags.length, 1, 'one note, no findings');
+    assert.equal(codeOf(diags[0]!), 'not-analysed');
+    assert.equal(diags[0]!.severity, vscode.DiagnosticSeverity.Information);
+    assert.match(diags[0]!.message, /does not analyse this file as you type: it has 1\.\d M characters, over the 1\.0 M limit/);
+    // The same file under the limit is analysed as usual.
+    await setText(doc, head);
+    await waitFor('findings once the file is small', () => ours(doc.uri).some((d) => codeOf(d) === 'retired-model'));
+  });
+
   // CRLF line ends and a UTF-16 surrogate pair before a finding check the offset → range mapping.
   const variants: [string, string, AnalyzeOptions][] = [
     ['broken.ts', 'fix-lf.ts', TS_OPTS],

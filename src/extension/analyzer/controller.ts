@@ -24,7 +24,7 @@ import { LineIndex } from '../../core/analyzer/lineIndex';
 import { DocumentScheduler, type Change } from '../../core/editor/scheduler';
 import { mergeSdk, parseSettings, type AnalyzerSettings } from '../../core/editor/settings';
 import { MANIFEST_GLOB, SdkVersionCache } from './sdkVersions';
-import { analyzerLanguageOf, MAX_LIVE_CHARS, readSourceText } from './languages';
+import { analyzerLanguageOf, MAX_LIVE_CHARS, readSourceText, tooLargeNote } from './languages';
 
 export { analyzerLanguageOf, LANGUAGE_IDS, MAX_LIVE_CHARS } from './languages';
 
@@ -39,6 +39,8 @@ export interface Snapshot {
   index: LineIndex;
   language: AnalyzerLanguage;
   findings: Finding[];
+  /** Why the file was not analysed, shown as one information diagnostic (too large to analyse live). */
+  note?: string;
 }
 
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
@@ -313,7 +315,8 @@ export class AnalyzerController implements vscode.Disposable {
     if (moved) this.dependentsIfExportsChanged(doc.uri.fsPath);
     if (!this.settings.enabled || text.length > MAX_LIVE_CHARS) {
       this.analyzer?.forget(key);
-      return { ...base, findings: [] };
+      const note = this.settings.enabled && mentionsClaudeSdk(text, language) ? tooLargeNote(text.length) : undefined;
+      return { ...base, findings: [], ...(note ? { note } : {}) };
     }
     const project = await this.projectFor(doc.uri, text, language);
     if (!analysable(text, { language, project })) {
@@ -357,6 +360,14 @@ export class AnalyzerController implements vscode.Disposable {
     if (this.docs.has(key)) return this.snapshots.get(key)?.findings.length ?? 0;
     const language = languageFromPath(uri.path);
     if (!language) return 0;
+    if (text.length > MAX_LIVE_CHARS) {
+      // Not analysed on the extension host's thread; said so in the Problems panel.
+      if (!this.settings.enabled || !mentionsClaudeSdk(text, language)) return 0;
+      this.scanCovered.add(key);
+      this.scanned.add(key);
+      this.publish({ uri, version: -1, text, index: new LineIndex(text), language, findings: [], note: tooLargeNote(text.length) });
+      return 0;
+    }
     const findings = await this.analyzeText(uri, text, language);
     if (this.docs.has(key)) return findings.length; // opened meanwhile: the live analysis owns it
     this.scanCovered.add(key);
@@ -396,7 +407,8 @@ export class AnalyzerController implements vscode.Disposable {
   }
 
   diagnosticsFor(snap: Snapshot): vscode.Diagnostic[] {
-    return snap.findings.map((f) => {
+    const notes = snap.note ? [this.noteDiagnostic(snap.note)] : [];
+    return [...notes, ...snap.findings.map((f) => {
       const d = new vscode.Diagnostic(toRange(snap.index, f.start, f.end), f.message, SEVERITY[f.severity] ?? vscode.DiagnosticSeverity.Warning);
       d.source = DIAGNOSTIC_SOURCE;
       d.code = { value: f.rule, target: this.docsUri(f.rule) };
@@ -405,11 +417,18 @@ export class AnalyzerController implements vscode.Disposable {
         d.relatedInformation = f.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(snap.uri, toRange(snap.index, r.start, r.end)), r.message));
       }
       return d;
-    });
+    })];
+  }
+
+  private noteDiagnostic(note: string): vscode.Diagnostic {
+    const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), note, vscode.DiagnosticSeverity.Information);
+    d.source = DIAGNOSTIC_SOURCE;
+    d.code = 'not-analysed';
+    return d;
   }
 
   private publish(snap: Snapshot): void {
-    if (snap.findings.length === 0) this.collection.delete(snap.uri);
+    if (snap.findings.length === 0 && !snap.note) this.collection.delete(snap.uri);
     else this.collection.set(snap.uri, this.diagnosticsFor(snap));
   }
 

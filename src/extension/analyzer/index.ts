@@ -39,8 +39,9 @@ export async function needsAnalyzer(doc: vscode.TextDocument): Promise<boolean> 
   const language = analyzerLanguageOf(doc);
   if (!language) return false;
   const text = doc.getText();
-  if (text.length > MAX_LIVE_CHARS) return false;
+  // (a too-large file that uses the SDK loads the runtime too: it publishes the file's note)
   if (mentionsClaudeSdk(text, language)) return true;
+  if (text.length > MAX_LIVE_CHARS) return false;
   if (doc.uri.scheme !== 'file') return false;
   let parses = false;
   const index = new ProjectIndex(

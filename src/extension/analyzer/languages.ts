@@ -7,8 +7,18 @@ import type { AnalyzerLanguage } from '../../core/analyzer/types';
 
 export const LANGUAGE_IDS: readonly AnalyzerLanguage[] = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python'];
 const SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs', 'vscode-userdata']);
-/** Bigger documents (bundles, generated code) are not analyzed live. */
-export const MAX_LIVE_CHARS = 3_000_000;
+/**
+ * Bigger documents (bundles, generated code) are not analysed live, and say so: a cold analysis
+ * runs on the extension host's thread and grows with the text (a 1 MB one-line file: ~0.5 s; the
+ * CLI has no such limit up to 2 MB).
+ */
+export const MAX_LIVE_CHARS = 1_000_000;
+
+/** The note a too-large file that uses a Claude SDK gets instead of findings. */
+export function tooLargeNote(chars: number): string {
+  const mb = (n: number) => `${(n / 1_000_000).toFixed(1)} M`;
+  return `Claude Doctor does not analyse this file as you type: it has ${mb(chars)} characters, over the ${mb(MAX_LIVE_CHARS)} limit that keeps the editor responsive. Run \`claude-doctor lint\` on it to check it.`;
+}
 
 export function analyzerLanguageOf(doc: vscode.TextDocument): AnalyzerLanguage | undefined {
   if (!SCHEMES.has(doc.uri.scheme)) return undefined;
