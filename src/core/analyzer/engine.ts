@@ -148,11 +148,12 @@ function unionAnchor(anchors: readonly RegExp[]): RegExp | undefined {
 }
 
 /** The rules that can report in this file, in catalogue order. */
-function activeRules(options: AnalyzeOptions, text: string, py: boolean, usesSdk: boolean): Rule[] {
+function activeRules(options: AnalyzeOptions, text: string, py: boolean, usesSdk: boolean, mentions: (needle: string) => boolean): Rule[] {
   const lang = py ? 'py' : 'ts';
   return RULES.filter((r) => !options.disabled?.has(r.id)
     && (!r.languages || r.languages.includes(lang))
     && (usesSdk || r.withoutSdk === true)
+    && (!r.mentions || r.mentions.some(mentions))
     && (!r.gate || r.gate(text, py)));
 }
 
@@ -449,7 +450,7 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
     if (aliases.size > 0) imports.callAliases = aliases;
   }
   const declared = mentions(py ? RETRY_HELPER_NAMES.python : RETRY_HELPER_NAMES.typescript) && helperDeclared(text, py);
-  const active = activeRules(options, text, py, usesSdk);
+  const active = activeRules(options, text, py, usesSdk, mentions);
   const callRules = active.filter((r) => r.on === 'calls');
   const anchoredRules = active.filter((r) => anchorOf(r, py));
   const fileRules = active.filter((r) => r.file);

@@ -202,3 +202,23 @@ describe('long classes are analysed member by member', () => {
     }, 60_000);
   }
 });
+
+describe('rules gated on a word (`mentions`)', () => {
+  it('switch on when an edit types the word in, and off when it is deleted', async () => {
+    const inc = createAnalyzer();
+    const full = createAnalyzer();
+    const opts = { language: 'typescript' as const };
+    const before = "import Anthropic from '@anthropic-ai/sdk';\nconst client = new Anthropic();\nclient.messages.create({ model: 'claude-fable-5', max_tokens: 2048, messages: [{ role: 'user', content: 'x' }] });\n";
+    await inc.analyzeIncremental('m', before, opts);
+    const at = before.indexOf('messages: [');
+    const add = { rangeOffset: at, rangeLength: 0, text: "thinking: { type: 'disabled' }, " };
+    const after = apply(before, add);
+    const got = await inc.analyzeIncremental('m', after, opts, [add]);
+    expect(got.map((f) => f.rule)).toContain('thinking-rejected');
+    expect(got).toEqual(await full.analyze(after, opts));
+    const del = { rangeOffset: at, rangeLength: add.text.length, text: '' };
+    const back = await inc.analyzeIncremental('m', before, opts, [del]);
+    expect(back.map((f) => f.rule)).not.toContain('thinking-rejected');
+    expect(back).toEqual(await full.analyze(before, opts));
+  });
+});

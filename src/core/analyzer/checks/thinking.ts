@@ -2,7 +2,8 @@
 import { bagOf, type Bag, type Entry } from '../sdk';
 import { quoteString, quoteStyle, valueOf } from '../syntax';
 import type { Ctx } from '../context';
-import type { Request } from './requests';
+import { requestsOf, type Request } from './requests';
+import type { CurrentModel } from '../../data/api-facts';
 
 export interface ThinkingParam {
   entry: Entry;
@@ -22,6 +23,22 @@ export function thinkingOf(ctx: Ctx, req: Request): ThinkingParam | undefined {
   const t = bag.entries.get('type');
   const v = t ? valueOf(ctx.src, t.valueNode) : undefined;
   return { entry, bag, type: v?.kind === 'string' ? v.value : undefined, hasBudget: bag.entries.has('budget_tokens') };
+}
+
+/**
+ * The unit's requests to a current Claude API model (not Bedrock/Vertex/Foundry) whose `thinking`
+ * has a literal `type`: what both thinking rules read, worked out once per unit.
+ */
+export function thinkingRequestsOf(ctx: Ctx): { req: Request; cur: CurrentModel; p: ThinkingParam & { type: string } }[] {
+  return ctx.memo(thinkingRequestsOf, () => {
+    const out: { req: Request; cur: CurrentModel; p: ThinkingParam & { type: string } }[] = [];
+    for (const req of requestsOf(ctx)) {
+      if (!req.cur || req.platform) continue;
+      const p = thinkingOf(ctx, req);
+      if (p?.type) out.push({ req, cur: req.cur, p: p as ThinkingParam & { type: string } });
+    }
+    return out;
+  });
 }
 
 /** `{ type: 'adaptive' }` / `{"type": "adaptive"}` in the file's style. */

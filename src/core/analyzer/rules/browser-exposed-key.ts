@@ -51,7 +51,7 @@ export default defineRule({
   fix: 'none',
   languages: ['ts'],
   on: 'file',
-  gate: (text) => text.includes('dangerouslyAllowBrowser'),
+  mentions: ['dangerouslyAllowBrowser'],
   file(ctx) {
     for (const c of ctx.ctors) {
       const allow = c.options?.entries.get('dangerouslyAllowBrowser');

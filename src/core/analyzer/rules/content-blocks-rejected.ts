@@ -24,7 +24,7 @@ export default defineRule({
   summary: `a \`document\` block in an assistant turn or \`citations\` in user text: 400 under ${V}`,
   fix: 'yes',
   on: 'calls',
-  gate: (text) => text.includes('document') || text.includes('citations'),
+  mentions: ['document', 'citations'],
   check(ctx) {
     const state = apiVersionState(ctx);
     if (state === 'legacy') return;

@@ -53,6 +53,11 @@ export interface RuleModule<Id extends string = string, N = unknown> extends Rul
   readonly readsCallers?: boolean;
   /** Cheap whole-text test: a file without it cannot have a finding of this rule. */
   gate?(text: string, py: boolean): boolean;
+  /**
+   * Words one of which the file must contain for the rule to report (a cheaper `gate`: the engine
+   * answers it from its per-document search memo, so an edit elsewhere does not rescan the text).
+   */
+  readonly mentions?: readonly string[];
   /** Findings of `check` are held back and released (or not) by `file`. */
   readonly holds?: boolean;
   /** Per unit. The return value is kept (and cached with the unit) for `file`. */

@@ -26,7 +26,6 @@ export default defineRule({
   fix: 'none',
   on: 'file',
   withoutSdk: true,
-  gate: () => true,
   file(ctx) {
     const root = ctx.src.root;
     if (!root.hasError) return;

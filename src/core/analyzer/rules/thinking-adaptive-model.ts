@@ -1,5 +1,4 @@
-import { requestsOf } from '../checks/requests';
-import { adaptiveThinkingEdit, thinkingOf } from '../checks/thinking';
+import { adaptiveThinkingEdit, thinkingRequestsOf } from '../checks/thinking';
 import { defineRule } from './rule';
 
 /**
@@ -14,13 +13,9 @@ export default defineRule({
   summary: '`thinking` disabled or a manual budget on an always-on/adaptive model; deprecated `enabled`',
   fix: 'suggestion',
   on: 'calls',
-  gate: (text) => text.includes('thinking'),
+  mentions: ['thinking'],
   check(ctx) {
-    for (const req of requestsOf(ctx)) {
-      const { cur } = req;
-      if (!cur || req.platform) continue;
-      const p = thinkingOf(ctx, req);
-      if (!p?.type) continue;
+    for (const { cur, p } of thinkingRequestsOf(ctx)) {
       const th = cur.thinking;
       const adaptive = [{ title: 'Use adaptive thinking', kind: 'quickfix' as const, safe: false, edits: [adaptiveThinkingEdit(ctx, p)] }];
       if (p.type === 'disabled' && th.rejectsDisabled === 'unverified' && th.mode === 'always-on') {

@@ -1,6 +1,5 @@
 import { removeItem } from '../syntax';
-import { requestsOf } from '../checks/requests';
-import { adaptiveThinkingEdit, thinkingOf } from '../checks/thinking';
+import { adaptiveThinkingEdit, thinkingRequestsOf } from '../checks/thinking';
 import { defineRule } from './rule';
 
 /**
@@ -16,13 +15,9 @@ export default defineRule({
   summary: '`thinking` disabled or a manual `budget_tokens` where the model answers 400',
   fix: 'safe',
   on: 'calls',
-  gate: (text) => text.includes('thinking'),
+  mentions: ['thinking'],
   check(ctx) {
-    for (const req of requestsOf(ctx)) {
-      const { cur } = req;
-      if (!cur || req.platform) continue;
-      const p = thinkingOf(ctx, req);
-      if (!p?.type) continue;
+    for (const { cur, p } of thinkingRequestsOf(ctx)) {
       if (p.type === 'disabled' && cur.thinking.rejectsDisabled === true) {
         ctx.report(p.entry.item,
           `${cur.id} answers 400 to thinking: {type: "disabled"}: thinking cannot be switched off on this model. Remove \`thinking\` (the model's default applies) or use {type: "adaptive"}.`,
