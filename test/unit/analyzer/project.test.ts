@@ -221,7 +221,12 @@ describe('TS/JS: a Next.js app', () => {
 
   it('the bundled CLI agrees', async () => {
     const cli = await bundleCli();
-    const r = await runCli(cli, ['lint', '.', '--format', 'json'], { cwd: root });
+    let r;
+    try {
+      r = await runCli(cli, ['lint', '.', '--format', 'json'], { cwd: root });
+    } finally {
+      cli.dispose();
+    }
     expect(r.code).toBe(1);
     const entries = JSON.parse(r.stdout) as LintEntry[];
     expect(byFile(entries, 'src/app/api/summary/route.ts')).toEqual(['6:missing-max-tokens:error']);
