@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, SETTING_KEYS, validateSettings, normalizeBaseUrl, displayUrl } from '../../../src/extension/connection/settingsModel';
+import { DEFAULT_SETTINGS, SETTING_KEYS, validateSettings, normalizeBaseUrl, displayUrl } from '../../../src/core/connection/settings';
 import { DEFAULT_POLICY } from '../../../src/core/retry/policy';
 
 describe('settings validation', () => {
