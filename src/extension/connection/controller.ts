@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import type { ClientEvent, ResultEvent } from '../../core/retry/events';
 import type { LogEntry } from '../../core/log/types';
 import type { RetryBudget } from '../../core/retry/budget';
+import type { RetryPolicy } from '../../core/retry/policy';
 import { STATUS_PAGE, DOCS } from '../../core/data/api-facts';
 import { describeKey, redactSecrets } from '../../core/redact';
 import { Emitter } from '../../core/util/emitter';
@@ -318,7 +319,7 @@ export class ConnectionController implements vscode.Disposable {
   private async execute(p: {
     runId: string; abort: AbortController; settings: DoctorSettings; baseUrl: string; key: string;
     model: string; stream: boolean; prompt: string; maxTokens: number;
-    timeoutMs: number; policy: ReturnType<ConnectionController['profileOptions']>['policy']; headers: Record<string, string>;
+    timeoutMs: number; policy: RetryPolicy; headers: Record<string, string>;
   }): Promise<ResultEvent> {
     const { runId, settings } = p;
     let result: ResultEvent | undefined;
