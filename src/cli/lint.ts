@@ -20,6 +20,7 @@ import {
   mentionsClaudeSdk,
   ProjectIndex,
   RULES,
+  safeQuickFix,
   type Analyzer,
   type ProjectImports,
 } from '../core/analyzer/index';
@@ -361,7 +362,7 @@ export interface LintReport {
 }
 
 export function isSafelyFixable(f: Finding): boolean {
-  return f.fixes.some((x) => x.safe && x.kind === 'quickfix');
+  return safeQuickFix(f) !== undefined;
 }
 
 export function displayPath(abs: string, cwd = process.cwd()): string {
