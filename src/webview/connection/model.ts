@@ -5,9 +5,10 @@
  */
 import { formatMs } from '../../core/connection/runModel';
 import type { RateLimitInfo, RateLimitWindow, RunOutcome } from '../../core/retry/events';
-import type { AttemptView, ChipClass, PanelState, ResultView } from './protocol';
+import { HEADROOM_LABELS, type AttemptView, type ChipClass, type HeadroomKind, type PanelState, type ResultView } from './protocol';
 
 export { formatMs, statusLabel } from '../../core/connection/runModel';
+export { HEADROOM_LABELS };
 
 /** Milliseconds left of a backoff that is waiting, by the host clock `now`. */
 export function backoffRemainingMs(a: AttemptView, now: number): number | null {
@@ -68,7 +69,7 @@ export function timelineLayout(state: PanelState, now: number): TimelineLayout {
 }
 
 export interface HeadroomRow {
-  kind: 'requests' | 'tokens' | 'inputTokens' | 'outputTokens';
+  kind: HeadroomKind;
   label: string;
   limit: number | null;
   remaining: number | null;
@@ -78,13 +79,6 @@ export interface HeadroomRow {
   /** ms until reset by `now`; 0 when passed; null when unknown or unparsable. */
   resetInMs: number | null;
 }
-
-export const HEADROOM_LABELS: Record<HeadroomRow['kind'], string> = {
-  requests: 'Requests',
-  tokens: 'Tokens',
-  inputTokens: 'Input tokens',
-  outputTokens: 'Output tokens',
-};
 
 export function headroom(info: RateLimitInfo | undefined | null, now: number): HeadroomRow[] {
   if (!info) return [];

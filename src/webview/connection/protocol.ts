@@ -41,6 +41,16 @@ export const FAULT_WORDS: Readonly<Record<Fault, string>> = {
   none: 'Nobody: the run was stopped before it finished.',
 };
 
+/** The rate-limit windows the panel shows headroom for. */
+export type HeadroomKind = 'requests' | 'tokens' | 'inputTokens' | 'outputTokens';
+
+export const HEADROOM_LABELS: Readonly<Record<HeadroomKind, string>> = {
+  requests: 'Requests',
+  tokens: 'Tokens',
+  inputTokens: 'Input tokens',
+  outputTokens: 'Output tokens',
+};
+
 export function isWebviewToHost(m: unknown): m is WebviewToHost {
   if (!m || typeof m !== 'object') return false;
   const t = (m as { type?: unknown }).type;
