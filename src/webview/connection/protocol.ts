@@ -4,7 +4,7 @@
  * sends it whole; the webview only renders it and sends user intents back.
  * Nothing here ever carries the API key.
  */
-import type { ErrorCategory, Fault } from '../../core/data/api-facts';
+import type { Fault } from '../../core/data/api-facts';
 import type { PanelState } from '../../core/connection/runModel';
 
 // The panel's state is the host's, built by the reducer in core (core/connection/runModel.ts).
