@@ -16,15 +16,16 @@ import {
   fixAllText,
   MAX_FIX_PASSES,
   createAnalyzer,
-  detectSdkVersions,
   languageFromPath,
   mentionsClaudeSdk,
   ProjectIndex,
   RULES,
+  safeQuickFix,
   type Analyzer,
   type ProjectImports,
 } from '../core/analyzer/index';
 import { LineIndex } from '../core/analyzer/lineIndex';
+import { SdkVersionCache } from '../core/analyzer/versionCache';
 import type { AnalyzerLanguage, Finding, RuleId, SdkVersions, Severity, TextEdit } from '../core/analyzer/types';
 import { parseArgs, UsageError, type FlagSpec } from './args';
 import { processIo, style, type Io } from './output';
@@ -314,37 +315,13 @@ function isValidUtf8(buf: Buffer): boolean {
   }
 }
 
-/** SDK majors per file, from the nearest manifest, memoized per folder. */
-export class SdkVersionCache {
-  private readonly byDir = new Map<string, SdkVersions>();
-  private readonly files = new Map<string, string | undefined>();
-  constructor(private readonly override?: SdkVersions) {}
-
-  get(filePath: string): SdkVersions {
-    const dir = dirname(filePath);
-    let v = this.byDir.get(dir);
-    if (!v) {
-      v = detectSdkVersions(filePath, (p) => this.read(p));
-      this.byDir.set(dir, v);
-    }
-    return this.override ? { ...v, ...stripUndefined(this.override) } : v;
+/** A manifest's text for the SDK-version cache (core/analyzer/versionCache.ts): absent, unreadable or too large is undefined. */
+function readManifest(p: string): string | undefined {
+  try {
+    return statSync(p).size <= MAX_FILE_BYTES ? readFileSync(p, 'utf8') : undefined;
+  } catch {
+    return undefined;
   }
-
-  private read(p: string): string | undefined {
-    if (this.files.has(p)) return this.files.get(p);
-    let text: string | undefined;
-    try {
-      text = statSync(p).size <= MAX_FILE_BYTES ? readFileSync(p, 'utf8') : undefined;
-    } catch {
-      text = undefined;
-    }
-    this.files.set(p, text);
-    return text;
-  }
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -385,7 +362,7 @@ export interface LintReport {
 }
 
 export function isSafelyFixable(f: Finding): boolean {
-  return f.fixes.some((x) => x.safe && x.kind === 'quickfix');
+  return safeQuickFix(f) !== undefined;
 }
 
 export function displayPath(abs: string, cwd = process.cwd()): string {
@@ -459,7 +436,7 @@ export async function* analyzeEach<T>(
 }
 
 function analyzeOptions(file: Candidate, versions: SdkVersionCache, opts: LintOptions, project?: ProjectImports): { language: AnalyzerLanguage; sdk: SdkVersions; disabled: Set<RuleId>; project?: ProjectImports } {
-  return { language: file.language, sdk: versions.get(file.path), disabled: opts.disabled, project };
+  return { language: file.language, sdk: versions.get(file.path, readManifest), disabled: opts.disabled, project };
 }
 
 /** Lints paths in-process; the engine of `claude-doctor lint` and of the workspace benchmark. */

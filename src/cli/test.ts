@@ -13,6 +13,7 @@ import { outcomeOf, type AttemptEvent, type BackoffEvent, type ClientEvent, type
 import { clip } from '../core/taxonomy';
 import { DEFAULT_TEST_MODEL, KEY_PREFIXES, lookupModel, sdkBackoffDescription, type Fault } from '../core/data/api-facts';
 import { redactDeep, rememberSecret } from '../core/redact';
+import { Emitter } from '../core/util/emitter';
 import { parseArgs, UsageError, type FlagSpec } from './args';
 import { oneLine, style, type Io } from './output';
 
@@ -303,6 +304,9 @@ export async function testCommand(argv: string[], io: Io, deps: TestDeps): Promi
     const slow = p.scenario ? slowScenarioNote(p.scenario, opts) : undefined;
     if (slow) io.out.write(`  ${s.yellow('note:')} ${slow}\n`);
   }
+  // The run's event stream (core/util/emitter.ts, as in the extension): the printer listens.
+  const events = new Emitter<ClientEvent>();
+  events.on((e) => printer.onEvent(e));
   let result: ResultEvent;
   try {
     result = await runConnectionTest({
@@ -316,9 +320,10 @@ export async function testCommand(argv: string[], io: Io, deps: TestDeps): Promi
       timeoutMs: opts.timeoutMs,
       policy: opts.policy,
       signal: deps.signal,
-      onEvent: (e) => printer.onEvent(e),
+      onEvent: events.emit,
     });
   } finally {
+    events.clear();
     printer.stop();
     if (sim) await sim.close();
   }

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { absoluteSourceMap, inlineSafe } from './webviewInline';
+import { absoluteSourceMap, inlineSafe } from '../core/text/inline';
 
 export interface WebviewPage {
   title: string;

@@ -35,6 +35,11 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   return out + text.slice(pos);
 }
 
+/** A finding's first fix that needs no review (a safe quick fix): what fix-all and `claude-doctor fix` apply. */
+export function safeQuickFix(f: Finding): Fix | undefined {
+  return f.fixes.find((x) => x.safe && x.kind === 'quickfix');
+}
+
 /**
  * The findings whose first safe quick fix applies together: in source order, skipping a fix that
  * would overlap one already taken (identical edits do not clash) or whose own edits overlap.
@@ -44,7 +49,7 @@ export function selectSafeFixes(text: string, findings: readonly Finding[]): { f
   const chosen: Finding[] = [];
   const ordered = [...findings].sort((a, b) => a.start - b.start);
   for (const f of ordered) {
-    const fix: Fix | undefined = f.fixes.find((x) => x.safe && x.kind === 'quickfix');
+    const fix = safeQuickFix(f);
     if (!fix || fix.edits.length === 0) continue;
     if (fix.edits.some((e) => e.start < 0 || e.end > text.length || e.end < e.start)) continue;
     if (fix.edits.some((e) => taken.some((t) => conflicts(e, t)))) continue;

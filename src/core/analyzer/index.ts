@@ -13,7 +13,7 @@ import { setCurrentText, type Src } from './syntax';
 export type { AnalyzeOptions, AnalyzerLanguage, Finding, Fix, RuleId, SdkVersions, Severity, TextEdit } from './types';
 export { languageFromPath, mentionsClaudeSdk } from './precheck';
 export { detectSdkVersions } from './versions';
-export { applyEdits, applySafeFixes, selectSafeFixes, fixAllText, MAX_FIX_PASSES, type FixAllResult } from './edits';
+export { applyEdits, applySafeFixes, selectSafeFixes, safeQuickFix, fixAllText, MAX_FIX_PASSES, type FixAllResult } from './edits';
 export { RULES, RULE_BY_ID } from './rules/index';
 export { ProjectIndex, importSpecifiers, type ProjectHost, type ProjectImports, type ExportFact } from './project';
 export type { LocalFacts } from './exports';

@@ -4,12 +4,13 @@
  */
 import type { SdkVersions } from './types';
 
-const dirname = (p: string): string => {
+/** The folder of `p`, for either separator ('' when there is none). */
+export const dirname = (p: string): string => {
   const s = p.replace(/[\\/]+$/, '');
   const i = Math.max(s.lastIndexOf('/'), s.lastIndexOf('\\'));
   return i <= 0 ? (i === 0 ? s.slice(0, 1) : '') : s.slice(0, i);
 };
-const join = (dir: string, name: string): string => (dir === '' ? name : dir.endsWith('/') || dir.endsWith('\\') ? dir + name : `${dir}/${name}`);
+export const join = (dir: string, name: string): string => (dir === '' ? name : dir.endsWith('/') || dir.endsWith('\\') ? dir + name : `${dir}/${name}`);
 
 const TS_PKG = '@anthropic-ai/sdk';
 const TS_PKGS = [TS_PKG, '@anthropic-ai/bedrock-sdk', '@anthropic-ai/vertex-sdk'];

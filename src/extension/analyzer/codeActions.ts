@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { Finding, TextEdit } from '../../core/analyzer';
+import { safeQuickFix } from '../../core/analyzer/edits';
 import { DIAGNOSTIC_SOURCE, toRange, type AnalyzerController, type Snapshot } from './controller';
 import { fixAll } from '../../core/editor/fixall';
 import { ignoreRuleEdit } from '../../core/editor/ignore';
@@ -96,7 +97,7 @@ export class ClaudeCodeActionProvider implements vscode.CodeActionProvider {
     // In the light bulb too, when the document has several safe fixes; its edit is computed only
     // when chosen (resolveCodeAction), so showing the light bulb stays cheap.
     if (here.length > 0 && wants(vscode.CodeActionKind.QuickFix)) {
-      const safe = snap.findings.filter((f) => f.fixes.some((x) => x.safe && x.kind === 'quickfix')).length;
+      const safe = snap.findings.filter((f) => safeQuickFix(f) !== undefined).length;
       if (safe > 1) {
         const action = new vscode.CodeAction(FIX_ALL_TITLE, vscode.CodeActionKind.QuickFix);
         this.pending.set(action, snap);

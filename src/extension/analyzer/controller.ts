@@ -23,7 +23,8 @@ import {
 import { LineIndex } from '../../core/analyzer/lineIndex';
 import { DocumentScheduler, type Change } from '../../core/editor/scheduler';
 import { mergeSdk, parseSettings, type AnalyzerSettings } from '../../core/editor/settings';
-import { MANIFEST_GLOB, SdkVersionCache } from './sdkVersions';
+import { MANIFEST_GLOB, SdkVersionCache } from '../../core/analyzer/versionCache';
+import { sdkVersionsFor } from './sdkVersions';
 import { analyzerLanguageOf, MAX_LIVE_CHARS, readSourceText, tooLargeNote } from './languages';
 
 export { analyzerLanguageOf, LANGUAGE_IDS, MAX_LIVE_CHARS } from './languages';
@@ -244,7 +245,7 @@ export class AnalyzerController implements vscode.Disposable {
   }
 
   async sdkFor(uri: vscode.Uri): Promise<SdkVersions> {
-    return mergeSdk(await this.versions.forDocument(uri), this.settings.sdkOverride);
+    return mergeSdk(await sdkVersionsFor(this.versions, uri), this.settings.sdkOverride);
   }
 
   docsUri(rule: RuleId): vscode.Uri {

@@ -1,29 +1,36 @@
 /**
  * The connection feature's heavy half, loaded on first use (never at activation): runs the
- * retrying client against the API or the built-in simulator, owns the panel state (the single
- * source of truth), writes every attempt to the error log, the output channel and the status
- * bar, and reads the status page. The key comes from the KeyStore and never leaves this module
- * except inside the request's auth header.
+ * retrying client against the API or the built-in simulator and reads the status page. Each run
+ * is one typed event stream (`events`: the run's start, then the client's events, redacted);
+ * the panel state (the single source of truth, core/connection/runModel.ts), the error log, the
+ * output channel and the status bar are its listeners. The key comes from the KeyStore and never
+ * leaves this module except inside the request's auth header.
  */
 import * as vscode from 'vscode';
-import type { ClientEvent, ResultEvent, AttemptEvent } from '../../core/retry/events';
+import type { ClientEvent, ResultEvent } from '../../core/retry/events';
 import type { LogEntry } from '../../core/log/types';
 import type { RetryBudget } from '../../core/retry/budget';
 import type { RetryPolicy } from '../../core/retry/policy';
 import { STATUS_PAGE, DOCS } from '../../core/data/api-facts';
 import { describeKey, redactSecrets } from '../../core/redact';
+import { Emitter } from '../../core/util/emitter';
+import { readSettings, displayUrl, profileChoices, type DoctorSettings, type RunChoices } from '../../core/connection/settings';
+import { buildCurl } from '../../core/connection/curl';
+import { keyChecklist, type KeySource } from '../../core/connection/keyChecklist';
+import { fetchStatus, describeIndicator, simulatorStatusUrl, type StatusResult } from '../../core/connection/statusPage';
+import { AttemptLog } from '../../core/connection/attemptLog';
+import { runLine } from '../../core/connection/runText';
+import {
+  applyEvent, initialState, isServerSide, reduce, setKeyChecklist, setStatusPage,
+  type ConnectionEvent, type PanelState, type RunInfo, type StatusView,
+} from '../../core/connection/runModel';
 import type { ErrorLogApi } from '../log/index';
 import { ConnectionPanel, CONNECTION_VIEW_TYPE, redactDeep, type PanelRecord } from './panel';
 import type { RedactingLog } from './output';
 import type { KeyStore } from './secrets';
 import type { ConnectionStatusBar } from './statusBar';
-import { validateSettings, displayUrl, type DoctorSettings, SETTING_KEYS } from './settingsModel';
-import { buildCurl } from './curl';
 import { loadRuntime } from './loadRuntime';
-import { keyChecklist } from './keyChecklist';
-import { fetchStatus, describeIndicator, simulatorStatusUrl, type StatusResult } from './statusPage';
-import { applyEvent, attemptOutcome, initialState, isServerSide, startRun, setStatusPage, formatMs, statusLabel } from '../../webview/connection/model';
-import type { PanelState, RunInfo, StatusView, WebviewToHost } from '../../webview/connection/protocol';
+import type { WebviewToHost } from '../../webview/connection/protocol';
 
 /** Defined by esbuild.mjs (and vitest): false in production bundles, which then carry no test seams. */
 declare const __TEST_HOOKS__: boolean;
@@ -58,6 +65,15 @@ interface SentRequest {
 
 export type StatusCheck = StatusResult | { kind: 'disabled'; message: string };
 
+/** What the run on display needs for its diagnostics (key checklist, status page). Holds the key: never leaves the host. */
+interface RunDiagnosis {
+  runId: string;
+  settings: DoctorSettings;
+  baseUrl: string;
+  key: string;
+  keySource: KeySource;
+}
+
 interface SimulatorHandle { url: string; port: number; close(): Promise<void> }
 
 export interface ControllerDeps {
@@ -70,6 +86,11 @@ export interface ControllerDeps {
 export class ConnectionController implements vscode.Disposable {
   state: PanelState;
   panel: ConnectionPanel | undefined;
+  /**
+   * Every run's event stream: its `runStart`, then the client's events (redacted, of that run
+   * only). The panel state, the error log, the output channel and the status bar listen here.
+   */
+  readonly events = new Emitter<ConnectionEvent>();
   /** Every HTML page and message given to any panel of this window (redacted; bounded). */
   /** What the panels posted and rendered, for the test hooks (test builds only). */
   readonly record: PanelRecord | undefined = __TEST_HOOKS__ ? { html: [], posted: [] } : undefined;
@@ -81,12 +102,29 @@ export class ConnectionController implements vscode.Disposable {
   private lastWarnings = '';
   private budget: RetryBudget | undefined;
   private statusFetchForRun: string | undefined;
+  private diagnosis: RunDiagnosis | undefined;
+  private readonly attemptLog: AttemptLog;
   private statusAbort: AbortController | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly deps: ControllerDeps) {
     this.state = initialState(deps.keys.source === 'none' ? 'none' : deps.keys.source);
+    this.attemptLog = new AttemptLog(
+      (entry) => deps.log.append(redactDeep(entry, this.secrets())),
+      (err) => deps.out.warn(`could not write the error log: ${err instanceof Error ? err.message : String(err)}`),
+    );
+    // The listeners, in this order: the panel state first (the others may read it), the log,
+    // the output channel, the diagnostics (key checklist, status page), the status bar, then
+    // the panel is sent the new state.
+    this.disposables.push(
+      { dispose: this.events.on((e) => { this.state = reduce(this.state, e, Date.now()); }) },
+      { dispose: this.events.on((e) => this.attemptLog.onEvent(e)) },
+      { dispose: this.events.on((e) => { const l = runLine(e); if (l) deps.out.write(l.level, l.text); }) },
+      { dispose: this.events.on((e) => this.diagnose(e)) },
+      { dispose: this.events.on((e) => deps.statusBar.onEvent(e)) },
+      { dispose: this.events.on(() => this.push()) },
+    );
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('claudeDoctor')) {
         const s = this.readSettings();
@@ -104,9 +142,7 @@ export class ConnectionController implements vscode.Disposable {
 
   readSettings(overrides?: Record<string, unknown>): DoctorSettings {
     const cfg = vscode.workspace.getConfiguration('claudeDoctor');
-    const raw: Record<string, unknown> = {};
-    for (const k of SETTING_KEYS) raw[k] = cfg.get(k);
-    const { settings, warnings } = validateSettings({ ...raw, ...(overrides ?? {}) });
+    const { settings, warnings } = readSettings((k) => cfg.get(k), overrides);
     const joined = warnings.join('\n');
     if (joined && joined !== this.lastWarnings) for (const w of warnings) this.deps.out.warn(w);
     this.lastWarnings = joined;
@@ -220,24 +256,8 @@ export class ConnectionController implements vscode.Disposable {
   }
 
   /** The options a run would use with the current settings (one request profile, see core/connection/profile.ts). */
-  private profileOptions(settings: DoctorSettings, extra: { model?: string; stream?: boolean; prompt?: string; maxTokens?: number; scenario?: string } = {}) {
-    const policy: Partial<RetryPolicy> = {
-      maxRetries: settings.maxRetries,
-      baseDelayMs: settings.baseDelayMs,
-      maxDelayMs: settings.maxDelayMs,
-      jitter: settings.jitter,
-      maxRetryAfterMs: settings.maxRetryAfterMs,
-      ...(settings.fallbackModel ? { fallbackModel: settings.fallbackModel } : {}),
-    };
-    return loadRuntime().clientOptions({
-      model: extra.model ?? settings.model,
-      stream: extra.stream ?? settings.stream,
-      ...(extra.prompt !== undefined ? { prompt: extra.prompt } : {}),
-      ...(extra.maxTokens !== undefined ? { maxTokens: extra.maxTokens } : {}),
-      timeoutMs: settings.timeoutMs,
-      ...(extra.scenario !== undefined ? { scenario: extra.scenario } : {}),
-      policy,
-    });
+  private profileOptions(settings: DoctorSettings, extra: RunChoices = {}) {
+    return loadRuntime().clientOptions(profileChoices(settings, extra));
   }
 
   /** For the scenario picker: how long `scenario` can take with the current settings, when that is long. */
@@ -255,7 +275,7 @@ export class ConnectionController implements vscode.Disposable {
     const resolved = await this.deps.keys.get();
     this.state = { ...this.state, keyState: resolved.source };
     let key = resolved.key;
-    let keySource: 'secret' | 'env' | 'none' | 'placeholder' = resolved.source;
+    let keySource: KeySource = resolved.source;
     if (req.target === 'simulator' && !key) {
       key = SIMULATOR_PLACEHOLDER_KEY;
       keySource = 'placeholder';
@@ -282,15 +302,12 @@ export class ConnectionController implements vscode.Disposable {
       baseUrl: displayUrl(baseUrl), model, stream, authHeader: settings.authHeader,
       maxRetries: settings.maxRetries, jitter: settings.jitter, timeoutMs: settings.timeoutMs, startedAt: Date.now(),
     };
-    this.state = startRun(this.state, run);
+    this.diagnosis = { runId, settings, baseUrl, key: key ?? '', keySource };
     this.showPanel(true);
-    this.push();
-    this.deps.statusBar.running(vscode.l10n.t('attempt {0}', 1));
-    this.deps.out.info(`[${runId}] test ${req.target === 'simulator' ? `simulator scenario "${run.scenario}"` : displayUrl(baseUrl)}, model ${model}, ${stream ? 'streaming' : 'non-streaming'}${opts.streamForcedBy ? ` (${opts.streamForcedBy} is a stream scenario)` : ''}, auth ${settings.authHeader}, up to ${settings.maxRetries} retries (${settings.jitter} jitter), timeout ${settings.timeoutMs} ms`);
+    this.events.emit(redactDeep({ event: 'runStart', runId, run, prompt, maxTokens, ...(opts.streamForcedBy ? { streamForcedBy: opts.streamForcedBy } : {}) }, this.secrets()));
 
     const abort = new AbortController();
-    const logCtx: LogCtx = { runId, target: req.target, scenario: run.scenario, baseUrl: displayUrl(baseUrl), stream, maxTokens, prompt };
-    const done = this.execute({ runId, abort, settings, baseUrl, key: key ?? '', keySource, model, stream, prompt, maxTokens, timeoutMs: opts.timeoutMs, policy: opts.policy, headers, logCtx });
+    const done = this.execute({ runId, abort, settings, baseUrl, key: key ?? '', model, stream, prompt, maxTokens, timeoutMs: opts.timeoutMs, policy: opts.policy, headers });
     this.current = { runId, abort, done };
     try {
       return await done;
@@ -301,11 +318,10 @@ export class ConnectionController implements vscode.Disposable {
 
   private async execute(p: {
     runId: string; abort: AbortController; settings: DoctorSettings; baseUrl: string; key: string;
-    keySource: 'secret' | 'env' | 'none' | 'placeholder'; model: string; stream: boolean; prompt: string; maxTokens: number;
-    timeoutMs: number; policy: RetryPolicy; headers: Record<string, string>; logCtx: LogCtx;
+    model: string; stream: boolean; prompt: string; maxTokens: number;
+    timeoutMs: number; policy: RetryPolicy; headers: Record<string, string>;
   }): Promise<ResultEvent> {
     const { runId, settings } = p;
-    const pending = new PendingLog(this.deps.log, p.logCtx, this.deps.out, this.secrets);
     let result: ResultEvent | undefined;
     try {
       const { runConnectionTest } = loadRuntime();
@@ -323,7 +339,7 @@ export class ConnectionController implements vscode.Disposable {
         headers: p.headers,
         runId,
         ...(settings.retryBudget ? { budget: await this.sharedBudget() } : {}),
-        onEvent: (e: ClientEvent) => this.onClientEvent(e, p, pending),
+        onEvent: (e: ClientEvent) => this.emitClientEvent(e, runId),
       });
     } catch (err) {
       // runConnectionTest never throws by contract; a failure to load it must still end the run.
@@ -334,62 +350,36 @@ export class ConnectionController implements vscode.Disposable {
         verdict: { category: 'unknown', fault: 'you', title: 'The test could not run', summary: msg, explanation: msg, nextStep: 'See the Claude Doctor output channel.', docsUrl: DOCS.errors },
       };
     }
-    // The client emits `result` through onEvent too; apply it here if it did not.
-    if (this.state.run?.runId === runId && this.state.running) this.onClientEvent(result, p, pending);
-    await pending.flush();
+    // The client emits `result` through onEvent too; emit it here if it did not.
+    if (this.state.run?.runId === runId && this.state.running) this.emitClientEvent(result, runId);
+    await this.attemptLog.flush();
     return redactDeep(result, this.secrets());
   }
 
-  private onClientEvent(raw: ClientEvent, p: { runId: string; settings: DoctorSettings; baseUrl: string; key: string; keySource: 'secret' | 'env' | 'none' | 'placeholder' }, pending: PendingLog): void {
+  /** A client event of run `runId` onto the event stream: redacted first, other runs' dropped. */
+  private emitClientEvent(raw: ClientEvent, runId: string): void {
     const e = redactDeep(raw, this.secrets());
-    if (e.runId !== p.runId) return;
-    const now = Date.now();
-    this.state = applyEvent(this.state, e, now);
-    const tag = `[${p.runId}]`;
-    switch (e.event) {
-      case 'attemptStart':
-        pending.flushSoon();
-        this.deps.statusBar.running(vscode.l10n.t('attempt {0}', e.attempt));
-        break;
-      case 'attempt':
-        pending.attempt(e);
-        this.deps.out.write(e.ok ? 'info' : 'warn', `${tag} attempt ${e.attempt} (${e.model}): ${statusLabel({ state: 'done', status: e.status, category: e.category, ok: e.ok })}${e.errorType ? ` ${e.errorType}` : ''}${e.errorCode ? ` [${e.errorCode}]` : ''} in ${Math.round(e.latencyMs)} ms${e.requestId ? `, request id ${e.requestId}` : ''}${e.ok ? '' : e.retryable ? ' (retryable)' : ' (not retryable)'}${e.message && !e.ok ? `: ${e.message}` : ''}`);
-        if (e.status === 401 || e.category === 'authentication') this.runKeyChecklist(p);
-        if (isServerSide(e.status, e.category) && this.statusFetchForRun !== p.runId) {
-          this.statusFetchForRun = p.runId;
-          const run = this.state.run;
-          const forRun = run ? { target: run.target, ...(run.scenario ? { scenario: run.scenario } : {}) } : undefined;
-          if (p.settings.statusPage || forRun?.target === 'simulator') void this.checkStatus(false, p.settings, forRun);
-          else this.state = setStatusPage(this.state, { state: 'disabled', message: vscode.l10n.t('The status page was not read: claudeDoctor.statusPage is off.') });
-        }
-        break;
-      case 'backoff':
-        pending.backoff(e.delayMs, e.reason);
-        this.deps.statusBar.running(vscode.l10n.t('waiting {0}', formatMs(e.delayMs)));
-        this.deps.out.info(`${tag} backoff ${Math.round(e.delayMs)} ms after attempt ${e.attempt} (${e.reason})`);
-        break;
-      case 'backoffDone':
-        pending.backoffDone(e.actualMs);
-        break;
-      case 'result': {
-        pending.flushSoon();
-        const v = e.verdict;
-        const outcome = e.ok ? 'OK' : v.category === 'aborted' ? 'CANCELLED' : 'FAILED';
-        this.deps.out.write(e.ok || outcome === 'CANCELLED' ? 'info' : 'error', `${tag} ${outcome} after ${e.attempts} attempt(s) in ${Math.round(e.totalMs)} ms: ${v.title}. ${v.summary} Next: ${v.nextStep}`);
-        const run = this.state.run;
-        void this.deps.statusBar.setResult({
-          ok: e.ok, status: e.status, category: v.category, title: v.title, summary: v.summary, attempts: e.attempts,
-          totalMs: e.totalMs, target: run?.target ?? 'api', ...(run?.scenario ? { scenario: run.scenario } : {}), at: Date.now(),
-        });
-        break;
-      }
-    }
-    this.push();
+    if (e.runId !== runId) return;
+    this.events.emit(e);
   }
 
-  private runKeyChecklist(p: { settings: DoctorSettings; baseUrl: string; key: string; keySource: 'secret' | 'env' | 'none' | 'placeholder' }): void {
+  /** The diagnostics listener: the key checklist after a 401, the status page after a server-side failure. */
+  private diagnose(e: ConnectionEvent): void {
+    const d = this.diagnosis;
+    if (e.event !== 'attempt' || !d || e.runId !== d.runId) return;
+    if (e.status === 401 || e.category === 'authentication') this.runKeyChecklist(d);
+    if (isServerSide(e.status, e.category) && this.statusFetchForRun !== d.runId) {
+      this.statusFetchForRun = d.runId;
+      const run = this.state.run;
+      const forRun = run ? { target: run.target, ...(run.scenario ? { scenario: run.scenario } : {}) } : undefined;
+      if (d.settings.statusPage || forRun?.target === 'simulator') void this.checkStatus(false, d.settings, forRun);
+      else this.state = setStatusPage(this.state, { state: 'disabled', message: vscode.l10n.t('The status page was not read: claudeDoctor.statusPage is off.') });
+    }
+  }
+
+  private runKeyChecklist(p: RunDiagnosis): void {
     const items = keyChecklist({ key: describeKey(p.key), source: p.keySource, baseUrl: p.baseUrl, authHeader: p.settings.authHeader, target: this.state.run?.target ?? 'api' });
-    this.state = { ...this.state, keyChecklist: items.map((i) => ({ ...i })) };
+    this.state = setKeyChecklist(this.state, items);
     for (const i of items) this.deps.out.info(`key check: ${i.outcome.toUpperCase()} ${i.label}: ${i.detail}`);
   }
 
@@ -533,69 +523,6 @@ export class ConnectionController implements vscode.Disposable {
     const sim = this.sim;
     this.sim = undefined;
     if (sim) await sim.then((s) => s.close(), () => undefined);
-  }
-}
-
-// -----------------------------------------------------------------------------------------------
-// Error log: one entry per attempt, with the backoff that followed it (when one did).
-
-interface LogCtx {
-  runId: string; target: 'api' | 'simulator'; scenario?: string; baseUrl: string; stream: boolean; maxTokens: number; prompt: string;
-}
-
-class PendingLog {
-  private entry: LogEntry | undefined;
-  private writes: Promise<void>[] = [];
-  private seq = 0;
-
-  constructor(private readonly log: ErrorLogApi, private readonly ctx: LogCtx, private readonly out: RedactingLog, private readonly secrets: () => readonly string[]) {}
-
-  attempt(e: AttemptEvent): void {
-    this.flushSoon();
-    this.entry = {
-      v: 1,
-      id: `${this.ctx.runId}-${e.attempt}-${++this.seq}`,
-      runId: this.ctx.runId,
-      ts: e.startedAt,
-      target: this.ctx.target,
-      ...(this.ctx.scenario ? { scenario: this.ctx.scenario } : {}),
-      baseUrl: this.ctx.baseUrl,
-      model: e.model,
-      stream: this.ctx.stream,
-      attempt: e.attempt,
-      ...attemptOutcome(e),
-      latencyMs: Math.round(e.latencyMs),
-      ...(e.rateLimit ? { rateLimit: e.rateLimit } : {}),
-      request: { maxTokens: this.ctx.maxTokens, prompt: this.ctx.prompt, stream: this.ctx.stream, ...(this.ctx.scenario ? { scenario: this.ctx.scenario } : {}) },
-    };
-  }
-
-  backoff(plannedMs: number, reason: string): void {
-    if (!this.entry) return;
-    this.entry.backoffPlannedMs = Math.round(plannedMs);
-    this.entry.backoffReason = reason;
-  }
-
-  backoffDone(actualMs: number): void {
-    if (!this.entry) return;
-    this.entry.backoffActualMs = Math.round(actualMs);
-    this.flushSoon();
-  }
-
-  flushSoon(): void {
-    const e = this.entry;
-    this.entry = undefined;
-    if (!e) return;
-    const safe = redactDeep(e, this.secrets());
-    this.writes.push(this.log.append(safe).catch((err: unknown) => {
-      this.out.warn(`could not write the error log: ${err instanceof Error ? err.message : String(err)}`);
-    }));
-  }
-
-  async flush(): Promise<void> {
-    this.flushSoon();
-    await Promise.all(this.writes);
-    this.writes = [];
   }
 }
 

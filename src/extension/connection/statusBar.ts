@@ -3,6 +3,7 @@
  * reload), a spinner while a test runs. Cheap: created at activation, no heavy imports.
  */
 import * as vscode from 'vscode';
+import { formatMs, type ConnectionEvent, type RunInfo } from '../../core/connection/runModel';
 import { COMMAND_IDS } from './commandIds';
 
 export interface LastResult {
@@ -23,6 +24,8 @@ export const SHOW_PANEL_COMMAND = COMMAND_IDS.showConnectionPanel;
 
 export class ConnectionStatusBar implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
+  /** The run whose events are shown (from its `runStart`). */
+  private run: RunInfo | undefined;
 
   constructor(private readonly memento: vscode.Memento) {
     this.item = vscode.window.createStatusBarItem('claudeDoctor.connection', vscode.StatusBarAlignment.Right, 100);
@@ -50,6 +53,33 @@ export class ConnectionStatusBar implements vscode.Disposable {
     this.item.tooltip = vscode.l10n.t('Claude Doctor: connection test running. Click to open the panel.');
     this.item.backgroundColor = undefined;
     this.item.accessibilityInformation = { label: vscode.l10n.t('Claude Doctor: connection test running, {0}', detail) };
+  }
+
+  /** The listener of a run's event stream: a spinner with the attempt or wait, then the result. */
+  onEvent(e: ConnectionEvent): void {
+    switch (e.event) {
+      case 'runStart':
+        this.run = e.run;
+        this.running(vscode.l10n.t('attempt {0}', 1));
+        break;
+      case 'attemptStart':
+        this.running(vscode.l10n.t('attempt {0}', e.attempt));
+        break;
+      case 'backoff':
+        this.running(vscode.l10n.t('waiting {0}', formatMs(e.delayMs)));
+        break;
+      case 'result': {
+        const v = e.verdict;
+        const run = this.run?.runId === e.runId ? this.run : undefined;
+        void this.setResult({
+          ok: e.ok, status: e.status, category: v.category, title: v.title, summary: v.summary, attempts: e.attempts,
+          totalMs: e.totalMs, target: run?.target ?? 'api', ...(run?.scenario ? { scenario: run.scenario } : {}), at: Date.now(),
+        });
+        break;
+      }
+      default:
+        break;
+    }
   }
 
   async setResult(r: LastResult): Promise<void> {

@@ -14,7 +14,7 @@ import type { RunningSimulator } from '../../core/simulator/index';
 import { redactSecrets } from '../../core/redact';
 import { loadRuntime } from '../connection/loadRuntime';
 import { KeyStore } from '../connection/secrets';
-import { validateSettings, displayUrl, SETTING_KEYS } from '../connection/settingsModel';
+import { readSettings, displayUrl } from '../../core/connection/settings';
 import { PROXY_COMMANDS } from './commandIds';
 import { renderWebviewHtml, webviewLocalRoots } from '../webviewHtml';
 import { isCardMessage, RULE_ID, type CardView, type HostToWebview, type WebviewToHost } from '../../webview/proxy/protocol';
@@ -101,9 +101,7 @@ export class ProxyController implements vscode.Disposable {
   private async doStart(arg: StartArg): Promise<string> {
     const rt = loadRuntime();
     const cfg = vscode.workspace.getConfiguration('claudeDoctor');
-    const raw: Record<string, unknown> = {};
-    for (const k of SETTING_KEYS) raw[k] = cfg.get(k);
-    const settings = validateSettings(raw).settings;
+    const settings = readSettings((k) => cfg.get(k)).settings;
     const target = arg.target ?? settings.target;
     await this.keys.get();
     // One private simulator: the upstream when the target is the simulator, and the fault server.

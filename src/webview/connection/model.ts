@@ -1,167 +1,14 @@
 /**
- * The connection panel's view model: a pure reducer from client events to `PanelState`, plus the
- * derived views the webview draws (countdowns, timeline layout, rate-limit headroom). Used by
- * the host (reducer) and the webview (derivations). No vscode, no DOM.
+ * What the connection panel's webview derives from the `PanelState` the host posts: countdowns,
+ * the timeline layout, rate-limit headroom, the verdict box. The state itself and its reducer are
+ * the host's (core/connection/runModel.ts). No vscode, no DOM.
  */
-import type { ErrorCategory } from '../../core/data/api-facts';
-import type { AttemptEvent, ClientEvent, RateLimitInfo, RateLimitWindow, RunOutcome } from '../../core/retry/events';
-import type { AttemptView, ChipClass, PanelState, ResultView, RunInfo, StatusView } from './protocol';
+import { formatMs } from '../../core/connection/runModel';
+import type { RateLimitInfo, RateLimitWindow, RunOutcome } from '../../core/retry/events';
+import { HEADROOM_LABELS, type AttemptView, type ChipClass, type HeadroomKind, type PanelState, type ResultView } from './protocol';
 
-export function initialState(keyState: PanelState['keyState'] = 'none'): PanelState {
-  return { run: null, running: false, attempts: [], rateLimit: null, result: null, keyChecklist: null, statusPage: { state: 'idle' }, keyState };
-}
-
-const NETWORK: ReadonlySet<ErrorCategory> = new Set(['connection', 'timeout', 'request_timeout', 'aborted']);
-
-export type AttemptOutcome = Pick<AttemptEvent, 'ok' | 'status' | 'errorType' | 'errorCode' | 'message' | 'requestId' | 'latencyMs' | 'retryable' | 'category'>;
-
-/** What an attempt came to, as both the panel (AttemptView) and the error log (LogEntry) record it. */
-export function attemptOutcome(e: AttemptEvent): AttemptOutcome {
-  return {
-    ok: e.ok,
-    status: e.status,
-    errorType: e.errorType,
-    errorCode: e.errorCode,
-    message: e.message,
-    requestId: e.requestId,
-    latencyMs: e.latencyMs,
-    retryable: e.retryable,
-    category: e.category,
-  };
-}
-
-/** The chip colour class of an attempt: ok, retryable (amber), fatal (red), network (grey). */
-export function chipFor(ok: boolean | null, category: ErrorCategory | null, retryable: boolean | null): ChipClass {
-  if (ok === null || category === null) return 'running';
-  if (ok) return 'ok';
-  if (NETWORK.has(category)) return 'network';
-  return retryable ? 'retryable' : 'fatal';
-}
-
-/** The categories that make the status page worth showing: Anthropic-side 5xx and 529. */
-export function isServerSide(status: number | null, category: ErrorCategory | null): boolean {
-  if (status !== null && status >= 500) return true;
-  return category === 'overloaded' || category === 'api_error' || category === 'server_error'
-    || category === 'bad_gateway' || category === 'unavailable' || category === 'gateway_timeout'
-    || (category === 'stream_error');
-}
-
-export function startRun(state: PanelState, run: RunInfo): PanelState {
-  return {
-    ...state,
-    run,
-    running: true,
-    attempts: [],
-    rateLimit: null,
-    result: null,
-    keyChecklist: null,
-    statusPage: state.statusPage.state === 'disabled' ? state.statusPage : { state: 'idle' },
-  };
-}
-
-function blankAttempt(attempt: number, model: string, startedAt: number): AttemptView {
-  return {
-    attempt, model, startedAt, state: 'running', ok: null, status: null, errorType: null, errorCode: null,
-    message: null, requestId: null, latencyMs: null, retryable: null, category: null, chip: 'running', backoff: null,
-  };
-}
-
-function hasRateLimit(info: RateLimitInfo | undefined): info is RateLimitInfo {
-  return !!info && (['requests', 'tokens', 'inputTokens', 'outputTokens'] as const).some((k) => {
-    const w = info[k];
-    return !!w && (w.limit !== undefined || w.remaining !== undefined || w.reset !== undefined);
-  });
-}
-
-function upsert(attempts: AttemptView[], n: number, make: () => AttemptView, patch: (a: AttemptView) => AttemptView): AttemptView[] {
-  const i = attempts.findIndex((a) => a.attempt === n);
-  if (i < 0) return [...attempts, patch(make())].sort((a, b) => a.attempt - b.attempt);
-  const next = attempts.slice();
-  next[i] = patch(next[i]!);
-  return next;
-}
-
-/**
- * Apply one client event. Events of another run are ignored. `now` is the host's clock when
- * the event arrived (backoff countdowns start there).
- */
-export function applyEvent(state: PanelState, e: ClientEvent, now: number): PanelState {
-  if (!state.run || e.runId !== state.run.runId) return state;
-  switch (e.event) {
-    case 'attemptStart':
-      return {
-        ...state,
-        attempts: upsert(state.attempts, e.attempt, () => blankAttempt(e.attempt, e.model, e.startedAt),
-          (a) => ({ ...a, model: e.model, startedAt: e.startedAt, state: 'running' })),
-      };
-    case 'attempt': {
-      const attempts = upsert(state.attempts, e.attempt, () => blankAttempt(e.attempt, e.model, e.startedAt), (a) => ({
-        ...a,
-        model: e.model,
-        startedAt: e.startedAt,
-        state: 'done',
-        ...attemptOutcome(e),
-        chip: chipFor(e.ok, e.category, e.retryable),
-        ...(e.partialTextLength !== undefined ? { partialTextLength: e.partialTextLength } : {}),
-      }));
-      const rateLimit = hasRateLimit(e.rateLimit) ? { info: e.rateLimit, receivedAt: now, attempt: e.attempt } : state.rateLimit;
-      return { ...state, attempts, rateLimit };
-    }
-    case 'backoff':
-      return {
-        ...state,
-        attempts: upsert(state.attempts, e.attempt, () => blankAttempt(e.attempt, state.run!.model, now), (a) => ({
-          ...a, backoff: { plannedMs: e.delayMs, reason: e.reason, startedAt: now, actualMs: null, state: 'waiting' },
-        })),
-      };
-    case 'backoffDone':
-      return {
-        ...state,
-        attempts: upsert(state.attempts, e.attempt, () => blankAttempt(e.attempt, state.run!.model, now), (a) => ({
-          ...a,
-          backoff: {
-            plannedMs: a.backoff?.plannedMs ?? e.plannedMs,
-            reason: a.backoff?.reason ?? 'jitter',
-            startedAt: a.backoff?.startedAt ?? now - e.actualMs,
-            actualMs: e.actualMs,
-            state: 'done',
-          },
-        })),
-      };
-    case 'result': {
-      const aborted = e.verdict.category === 'aborted';
-      const lastN = state.attempts.length ? state.attempts[state.attempts.length - 1]!.attempt : -1;
-      const attempts = state.attempts.map((a) => {
-        let next = a;
-        // A cancelled run's last backoff was interrupted, whatever the client reported as slept.
-        if (aborted && a.attempt === lastN && a.backoff && a.backoff.state === 'done') {
-          next = { ...next, backoff: { ...a.backoff, state: 'cancelled' } };
-        }
-        if (a.state === 'running') next = { ...next, state: 'done', chip: next.chip === 'running' ? 'network' : next.chip };
-        if (a.backoff && a.backoff.state === 'waiting') {
-          next = { ...next, backoff: { ...a.backoff, state: 'cancelled', actualMs: Math.max(0, now - a.backoff.startedAt) } };
-        }
-        return next;
-      });
-      return {
-        ...state,
-        running: false,
-        attempts,
-        result: {
-          ok: e.ok, attempts: e.attempts, status: e.status, totalMs: e.totalMs, model: e.model, verdict: e.verdict,
-          finishedAt: now,
-          ...(e.ok && e.text ? { textPreview: e.text.slice(0, 200) } : {}),
-        },
-      };
-    }
-    default:
-      return state;
-  }
-}
-
-export function setStatusPage(state: PanelState, statusPage: StatusView): PanelState {
-  return { ...state, statusPage };
-}
+export { formatMs, statusLabel } from '../../core/connection/runModel';
+export { HEADROOM_LABELS };
 
 /** Milliseconds left of a backoff that is waiting, by the host clock `now`. */
 export function backoffRemainingMs(a: AttemptView, now: number): number | null {
@@ -222,7 +69,7 @@ export function timelineLayout(state: PanelState, now: number): TimelineLayout {
 }
 
 export interface HeadroomRow {
-  kind: 'requests' | 'tokens' | 'inputTokens' | 'outputTokens';
+  kind: HeadroomKind;
   label: string;
   limit: number | null;
   remaining: number | null;
@@ -232,13 +79,6 @@ export interface HeadroomRow {
   /** ms until reset by `now`; 0 when passed; null when unknown or unparsable. */
   resetInMs: number | null;
 }
-
-export const HEADROOM_LABELS: Record<HeadroomRow['kind'], string> = {
-  requests: 'Requests',
-  tokens: 'Tokens',
-  inputTokens: 'Input tokens',
-  outputTokens: 'Output tokens',
-};
 
 export function headroom(info: RateLimitInfo | undefined | null, now: number): HeadroomRow[] {
   if (!info) return [];
@@ -256,27 +96,6 @@ export function headroom(info: RateLimitInfo | undefined | null, now: number): H
     });
   }
   return rows;
-}
-
-/** "1.2 s", "850 ms", "2 min 5 s". */
-export function formatMs(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
-  const v = Math.max(0, ms);
-  if (v < 1000) return `${Math.round(v)} ms`;
-  if (v < 60_000) return `${(v / 1000).toFixed(v < 10_000 ? 1 : 0)} s`;
-  if (v < 3_600_000) {
-    const m = Math.floor(v / 60_000);
-    const s = Math.round((v % 60_000) / 1000);
-    return s ? `${m} min ${s} s` : `${m} min`;
-  }
-  if (v < 86_400_000) {
-    const hh = Math.floor(v / 3_600_000);
-    const m = Math.round((v % 3_600_000) / 60_000);
-    return m ? `${hh} h ${m} min` : `${hh} h`;
-  }
-  const dd = Math.floor(v / 86_400_000);
-  const hh = Math.round((v % 86_400_000) / 3_600_000);
-  return hh ? `${dd} d ${hh} h` : `${dd} d`;
 }
 
 /**
@@ -304,11 +123,3 @@ export function elapsedOfLimit(startedAt: number, timeoutMs: number, now: number
   return [formatMs(Math.max(0, now - startedAt)), formatMs(timeoutMs)];
 }
 
-export function statusLabel(a: Pick<AttemptView, 'state' | 'status' | 'category' | 'ok'>): string {
-  if (a.state === 'running') return '…';
-  if (a.status !== null) return String(a.status);
-  if (a.category === 'stream_error') return 'stream';
-  if (a.category === 'timeout') return 'timeout';
-  if (a.category === 'aborted') return 'cancelled';
-  return 'network';
-}

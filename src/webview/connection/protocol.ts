@@ -4,98 +4,13 @@
  * sends it whole; the webview only renders it and sends user intents back.
  * Nothing here ever carries the API key.
  */
-import type { ErrorCategory, Fault } from '../../core/data/api-facts';
-import type { BackoffReason, JitterKind, RateLimitInfo, Verdict } from '../../core/retry/events';
+import type { Fault } from '../../core/data/api-facts';
+import type { PanelState } from '../../core/connection/runModel';
 
-export type ChipClass = 'ok' | 'retryable' | 'fatal' | 'network' | 'running';
-
-export interface BackoffView {
-  plannedMs: number;
-  reason: BackoffReason;
-  /** Host epoch ms when the wait began. */
-  startedAt: number;
-  actualMs: number | null;
-  state: 'waiting' | 'done' | 'cancelled';
-}
-
-export interface AttemptView {
-  attempt: number;
-  model: string;
-  startedAt: number;
-  state: 'running' | 'done';
-  ok: boolean | null;
-  status: number | null;
-  errorType: string | null;
-  errorCode: string | null;
-  message: string | null;
-  requestId: string | null;
-  latencyMs: number | null;
-  retryable: boolean | null;
-  category: ErrorCategory | null;
-  chip: ChipClass;
-  partialTextLength?: number;
-  backoff: BackoffView | null;
-}
-
-export interface RunInfo {
-  runId: string;
-  target: 'api' | 'simulator';
-  scenario?: string;
-  /** Display form: no credentials, no query. */
-  baseUrl: string;
-  model: string;
-  stream: boolean;
-  authHeader: 'bearer' | 'x-api-key';
-  maxRetries: number;
-  jitter: JitterKind;
-  timeoutMs: number;
-  startedAt: number;
-}
-
-export interface ResultView {
-  ok: boolean;
-  attempts: number;
-  status: number | null;
-  totalMs: number;
-  model: string;
-  verdict: Verdict;
-  finishedAt: number;
-  /** First characters of the reply when ok. */
-  textPreview?: string;
-}
-
-export type KeyCheckOutcome = 'pass' | 'fail' | 'warn' | 'info';
-export interface KeyCheckView { id: string; outcome: KeyCheckOutcome; label: string; detail: string }
-
-export interface StatusView {
-  state: 'idle' | 'loading' | 'ok' | 'offline' | 'error' | 'disabled';
-  indicator?: 'none' | 'minor' | 'major' | 'critical' | 'maintenance' | 'unknown';
-  description?: string;
-  fetchedAt?: number;
-  message?: string;
-  pageUrl?: string;
-  /** 'simulator': read from the simulator's own status page (the target is the simulator). */
-  source?: 'simulator';
-}
-
-export interface RateLimitView {
-  info: RateLimitInfo;
-  /** Host epoch ms when these headers arrived. */
-  receivedAt: number;
-  attempt: number;
-}
-
-export interface PanelState {
-  run: RunInfo | null;
-  running: boolean;
-  attempts: AttemptView[];
-  rateLimit: RateLimitView | null;
-  result: ResultView | null;
-  keyChecklist: KeyCheckView[] | null;
-  statusPage: StatusView;
-  /** Key presence only (never the key): drives the "no key" hint. */
-  keyState: 'secret' | 'env' | 'none';
-}
+// The panel's state is the host's, built by the reducer in core (core/connection/runModel.ts).
+export type {
+  AttemptView, BackoffView, ChipClass, KeyCheckOutcome, KeyCheckView, PanelState, RateLimitView, ResultView, RunInfo, StatusView,
+} from '../../core/connection/runModel';
 
 export type HostToWebview =
   | { type: 'state'; state: PanelState; /** host epoch ms, to correct countdowns for clock skew */ now: number }
@@ -124,6 +39,16 @@ export const FAULT_WORDS: Readonly<Record<Fault, string>> = {
   limit: "An account limit: your organization's rate or spend limits.",
   server: 'The server side: the API, or a proxy or gateway in front of it (the request reached it).',
   none: 'Nobody: the run was stopped before it finished.',
+};
+
+/** The rate-limit windows the panel shows headroom for. */
+export type HeadroomKind = 'requests' | 'tokens' | 'inputTokens' | 'outputTokens';
+
+export const HEADROOM_LABELS: Readonly<Record<HeadroomKind, string>> = {
+  requests: 'Requests',
+  tokens: 'Tokens',
+  inputTokens: 'Input tokens',
+  outputTokens: 'Output tokens',
 };
 
 export function isWebviewToHost(m: unknown): m is WebviewToHost {

@@ -3,8 +3,7 @@
  * (the English text is the l10n key), so a language bundle translates the panel too. A unit test
  * checks that every `t('…')` in main.ts is listed here.
  */
-import { FAULT_WORDS } from './protocol';
-import { HEADROOM_LABELS } from './model';
+import { FAULT_WORDS, HEADROOM_LABELS } from './protocol';
 
 export const WEBVIEW_STRINGS: readonly string[] = [
   "(read {0})",

@@ -1,6 +1,7 @@
 /** The one fix-all loop (core), used by the editor's fix-all and `claude-doctor fix`. */
 import { describe, expect, it } from 'vitest';
-import { fixAllText, MAX_FIX_PASSES } from '../../../src/core/analyzer/index';
+import { fixAllText, MAX_FIX_PASSES, safeQuickFix } from '../../../src/core/analyzer/index';
+import { isSafelyFixable } from '../../../src/cli/lint';
 import type { Finding } from '../../../src/core/analyzer/types';
 
 /** One safe fix per pass: the first `a` becomes `b` (so each fix makes the next one possible). */
@@ -42,5 +43,20 @@ describe('fixAllText', () => {
     expect((await fixAllText('xa', async () => [], { first: unsafe })).applied).toBe(0);
     const refactor = first.map((f) => ({ ...f, fixes: f.fixes.map((x) => ({ ...x, kind: 'refactor' as const })) }));
     expect((await fixAllText('xa', async () => [], { first: refactor })).applied).toBe(0);
+  });
+});
+
+describe('safeQuickFix: the one "applies without review" choice (fix-all, `claude-doctor fix`, the CLI\'s fixable flag, the light bulb)', () => {
+  const fix = (title: string, kind: 'quickfix' | 'refactor', safe: boolean) => ({ title, kind, safe, edits: [{ start: 0, end: 1, newText: title }] });
+  const finding = (fixes: Finding['fixes']): Finding => ({ rule: 'retired-model', severity: 'error', message: 'm', start: 0, end: 1, fixes });
+
+  it('the first fix that is both safe and a quick fix; a safe refactor or an unsafe quick fix never counts', () => {
+    const f = finding([fix('unsafe', 'quickfix', false), fix('refactor', 'refactor', true), fix('one', 'quickfix', true), fix('two', 'quickfix', true)]);
+    expect(safeQuickFix(f)?.title).toBe('one');
+    expect(isSafelyFixable(f)).toBe(true);
+    const none = finding([fix('unsafe', 'quickfix', false), fix('refactor', 'refactor', true)]);
+    expect(safeQuickFix(none)).toBeUndefined();
+    expect(isSafelyFixable(none)).toBe(false);
+    expect(isSafelyFixable(finding([]))).toBe(false);
   });
 });

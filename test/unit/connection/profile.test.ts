@@ -11,7 +11,7 @@ import {
 import { runConnectionTest, DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_PROMPT } from '../../../src/core/retry/client';
 import { computeBackoff, DEFAULT_POLICY, DEFAULT_RETRY_BUDGET, resolvePolicy, type RetryPolicy } from '../../../src/core/retry/policy';
 import { SCENARIOS, startSimulator } from '../../../src/core/simulator/index';
-import { DEFAULT_SETTINGS } from '../../../src/extension/connection/settingsModel';
+import { DEFAULT_SETTINGS } from '../../../src/core/connection/settings';
 import { httpServer, sendJson, messageBody } from '../hostile/servers';
 import { fakeKey } from '../fake-key';
 

@@ -21,6 +21,16 @@ describe('activation path', () => {
     expect(inputs.filter((i) => i.includes('src/core/proxy/'))).toEqual([]);
   }, 30_000);
 
+  it('the host carries the connection panel\'s state and reducer from core, none of the webview\'s view code', async () => {
+    const host = await inputsOf('src/extension/extension.ts');
+    expect(host.some((i) => i.endsWith('src/core/connection/runModel.ts'))).toBe(true);
+    expect(host.filter((i) => i.includes('src/webview/') && !/src\/webview\/[^/]+\/(protocol|strings)\.ts$/.test(i))).toEqual([]);
+    // The webview draws from the same state types and labels, and has its view code.
+    const page = await inputsOf('src/webview/connection/main.ts');
+    expect(page.some((i) => i.endsWith('src/webview/connection/model.ts'))).toBe(true);
+    expect(page.some((i) => i.endsWith('src/core/connection/runModel.ts'))).toBe(true);
+  }, 30_000);
+
   it('the connection runtime carries them', async () => {
     const inputs = await inputsOf('src/extension/connection/runtime.ts');
     expect(inputs.some((i) => i.includes('@anthropic-ai/sdk'))).toBe(true);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { SCENARIOS, SIMULATOR_STATUS_PATH, simulatedIndicator, simulatedStatus } from '../../../src/core/simulator/index';
 import { parseScenarioSpec } from '../../../src/core/simulator/spec';
 import { STATUS_PAGE } from '../../../src/core/data/api-facts';
-import { fetchStatus, simulatorStatusUrl } from '../../../src/extension/connection/statusPage';
+import { fetchStatus, simulatorStatusUrl } from '../../../src/core/connection/statusPage';
 import { post, msg, sim } from './helpers';
 
 const spec = (s: string) => { const p = parseScenarioSpec(s); if (!p.ok) throw new Error(p.error); return p.spec; };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCurl, shellQuote, messagesUrl } from '../../../src/extension/connection/curl';
+import { buildCurl, shellQuote, messagesUrl } from '../../../src/core/connection/curl';
 import { API_VERSIONS } from '../../../src/core/data/api-facts';
 import { fakeKey } from '../fake-key';
 

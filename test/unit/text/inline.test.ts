@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { absoluteSourceMap, inlineSafe } from '../../../src/extension/webviewInline';
+import { absoluteSourceMap, inlineSafe } from '../../../src/core/text/inline';
 
 describe('inlineSafe: a bundle placed inside the page cannot end its element early', () => {
   it('escapes every closing script tag, and the script still means the same', () => {

@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientEvent, Verdict } from '../../../src/core/retry/events';
 import {
-  applyEvent, backoffRemainingMs, chipFor, formatMs, headroom, initialState, isServerSide, startRun, statusLabel, timelineLayout,
-} from '../../../src/webview/connection/model';
-import type { PanelState, RunInfo } from '../../../src/webview/connection/protocol';
+  applyEvent, chipFor, formatMs, initialState, isServerSide, reduce, setKeyChecklist, startRun, statusLabel,
+  type ConnectionEvent, type PanelState, type RunInfo,
+} from '../../../src/core/connection/runModel';
+import { AttemptLog } from '../../../src/core/connection/attemptLog';
+import { runLine } from '../../../src/core/connection/runText';
+import { Emitter } from '../../../src/core/util/emitter';
+import type { LogEntry } from '../../../src/core/log/types';
+import { backoffRemainingMs, headroom, timelineLayout } from '../../../src/webview/connection/model';
 import { isWebviewToHost } from '../../../src/webview/connection/protocol';
 import { startSimulator } from '../../../src/core/simulator/index';
 import { runConnectionTest } from '../../../src/core/retry/client';
@@ -120,6 +125,26 @@ describe('panel reducer', () => {
   });
 });
 
+describe('reduce: the run\'s event stream', () => {
+  it('a run start resets the previous run (keeping a disabled status page); other runs\' events are ignored', () => {
+    let s = replay([attempt(1)]);
+    s = setKeyChecklist(s, [{ id: 'present', outcome: 'pass', label: 'Key present', detail: 'd' }]);
+    s = { ...s, statusPage: { state: 'disabled', message: 'off' } };
+    const next = reduce(s, { event: 'runStart', runId: 'r2', run: run('r2'), prompt: 'p', maxTokens: 16 }, T0);
+    expect(next.run?.runId).toBe('r2');
+    expect(next).toMatchObject({ running: true, attempts: [], result: null, keyChecklist: null, rateLimit: null, statusPage: { state: 'disabled' } });
+    expect(reduce(next, attempt(1), T0)).toBe(next); // r1's late event
+    expect(reduce(next, { ...attempt(1), runId: 'r2' }, T0).attempts).toHaveLength(1);
+  });
+
+  it('setKeyChecklist copies the items (the checklist\'s own array is not shared with the state)', () => {
+    const items = [{ id: 'present', outcome: 'pass', label: 'Key present', detail: 'd' }] as const;
+    const s = setKeyChecklist(initialState(), items);
+    expect(s.keyChecklist).toEqual(items);
+    expect(s.keyChecklist![0]).not.toBe(items[0]);
+  });
+});
+
 describe('derived views', () => {
   it('counts a backoff down by the host clock', () => {
     const s = replay([attempt(1), { event: 'backoff', runId: 'r1', attempt: 1, delayMs: 1000, reason: 'jitter' }]);
@@ -225,5 +250,40 @@ describe('reducer driven by the real client against the real simulator', () => {
     const { s } = await drive('stream-overloaded;deltas=0', { stream: true });
     expect(s.attempts[0]!.status).toBeNull();
     expect(s.attempts[0]!.category).toBe('stream_error');
+  });
+});
+
+describe('one event stream, many listeners (real client, real simulator)', () => {
+  let sim: Awaited<ReturnType<typeof startSimulator>>;
+  beforeAll(async () => { sim = await startSimulator({ port: 0 }); });
+  afterAll(async () => { await sim.close(); });
+
+  it('the panel state, the log entries and the output lines all come from the same events and agree', async () => {
+    const runId = `many_${Math.random().toString(36).slice(2, 6)}`;
+    const events = new Emitter<ConnectionEvent>();
+    let state = initialState();
+    const entries: LogEntry[] = [];
+    const lines: string[] = [];
+    const log = new AttemptLog(async (e) => { entries.push(e); }, (err) => { throw err; });
+    events.on((e) => { state = reduce(state, e, Date.now()); });
+    events.on((e) => log.onEvent(e));
+    events.on((e) => { const l = runLine(e); if (l) lines.push(`${l.level} ${l.text}`); });
+    events.emit({ event: 'runStart', runId, run: { ...run(runId), baseUrl: sim.url, startedAt: Date.now() }, prompt: 'Say ok', maxTokens: 16 });
+    const result = await runConnectionTest({
+      baseURL: sim.url, apiKey: 'sk-ant-api03-unit-test-key-000000', model: 'claude-haiku-4-5', runId,
+      headers: { 'x-simulate-scenario': 'overloaded;count=1' }, timeoutMs: 5000, policy: { baseDelayMs: 5, maxDelayMs: 20, maxRetries: 3 },
+      onEvent: events.emit,
+    });
+    await log.flush();
+    expect(result.ok).toBe(true);
+    expect(state.running).toBe(false);
+    expect(state.result?.ok).toBe(true);
+    expect(state.attempts.map((a) => `${a.attempt}:${a.status}:${a.requestId}`)).toEqual(entries.map((e) => `${e.attempt}:${e.status}:${e.requestId}`));
+    expect(entries.map((e) => e.status)).toEqual([529, 200]);
+    expect(state.attempts[0]!.backoff?.plannedMs).toBeCloseTo(entries[0]!.backoffPlannedMs!, -1);
+    expect(lines[0]).toMatch(new RegExp(`^info \\[${runId}\\] test simulator scenario "overloaded", model claude-haiku-4-5`));
+    expect(lines.filter((l) => l.includes('] attempt '))).toHaveLength(2);
+    expect(lines.filter((l) => l.includes('] backoff '))).toHaveLength(1);
+    expect(lines.at(-1)).toMatch(new RegExp(`^info \\[${runId}\\] OK after 2 attempt\\(s\\)`));
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Text of a bundled script or stylesheet made safe to sit inside a page's own <script> / <style>
- * element (no vscode import: unit-tested). Only a closing tag can end such an element early, so
+ * element (the webview pages of the extension; pure text, unit-tested). Only a closing tag can end such an element early, so
  * every `</script` (`</style`) becomes `<\/script`: the same string in JavaScript (`\/` is `/`),
  * and in CSS the escape `\/` is `/` too.
  */

@@ -3,9 +3,9 @@
  * header form. It reports only the key's length and prefix (at most 10 characters, e.g.
  * "sk-ant-api"), never the key. Pure: no vscode import.
  */
-import { KEY_PREFIXES } from '../../core/data/api-facts';
-import type { KeyDescription } from '../../core/redact';
-import type { AuthHeader, Target } from './settingsModel';
+import { KEY_PREFIXES } from '../data/api-facts';
+import type { KeyDescription } from '../redact';
+import type { AuthHeader, Target } from './settings';
 
 export type { KeyDescription };
 

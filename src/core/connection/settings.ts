@@ -1,11 +1,15 @@
 /**
- * The `claudeDoctor.*` connection settings as plain data, and their validation. No `vscode`
- * import: the host reads raw values with `workspace.getConfiguration` and passes them here, so
- * the rules are unit-tested without an editor. Odd values (negative numbers, garbage, unknown
- * enum members) fall back to the default and produce a warning for the output channel.
+ * The `claudeDoctor.*` connection settings as plain data, their validation, and what they ask of
+ * the request profile. The host passes a getter over `workspace.getConfiguration` to
+ * `readSettings`, so the rules are unit-tested without an editor and both editor features (the
+ * connection test, the proxy) validate the same way, once per read. Odd values (negative numbers,
+ * garbage, unknown enum members) fall back to the default and produce a warning for the output
+ * channel.
  */
-import { lookupModel, DEFAULT_TEST_MODEL } from '../../core/data/api-facts';
-import type { JitterKind } from '../../core/retry/events';
+import { lookupModel, DEFAULT_TEST_MODEL } from '../data/api-facts';
+import type { JitterKind } from '../retry/events';
+import type { RetryPolicy } from '../retry/policy';
+import type { ProfileChoices } from './profile';
 
 export type Target = 'api' | 'simulator';
 export type AuthHeader = 'bearer' | 'x-api-key';
@@ -233,6 +237,46 @@ export function validateSettings(raw: Record<string, unknown>): ValidatedSetting
     settings.fallbackModel = '';
   }
   return { settings, warnings };
+}
+
+/** Every setting read through `get` (e.g. `workspace.getConfiguration('claudeDoctor').get`), with `overrides` on top, validated once. */
+export function readSettings(get: (key: keyof DoctorSettings) => unknown, overrides?: Record<string, unknown>): ValidatedSettings {
+  const raw: Record<string, unknown> = {};
+  for (const k of SETTING_KEYS) raw[k] = get(k);
+  return validateSettings({ ...raw, ...(overrides ?? {}) });
+}
+
+/** What a run asks of the request profile beyond the settings (a replay, a simulator scenario). */
+export interface RunChoices {
+  model?: string;
+  stream?: boolean;
+  prompt?: string;
+  maxTokens?: number;
+  scenario?: string;
+}
+
+/**
+ * Validated settings (and a run's own choices) as the request profile's choices: pass the result
+ * to `clientOptions()` (core/connection/profile.ts) and run the client on what that returns.
+ */
+export function profileChoices(settings: DoctorSettings, extra: RunChoices = {}): ProfileChoices {
+  const policy: Partial<RetryPolicy> = {
+    maxRetries: settings.maxRetries,
+    baseDelayMs: settings.baseDelayMs,
+    maxDelayMs: settings.maxDelayMs,
+    jitter: settings.jitter,
+    maxRetryAfterMs: settings.maxRetryAfterMs,
+    ...(settings.fallbackModel ? { fallbackModel: settings.fallbackModel } : {}),
+  };
+  return {
+    model: extra.model ?? settings.model,
+    stream: extra.stream ?? settings.stream,
+    ...(extra.prompt !== undefined ? { prompt: extra.prompt } : {}),
+    ...(extra.maxTokens !== undefined ? { maxTokens: extra.maxTokens } : {}),
+    timeoutMs: settings.timeoutMs,
+    ...(extra.scenario !== undefined ? { scenario: extra.scenario } : {}),
+    policy,
+  };
 }
 
 /** Strip credentials, query and fragment from a URL for display and logs. */

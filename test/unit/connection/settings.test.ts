@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, SETTING_KEYS, validateSettings, normalizeBaseUrl, displayUrl } from '../../../src/extension/connection/settingsModel';
-import { DEFAULT_POLICY } from '../../../src/core/retry/policy';
+import { DEFAULT_SETTINGS, SETTING_KEYS, validateSettings, normalizeBaseUrl, displayUrl, readSettings, profileChoices } from '../../../src/core/connection/settings';
+import { clientOptions, REQUEST_PROFILE } from '../../../src/core/connection/profile';
+import { DEFAULT_POLICY, resolvePolicy } from '../../../src/core/retry/policy';
 
 describe('settings validation', () => {
   it('returns the defaults for an empty configuration, without warnings', () => {
@@ -134,5 +135,37 @@ describe('settings contribution in package.json', () => {
     const { settings, warnings } = validateSettings(JSON.parse(JSON.stringify(odd)));
     expect(settings).toEqual(DEFAULT_SETTINGS);
     expect(warnings.length).toBe(SETTING_KEYS.length);
+  });
+});
+
+describe('settings → client options (read and validated once)', () => {
+  it('readSettings asks the getter for every setting once, puts overrides on top, validates the whole', () => {
+    const asked: string[] = [];
+    const stored: Record<string, unknown> = { maxRetries: 2, jitter: 'NONE', timeoutMs: -5, baseUrl: 'https://gw.example/v1/' };
+    const { settings, warnings } = readSettings((k) => { asked.push(k); return stored[k]; }, { maxRetries: '7' });
+    expect(asked.sort()).toEqual([...SETTING_KEYS].sort());
+    expect(settings).toEqual({ ...DEFAULT_SETTINGS, maxRetries: 7, jitter: 'none', baseUrl: 'https://gw.example' });
+    expect(warnings).toEqual([
+      'claudeDoctor.baseUrl: removed a trailing /v1 (the client adds /v1/messages itself).',
+      'claudeDoctor.timeoutMs: -5 is below the minimum 100; using the default 30000.',
+    ]);
+  });
+
+  it('the defaults make exactly the request profile', () => {
+    expect(clientOptions(profileChoices(DEFAULT_SETTINGS))).toEqual(clientOptions());
+    expect(clientOptions(profileChoices(DEFAULT_SETTINGS)).timeoutMs).toBe(REQUEST_PROFILE.attemptTimeoutMs);
+  });
+
+  it('settings set the policy, model, stream and timeout; a run\'s own choices win', () => {
+    const settings = { ...DEFAULT_SETTINGS, maxRetries: 1, baseDelayMs: 10, maxDelayMs: 20, jitter: 'equal' as const, maxRetryAfterMs: 5, timeoutMs: 900, model: 'claude-opus-4-8', stream: true, fallbackModel: 'claude-haiku-4-5' };
+    expect(profileChoices(settings)).toEqual({
+      model: 'claude-opus-4-8', stream: true, timeoutMs: 900,
+      policy: { maxRetries: 1, baseDelayMs: 10, maxDelayMs: 20, jitter: 'equal', maxRetryAfterMs: 5, fallbackModel: 'claude-haiku-4-5' },
+    });
+    const o = clientOptions(profileChoices(settings, { model: 'm2', stream: false, prompt: 'hi', maxTokens: 4, scenario: 'stream-cut' }));
+    expect(o).toMatchObject({ model: 'm2', stream: true, streamForcedBy: 'stream-cut', prompt: 'hi', maxTokens: 4, timeoutMs: 900 });
+    expect(o.policy).toEqual(resolvePolicy({ ...DEFAULT_POLICY, maxRetries: 1, baseDelayMs: 10, maxDelayMs: 20, jitter: 'equal', maxRetryAfterMs: 5, fallbackModel: 'claude-haiku-4-5' }));
+    // No fallback model: the key is absent, not an empty string.
+    expect('fallbackModel' in profileChoices(DEFAULT_SETTINGS).policy!).toBe(false);
   });
 });

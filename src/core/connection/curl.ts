@@ -2,8 +2,8 @@
  * "Copy as cURL": the exact request a connection test sends, runnable in a POSIX shell, with the
  * key replaced by `$ANTHROPIC_API_KEY`. Pure: no vscode import.
  */
-import { API_VERSIONS } from '../../core/data/api-facts';
-import type { AuthHeader } from './settingsModel';
+import { API_VERSIONS } from '../data/api-facts';
+import type { AuthHeader } from './settings';
 
 export interface CurlRequest {
   baseUrl: string;

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchStatus, parseStatusJson, describeIndicator } from '../../../src/extension/connection/statusPage';
+import { fetchStatus, parseStatusJson, describeIndicator } from '../../../src/core/connection/statusPage';
 
 let server: Server;
 let base = '';

@@ -2,7 +2,7 @@
  * Reads the public status page (Statuspage `status.json`) with a timeout. Pure Node (global
  * fetch), no vscode: the URL is a parameter so tests point it at 127.0.0.1. Never throws.
  */
-import { STATUS_PAGE } from '../../core/data/api-facts';
+import { STATUS_PAGE } from '../data/api-facts';
 
 /**
  * The simulator's status page for `scenario` (core/simulator/status.ts: the real page's path on

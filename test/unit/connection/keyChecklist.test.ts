@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keyChecklist, isAnthropicHost, type ChecklistInput } from '../../../src/extension/connection/keyChecklist';
+import { keyChecklist, isAnthropicHost, type ChecklistInput } from '../../../src/core/connection/keyChecklist';
 import { describeKey } from '../../../src/core/redact';
 
 const API = 'https://api.anthropic.com';
