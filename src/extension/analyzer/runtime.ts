@@ -12,6 +12,11 @@ import { AnalyzerController, analyzerLanguageOf } from './controller';
 import { hoverAt } from '../../core/editor/hover';
 import { scanWorkspace, type ScanSummary } from './scan';
 
+declare const __TEST_HOOKS__: boolean;
+
+/** Test builds only: `{ minChars?, arm?: 'crash' | 'hang' }` (see AnalyzerController.workerTest). */
+export const WORKER_TEST_COMMAND = '_claudeDoctor.analyzerWorkerTest';
+
 export interface AnalyzerStats {
   /** Whether dist/analyzer-runtime.js was loaded. */
   runtimeLoaded: boolean;
@@ -20,6 +25,8 @@ export interface AnalyzerStats {
   scheduler: { runs: number; applied: number; stale: number; errors: number };
   tracked: number;
   dependentRuns: number;
+  /** The analyzer worker thread (large files). */
+  worker: { running: boolean; starts: number; crashes: number; hangs: number; requests: number; resent: number; minChars: number };
 }
 
 export interface AnalyzerFeature extends vscode.Disposable {
@@ -33,6 +40,9 @@ export interface AnalyzerFeature extends vscode.Disposable {
 export function startAnalyzer(context: vscode.ExtensionContext): AnalyzerFeature {
   const controller = new AnalyzerController(context);
   const codeActions = new ClaudeCodeActionProvider(controller);
+  const testCommand = __TEST_HOOKS__
+    ? vscode.commands.registerCommand(WORKER_TEST_COMMAND, (cmd: { minChars?: number; arm?: 'crash' | 'hang' }) => controller.workerTest(cmd))
+    : undefined;
 
   const hover: vscode.HoverProvider = {
     provideHover(document, position) {
@@ -77,7 +87,11 @@ export function startAnalyzer(context: vscode.ExtensionContext): AnalyzerFeature
       scheduler: { ...controller.scheduler.stats },
       tracked: controller.scheduler.keys().length,
       dependentRuns: controller.dependentRuns,
+      worker: controller.workerStats,
     }),
-    dispose: () => controller.dispose(),
+    dispose: () => {
+      testCommand?.dispose();
+      controller.dispose();
+    },
   };
 }
