@@ -80,6 +80,7 @@ export class AnalyzerController implements vscode.Disposable {
   private worker: AnalyzerWorkerClient | undefined;
   /** Texts of at least this many characters go to the worker (a test seam may move it). */
   workerMinChars = WORKER_MIN_CHARS;
+  private workerDeadlineMs: number | undefined;
   /** Which engine holds each document's tree: the other one forgets it when a document moves. */
   private readonly holder = new Map<string, WorkerEngine>();
   private settings: AnalyzerSettings;
@@ -251,6 +252,7 @@ export class AnalyzerController implements vscode.Disposable {
       script: vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'analyzer-worker.js').fsPath,
       wasmDir: vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'wasm').fsPath,
       log: (line) => this.log().error(line),
+      ...(this.workerDeadlineMs ? { deadlineMs: this.workerDeadlineMs } : {}),
     });
     return this.worker;
   }
@@ -277,9 +279,16 @@ export class AnalyzerController implements vscode.Disposable {
   }
 
   /** Test builds only: move the size threshold, or make the worker's next analysis crash or hang. */
-  workerTest(cmd: { minChars?: number; arm?: 'crash' | 'hang' }): void {
+  workerTest(cmd: { minChars?: number; deadlineMs?: number; arm?: 'crash' | 'hang' }): void {
     if (!__TEST_HOOKS__) return;
     if (cmd.minChars !== undefined) this.workerMinChars = cmd.minChars;
+    if (cmd.deadlineMs !== undefined) {
+      // A new worker with that deadline on the next request; every document parses fully there.
+      this.workerDeadlineMs = cmd.deadlineMs || undefined;
+      void this.worker?.dispose();
+      this.worker = undefined;
+      for (const [key, held] of this.holder) if (held !== this.analyzer) this.holder.delete(key);
+    }
     if (cmd.arm) this.workerEngine().arm(cmd.arm);
   }
 

@@ -14,7 +14,7 @@ import { scanWorkspace, type ScanSummary } from './scan';
 
 declare const __TEST_HOOKS__: boolean;
 
-/** Test builds only: `{ minChars?, arm?: 'crash' | 'hang' }` (see AnalyzerController.workerTest). */
+/** Test builds only: `{ minChars?, deadlineMs?, arm?: 'crash' | 'hang' }` (see AnalyzerController.workerTest). */
 export const WORKER_TEST_COMMAND = '_claudeDoctor.analyzerWorkerTest';
 
 export interface AnalyzerStats {
@@ -41,7 +41,7 @@ export function startAnalyzer(context: vscode.ExtensionContext): AnalyzerFeature
   const controller = new AnalyzerController(context);
   const codeActions = new ClaudeCodeActionProvider(controller);
   const testCommand = __TEST_HOOKS__
-    ? vscode.commands.registerCommand(WORKER_TEST_COMMAND, (cmd: { minChars?: number; arm?: 'crash' | 'hang' }) => controller.workerTest(cmd))
+    ? vscode.commands.registerCommand(WORKER_TEST_COMMAND, (cmd: Parameters<AnalyzerController['workerTest']>[0]) => controller.workerTest(cmd))
     : undefined;
 
   const hover: vscode.HoverProvider = {
