@@ -141,25 +141,31 @@ describe('analyzer worker: answers', () => {
   it('a 2 MB file: the calling thread keeps running while the worker analyses it', async () => {
     const c = client();
     await c.analyze(TS_SRC, TS); // the worker is up and its grammars are loaded
-    const big = TS_SRC + `// ${'x'.repeat(97)}\n`.repeat(19_900);
-    expect(big.length).toBeGreaterThan(1_990_000);
-    let maxLag = 0;
-    let last = performance.now();
-    let ticks = 0;
-    const timer = setInterval(() => {
-      const now = performance.now();
-      maxLag = Math.max(maxLag, now - last - 5);
-      last = now;
-      ticks++;
-    }, 5);
-    const started = performance.now();
-    const got = await c.analyzeIncremental('big', big, TS);
-    const ms = performance.now() - started;
-    clearInterval(timer);
-    expect(sig(got)).toEqual(sig(await engine.analyze(big, TS)));
-    console.log(`    2 MB in the worker: ${ms.toFixed(0)} ms; calling thread: ${ticks} ticks, max lag ${maxLag.toFixed(1)} ms`);
-    expect(ticks).toBeGreaterThan(3);
-    expect(maxLag).toBeLessThan(60);
+    const lags: number[] = [];
+    // The best of three (the machine is shared): a blocked thread would lag in every one.
+    for (let n = 0; n < 3; n++) {
+      const big = TS_SRC + `// ${String(n).repeat(97)}\n`.repeat(19_900);
+      expect(big.length).toBeGreaterThan(1_990_000);
+      let maxLag = 0;
+      let last = performance.now();
+      let ticks = 0;
+      const timer = setInterval(() => {
+        const now = performance.now();
+        maxLag = Math.max(maxLag, now - last - 5);
+        last = now;
+        ticks++;
+      }, 5);
+      const started = performance.now();
+      const got = await c.analyzeIncremental(`big${n}`, big, TS);
+      const ms = performance.now() - started;
+      clearInterval(timer);
+      console.log(`    2 MB in the worker: ${ms.toFixed(0)} ms; calling thread: ${ticks} ticks, max lag ${maxLag.toFixed(1)} ms`);
+      expect(ticks).toBeGreaterThan(3);
+      expect(sig(got)).toEqual(sig(await engine.analyze(big, TS)));
+      lags.push(maxLag);
+      if (maxLag < 50) break;
+    }
+    expect(Math.min(...lags)).toBeLessThan(50);
   }, 60_000);
 });
 
@@ -204,15 +210,18 @@ describe('analyzer worker: crashes, hangs, stop', () => {
   }, 30_000);
 
   it('requests that each finish in time are not taken for a hang, however many are queued', async () => {
-    const c = client({ deadlineMs: 2_000 });
+    const c = client({ deadlineMs: 1_000 });
     await c.analyze(TS_SRC, TS);
-    const mid = TS_SRC + `// ${'y'.repeat(97)}\n`.repeat(3_000); // ~0.3 M characters
+    // ~0.3 M characters each, all different (the engine would remember a text it saw)
+    const mid = (n: number) => TS_SRC + `const x${n} = [${'1, '.repeat(30)}];\n`.repeat(3_000);
     const started = performance.now();
-    const all = await Promise.all(Array.from({ length: 8 }, () => c.analyze(mid, TS)));
+    const all = await Promise.all(Array.from({ length: 14 }, (_, n) => c.analyze(mid(n), TS)));
     const total = performance.now() - started;
     expect(all.every((f) => f.length >= 3)).toBe(true);
-    console.log(`    8 queued 0.3 M analyses: ${total.toFixed(0)} ms`);
-    expect(c.stats.hangs).toBe(0);
+    console.log(`    14 queued 0.3 M analyses: ${total.toFixed(0)} ms (deadline 1,000 ms each)`);
+    // Together they took longer than one deadline: the deadline is per request.
+    expect(total).toBeGreaterThan(1_000);
+    expect(c.stats).toMatchObject({ hangs: 0, starts: 1 });
   }, 60_000);
 
   it('dispose ends the worker thread; unanswered and later requests fail with reason "stopped"', async () => {
