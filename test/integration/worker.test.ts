@@ -21,8 +21,8 @@ let root: vscode.Uri;
 let engine: Analyzer;
 
 type WorkerStats = { running: boolean; starts: number; crashes: number; hangs: number; requests: number; resent: number; minChars: number };
-const stats = () => vscode.commands.executeCommand<{ worker: WorkerStats; scheduler: { stale: number } }>('_claudeDoctor.analyzerStats');
-const seam = (cmd: { minChars?: number; deadlineMs?: number; arm?: 'crash' | 'hang' }) => vscode.commands.executeCommand('_claudeDoctor.analyzerWorkerTest', cmd);
+const stats = () => vscode.commands.executeCommand<{ worker: WorkerStats; scheduler: { applied: number; stale: number } }>('_claudeDoctor.analyzerStats');
+const seam = (cmd: { minChars?: number; deadlineMs?: number; arm?: 'crash' | 'hang'; coldRun?: string }) => vscode.commands.executeCommand('_claudeDoctor.analyzerWorkerTest', cmd);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;
@@ -64,32 +64,57 @@ export async function ask(prompt: string) {
   });
 }
 `;
-/** ~2 MB of generated code after the call: 24,150 lines (1,993,595 characters). */
-const BIG = HEAD + Array.from({ length: 24_150 }, (_, i) => `export const value${String(i).padStart(6, '0')} = { id: ${i}, label: 'generated row ${String(i).padStart(6, '0')}', on: true };`).join('\n') + '\n';
+const PY_HEAD = `import anthropic
+
+client = anthropic.Anthropic()
+
+
+def ask(prompt):
+    return client.messages.create(
+        model="claude-3-5-sonnet-20241022",
+        messages=[{"role": "user", "content": prompt}],
+    )
+`;
+/**
+ * ~2 MB of generated Python after the call. (Python: no other extension of the test host parses
+ * it — a 2 MB TypeScript file also keeps the built-in TypeScript extension busy on this thread.)
+ */
+const BIG = PY_HEAD + Array.from({ length: 27_100 }, (_, i) => `VALUE_${String(i).padStart(6, '0')} = {"id": ${i}, "label": "generated row ${String(i).padStart(6, '0')}", "on": True}`).join('\n') + '\n';
 
 /**
- * Opens `rel` (a 2 MB file, written before) and measures the host thread while it is analysed: a
- * 5 ms interval timer's worst lateness, from the moment the document is open to its diagnostics.
+ * Opens `rel` (a 2 MB file, written before), lets its first analysis and the other extensions'
+ * work on a new document settle, then analyses it again from scratch (`coldRun`: no tree, on an
+ * engine that never saw the text) and measures the host thread meanwhile: the worst lateness of a
+ * 5 ms interval timer from the request to the fresh result. `minChars` decides the thread.
  */
-async function lagWhileAnalysing(rel: string): Promise<{ maxLag: number; ticks: number; ms: number }> {
-  const uri = vscode.Uri.joinPath(root, rel);
-  const doc = await vscode.workspace.openTextDocument(uri);
+async function lagWhileAnalysing(rel: string, minChars: number): Promise<{ maxLag: number; ticks: number; ms: number; doc: vscode.TextDocument }> {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(root, rel));
+  await waitFor(`the findings of ${rel}`, () => ours(doc.uri).some((d) => codeOf(d) === 'retired-model'));
+  await sleep(1_000);
+  await seam({ deadlineMs: 0 }); // a fresh worker: nothing it remembers of this text
+  await seam({ minChars });
+  const applied = (await stats()).scheduler.applied;
   let last = performance.now();
   const started = last;
   let maxLag = 0;
   let ticks = 0;
+  const spikes: string[] = [];
   const timer = setInterval(() => {
     const now = performance.now();
-    maxLag = Math.max(maxLag, now - last - 5);
+    const lag = now - last - 5;
+    if (lag > 10) spikes.push(`${(now - started).toFixed(0)}:${lag.toFixed(0)}`);
+    maxLag = Math.max(maxLag, lag);
     last = now;
     ticks++;
   }, 5);
   try {
-    await waitFor(`the findings of ${rel}`, () => ours(doc.uri).some((d) => codeOf(d) === 'retired-model'));
+    await seam({ coldRun: doc.uri.toString() });
+    await waitFor(`the fresh analysis of ${rel}`, async () => (await stats()).scheduler.applied > applied);
   } finally {
     clearInterval(timer);
   }
-  return { maxLag, ticks, ms: performance.now() - started };
+  if (spikes.length) console.log(`    (lags over 10 ms, at ms:lag: ${spikes.slice(0, 12).join(' ')})`);
+  return { maxLag, ticks, ms: performance.now() - started, doc };
 }
 
 describe('analyzer worker thread in the editor', function () {
@@ -122,46 +147,48 @@ describe('analyzer worker thread in the editor', function () {
     defaultMinChars = (await stats()).worker.minChars;
     assert.ok(defaultMinChars > 0 && defaultMinChars < BIG.length);
     // Three files for the worker (the best of three: the machine is shared), one for the host thread.
-    for (const n of [1, 2, 3]) await write(`big-${n}.ts`, BIG.replace('generated row', `generated row ${n}`));
-    await write('big-host.ts', BIG.replace('generated row', 'generated row h'));
+    for (const n of [1, 2, 3]) await write(`big-${n}.py`, BIG.replace('generated row', `generated row ${n}`));
+    await write('big-host.py', BIG.replace('generated row', 'generated row h'));
 
-    const before = (await stats()).worker;
     const runs = [];
+    let requests = 0;
     for (const n of [1, 2, 3]) {
-      const r = await lagWhileAnalysing(`big-${n}.ts`);
+      const before = (await stats()).worker.requests;
+      const r = await lagWhileAnalysing(`big-${n}.py`, defaultMinChars);
+      requests += (await stats()).worker.requests - before;
       runs.push(r);
-      console.log(`    2 MB file on the worker: findings after ${r.ms.toFixed(0)} ms, host thread ${r.ticks} ticks, max lag ${r.maxLag.toFixed(1)} ms`);
+      console.log(`    2 MB file, cold analysis on the worker: ${r.ms.toFixed(0)} ms, host thread ${r.ticks} ticks, max lag ${r.maxLag.toFixed(1)} ms`);
       if (r.maxLag < MAX_LAG_MS) break;
     }
-    const after = (await stats()).worker;
-    assert.ok(after.requests > before.requests && after.running, 'the worker analysed the file');
+    assert.ok(requests >= runs.length, 'the worker analysed the files');
     const best = Math.min(...runs.map((r) => r.maxLag));
 
     // The same file on the host thread (the path before the worker): the timer stalls.
-    await seam({ minChars: Number.MAX_SAFE_INTEGER });
     let host;
     try {
-      host = await lagWhileAnalysing('big-host.ts');
+      host = await lagWhileAnalysing('big-host.py', Number.MAX_SAFE_INTEGER);
     } finally {
       await seam({ minChars: defaultMinChars });
     }
-    console.log(`    2 MB file on the host thread: findings after ${host.ms.toFixed(0)} ms, max lag ${host.maxLag.toFixed(1)} ms`);
-    assert.equal((await stats()).worker.requests, after.requests, 'the host-thread run did not use the worker');
+    console.log(`    2 MB file, cold analysis on the host thread: ${host.ms.toFixed(0)} ms, max lag ${host.maxLag.toFixed(1)} ms`);
 
-    // Both found the same thing: what the engine finds.
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.path.endsWith('/big-1.ts'))!;
-    assert.deepEqual(codes(doc.uri), await expected(doc));
+    // Both found the same thing.
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.path.endsWith('/big-1.py'))!;
+    const hostDoc = vscode.workspace.textDocuments.find((d) => d.uri.path.endsWith('/big-host.py'))!;
+    assert.ok(codes(doc.uri).some((c) => c.startsWith('missing-max-tokens:')), JSON.stringify(codes(doc.uri)));
+    assert.deepEqual(codes(doc.uri), codes(hostDoc.uri));
     assert.ok(best < MAX_LAG_MS, `host thread stalled ${best.toFixed(1)} ms while the worker analysed 2 MB`);
     assert.ok(host.maxLag > MAX_LAG_MS, `the bound cannot fail: the host-thread path stalled only ${host.maxLag.toFixed(1)} ms`);
   });
 
   it('a 2 MB file follows edits (incremental on the worker), and over 2 M characters gets one note', async () => {
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.path.endsWith('/big-1.ts'))!;
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.path.endsWith('/big-1.py'))!;
     const editor = await vscode.window.showTextDocument(doc);
-    const at = doc.getText().indexOf("'claude-3-5-sonnet-20241022'");
-    assert.ok(await editor.edit((b) => b.replace(new vscode.Range(doc.positionAt(at), doc.positionAt(at + "'claude-3-5-sonnet-20241022'".length)), "'claude-sonnet-5-5'")));
+    const before = codes(doc.uri);
+    const at = doc.getText().indexOf('"claude-3-5-sonnet-20241022"');
+    assert.ok(await editor.edit((b) => b.replace(new vscode.Range(doc.positionAt(at), doc.positionAt(at + '"claude-3-5-sonnet-20241022"'.length)), '"claude-sonnet-5-5"')));
     await waitFor('retired-model to go', () => !ours(doc.uri).some((d) => codeOf(d) === 'retired-model'));
-    assert.deepEqual(codes(doc.uri), await expected(doc));
+    assert.deepEqual(codes(doc.uri), before.filter((c) => !c.startsWith('retired-model')));
     // One character more than the limit: the note, nothing else.
     const over = doc.getText() + '/'.repeat(2_000_001 - doc.getText().length);
     await setText(doc, over);
@@ -231,40 +258,44 @@ describe('analyzer worker thread in the editor', function () {
     await waitFor('latency.ts analysed', () => ours(doc.uri).length > 0);
     const OLD = "'claude-3-5-sonnet-20241022'";
     const NEW = "'claude-sonnet-5-5'";
-    const measure = async (label: string, minChars: number): Promise<number> => {
-      await seam({ minChars });
-      const times: number[] = [];
-      for (let i = 0; i < 16; i++) {
-        const text = doc.getText();
-        const [from, to] = text.includes(OLD) ? [OLD, NEW] : [NEW, OLD];
-        const at = text.indexOf(from);
-        const want = to === OLD;
-        const t0 = performance.now();
-        assert.ok(await editor.edit((b) => b.replace(new vscode.Range(doc.positionAt(at), doc.positionAt(at + from.length)), to)));
-        await new Promise<void>((done) => {
-          const check = () => ours(doc.uri).some((d) => codeOf(d) === 'retired-model') === want;
-          if (check()) return done();
-          const sub = vscode.languages.onDidChangeDiagnostics((e) => {
-            if (e.uris.some((u) => u.toString() === doc.uri.toString()) && check()) {
-              sub.dispose();
-              done();
-            }
-          });
+    /** One edit that adds or removes retired-model; ms until the diagnostics show it. */
+    const once = async (): Promise<number> => {
+      const text = doc.getText();
+      const [from, to] = text.includes(OLD) ? [OLD, NEW] : [NEW, OLD];
+      const at = text.indexOf(from);
+      const want = to === OLD;
+      const t0 = performance.now();
+      assert.ok(await editor.edit((b) => b.replace(new vscode.Range(doc.positionAt(at), doc.positionAt(at + from.length)), to)));
+      await new Promise<void>((done) => {
+        const check = () => ours(doc.uri).some((d) => codeOf(d) === 'retired-model') === want;
+        if (check()) return done();
+        const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+          if (e.uris.some((u) => u.toString() === doc.uri.toString()) && check()) {
+            sub.dispose();
+            done();
+          }
         });
-        if (i >= 2) times.push(performance.now() - t0); // the first edits warm the path up
-      }
-      times.sort((x, y) => x - y);
-      const p50 = times[Math.floor(times.length / 2)]!;
-      console.log(`    small file, ${label}: edit → diagnostics p50 ${p50.toFixed(1)} ms, p90 ${times[Math.floor(times.length * 0.9)]!.toFixed(1)} ms (debounce 60 ms)`);
-      return p50;
+      });
+      return performance.now() - t0;
     };
+    // Interleaved, so that the load of the shared machine weighs on both alike.
+    const times: Record<'host' | 'worker', number[]> = { host: [], worker: [] };
     try {
-      const host = await measure('host thread', defaultMinChars);
-      const worker = await measure('worker thread', 0);
-      assert.ok(host > 0 && worker > 0);
+      for (let i = 0; i < 24; i++) {
+        for (const mode of ['host', 'worker'] as const) {
+          await seam({ minChars: mode === 'host' ? defaultMinChars : 0 });
+          const ms = await once();
+          if (i >= 2) times[mode].push(ms); // the first rounds warm both paths up
+        }
+      }
     } finally {
       await seam({ minChars: defaultMinChars });
     }
+    const pct = (xs: number[], p: number) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length * p)]!;
+    for (const mode of ['host', 'worker'] as const) {
+      console.log(`    small file on the ${mode} thread: edit → diagnostics p50 ${pct(times[mode], 0.5).toFixed(1)} ms, p90 ${pct(times[mode], 0.9).toFixed(1)} ms (${times[mode].length} edits, debounce 60 ms)`);
+    }
+    assert.equal(times.host.length, 22);
     assert.deepEqual(codes(doc.uri), await expected(doc));
   });
 });

@@ -279,8 +279,13 @@ export class AnalyzerController implements vscode.Disposable {
   }
 
   /** Test builds only: move the size threshold, or make the worker's next analysis crash or hang. */
-  workerTest(cmd: { minChars?: number; deadlineMs?: number; arm?: 'crash' | 'hang' }): void {
+  workerTest(cmd: { minChars?: number; deadlineMs?: number; arm?: 'crash' | 'hang'; coldRun?: string }): void {
     if (!__TEST_HOOKS__) return;
+    if (cmd.coldRun !== undefined && this.docs.has(cmd.coldRun)) {
+      // Analyse an open document again from scratch (no tree, no units): only this extension's work.
+      this.forgetTree(cmd.coldRun);
+      this.scheduler.schedule(cmd.coldRun, undefined, true);
+    }
     if (cmd.minChars !== undefined) this.workerMinChars = cmd.minChars;
     if (cmd.deadlineMs !== undefined) {
       // A new worker with that deadline on the next request; every document parses fully there.

@@ -14,8 +14,6 @@ import { scanWorkspace, type ScanSummary } from './scan';
 
 declare const __TEST_HOOKS__: boolean;
 
-/** Test builds only: `{ minChars?, deadlineMs?, arm?: 'crash' | 'hang' }` (see AnalyzerController.workerTest). */
-export const WORKER_TEST_COMMAND = '_claudeDoctor.analyzerWorkerTest';
 
 export interface AnalyzerStats {
   /** Whether dist/analyzer-runtime.js was loaded. */
@@ -40,8 +38,9 @@ export interface AnalyzerFeature extends vscode.Disposable {
 export function startAnalyzer(context: vscode.ExtensionContext): AnalyzerFeature {
   const controller = new AnalyzerController(context);
   const codeActions = new ClaudeCodeActionProvider(controller);
+  // Test builds only: `{ minChars?, deadlineMs?, arm?: 'crash' | 'hang', coldRun? }` (AnalyzerController.workerTest).
   const testCommand = __TEST_HOOKS__
-    ? vscode.commands.registerCommand(WORKER_TEST_COMMAND, (cmd: Parameters<AnalyzerController['workerTest']>[0]) => controller.workerTest(cmd))
+    ? vscode.commands.registerCommand('_claudeDoctor.analyzerWorkerTest', (cmd: Parameters<AnalyzerController['workerTest']>[0]) => controller.workerTest(cmd))
     : undefined;
 
   const hover: vscode.HoverProvider = {

@@ -17,12 +17,15 @@ const engine = createAnalyzer({ wasmDir: (workerData as WorkerData).wasmDir });
 let armed: 'crash' | 'hang' | undefined;
 
 async function handle(msg: WorkerRequest): Promise<WorkerReply | undefined> {
+  if (__TEST_HOOKS__) {
+    if (msg.op === 'analyzerWorkerTest') {
+      armed = msg.arm;
+      return undefined;
+    }
+  }
   switch (msg.op) {
     case 'forget':
       engine.forget(msg.key);
-      return undefined;
-    case 'analyzerWorkerTest':
-      if (__TEST_HOOKS__) armed = msg.arm;
       return undefined;
     case 'facts':
       return { id: msg.id, ok: true, facts: await engine.moduleFacts(msg.text, msg.language) };
@@ -38,6 +41,8 @@ async function handle(msg: WorkerRequest): Promise<WorkerReply | undefined> {
         : await engine.analyzeIncremental(msg.key, msg.text, msg.options, msg.changes);
       return { id: msg.id, ok: true, findings };
     }
+    default:
+      return undefined;
   }
 }
 

@@ -12,6 +12,8 @@ import { Worker } from 'node:worker_threads';
 import type { Analyzer, AnalyzeOptions, AnalyzerLanguage, ContentChange, Finding, LocalFacts } from '../../core/analyzer';
 import { AnalyzerWorkerError, type WorkerData, type WorkerFailure, type WorkerReply, type WorkerRequest } from './protocol';
 
+declare const __TEST_HOOKS__: boolean;
+
 /** What the client needs of a worker thread (node:worker_threads' Worker). */
 export interface WorkerLike {
   postMessage(msg: WorkerRequest): void;
@@ -88,7 +90,7 @@ export class AnalyzerWorkerClient implements WorkerEngine {
 
   /** Test builds: the worker's next analysis crashes it or never ends. */
   arm(what: 'crash' | 'hang'): void {
-    this.ensure().postMessage({ id: 0, op: 'analyzerWorkerTest', arm: what });
+    if (__TEST_HOOKS__) this.ensure().postMessage({ id: 0, op: 'analyzerWorkerTest', arm: what });
   }
 
   /** Ends the worker; unanswered requests fail with reason `stopped`. */
