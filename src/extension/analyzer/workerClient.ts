@@ -35,14 +35,11 @@ export interface WorkerClientOptions {
 
 /** A 2 MB file takes ~1 s cold on an idle core; a loaded 2-core machine several times that. */
 export const DEFAULT_DEADLINE_MS = 30_000;
-/** Requests a crash took down with it are sent again this many times, then fail too. */
-const MAX_ATTEMPTS = 3;
 
 interface Pending {
   msg: Exclude<WorkerRequest, { op: 'forget' | 'analyzerWorkerTest' }>;
   resolve(reply: WorkerReply): void;
   reject(e: unknown): void;
-  attempts: number;
 }
 
 export type WorkerEngine = Pick<Analyzer, 'analyze' | 'analyzeIncremental' | 'forget' | 'moduleFacts'>;
@@ -114,18 +111,17 @@ export class AnalyzerWorkerClient implements WorkerEngine {
     const msg = { ...body, id: this.nextId++ } as Pending['msg'];
     this.stats.requests++;
     return new Promise<WorkerReply>((resolve, reject) => {
-      const p: Pending = { msg, resolve, reject, attempts: 1 };
+      const p: Pending = { msg, resolve, reject };
       this.pending.set(msg.id, p);
       this.send(p);
     });
   }
 
   private send(p: Pending): void {
-    const w = this.ensure();
     try {
-      w.postMessage(p.msg);
+      this.ensure().postMessage(p.msg);
     } catch (e) {
-      // Not cloneable (a bug, not a worker failure): this request alone fails.
+      // Not cloneable, or no thread to be had (not a crash): this request alone fails.
       this.pending.delete(p.msg.id);
       p.reject(e);
       return;
@@ -180,7 +176,10 @@ export class AnalyzerWorkerClient implements WorkerEngine {
     this.deadline = undefined;
   }
 
-  /** The worker is gone: the running request fails, the others go to a new worker. */
+  /**
+   * The worker is gone: the running request fails, the others go to a new worker. (No loop: every
+   * failure removes the request that caused it, so a request is sent again only once per culprit.)
+   */
   private failed(reason: WorkerFailure, message: string): void {
     this.worker = undefined;
     this.clearDeadline();
@@ -194,11 +193,6 @@ export class AnalyzerWorkerClient implements WorkerEngine {
       return;
     }
     for (const p of rest) {
-      if (p.attempts >= MAX_ATTEMPTS) {
-        p.reject(new AnalyzerWorkerError(reason, message));
-        continue;
-      }
-      p.attempts++;
       this.stats.resent++;
       this.pending.set(p.msg.id, p);
       this.send(p);

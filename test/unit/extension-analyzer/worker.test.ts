@@ -138,6 +138,15 @@ describe('analyzer worker: answers', () => {
     expect(c.stats).toMatchObject({ starts: 1, crashes: 0, hangs: 0 });
   });
 
+  it('a request that cannot be sent (not cloneable) fails alone', async () => {
+    const c = client();
+    const bad = { ...TS, today: (() => '2026-01-01') as never };
+    await expect(c.analyze(TS_SRC, bad)).rejects.toThrow(/could not be cloned/);
+    expect(c.inFlight).toBe(0);
+    expect(sig(await c.analyze(TS_SRC, TS))).toEqual(sig(await engine.analyze(TS_SRC, TS)));
+    expect(c.stats).toMatchObject({ starts: 1, crashes: 0 });
+  });
+
   it('a 2 MB file: the calling thread keeps running while the worker analyses it', async () => {
     const c = client();
     await c.analyze(TS_SRC, TS); // the worker is up and its grammars are loaded
