@@ -65,6 +65,9 @@ export function buildOptions({ production }) {
         // analyzer-runtime: the engine, the rules and the tree-sitter glue, loaded on the first
         // document that needs them (src/extension/analyzer/index.ts).
         'analyzer-runtime': 'src/extension/analyzer/runtime.ts',
+        // analyzer-worker: the engine again, on a worker thread the runtime starts for large files
+        // (src/extension/analyzer/workerClient.ts): analysing them never stalls the host.
+        'analyzer-worker': 'src/extension/analyzer/worker.ts',
       },
       outdir: 'dist',
       platform: 'node',

@@ -174,7 +174,7 @@ describe('analyzer in the editor', function () {
 
   it('a file too large to analyse as you type says so, once, instead of going silent', async () => {
     const head = "import Anthropic from '@anthropic-ai/sdk';\nconst client = new Anthropic();\nclient.messages.create({ model: 'claude-2.1', messages: [] });\n";
-    const filler = `// ${'x'.repeat(97)}\n`.repeat(10_500); // ~1.05 M characters: over the live limit
+    const filler = `// ${'x'.repeat(97)}\n`.repeat(20_500); // ~2.05 M characters: over the live limit
     const uri = await write('huge-bundle.ts', head + filler);
     const doc = await vscode.workspace.openTextDocument(uri);
     const diags = await waitFor('the not-analysed note', () => {
@@ -184,7 +184,7 @@ describe('analyzer in the editor', function () {
     assert.equal(diags.length, 1, 'one note, no findings');
     assert.equal(codeOf(diags[0]!), 'not-analysed');
     assert.equal(diags[0]!.severity, vscode.DiagnosticSeverity.Information);
-    assert.match(diags[0]!.message, /does not analyse this file as you type: it has 1\.\d M characters, over the 1\.0 M limit/);
+    assert.match(diags[0]!.message, /does not analyse this file as you type: it has 2\.\d M characters, over the 2\.0 M limit/);
     // The same file under the limit is analysed as usual.
     await setText(doc, head);
     await waitFor('findings once the file is small', () => ours(doc.uri).some((d) => codeOf(d) === 'retired-model'));

@@ -1,7 +1,8 @@
 /**
  * Live diagnostics for open documents: debounced, incremental, generation-guarded (see
  * scheduler.ts), with lazily loaded engine and grammars, per-rule settings and SDK versions
- * from the nearest manifest.
+ * from the nearest manifest. Texts of WORKER_MIN_CHARS and more are analysed on a worker thread
+ * (workerClient.ts), smaller ones on the host's, where they are faster (no copy, no hop).
  */
 import * as vscode from 'vscode';
 import {
@@ -25,7 +26,11 @@ import { DocumentScheduler, type Change } from '../../core/editor/scheduler';
 import { mergeSdk, parseSettings, type AnalyzerSettings } from '../../core/editor/settings';
 import { MANIFEST_GLOB, SdkVersionCache } from '../../core/analyzer/versionCache';
 import { sdkVersionsFor } from './sdkVersions';
-import { analyzerLanguageOf, MAX_LIVE_CHARS, readSourceText, tooLargeNote } from './languages';
+import { analyzerLanguageOf, MAX_LIVE_CHARS, readSourceText, tooLargeNote, WORKER_MIN_CHARS, workerFailedNote } from './languages';
+import { AnalyzerWorkerError } from './protocol';
+import { AnalyzerWorkerClient, type WorkerEngine } from './workerClient';
+
+declare const __TEST_HOOKS__: boolean;
 
 export { analyzerLanguageOf, LANGUAGE_IDS, MAX_LIVE_CHARS } from './languages';
 
@@ -37,7 +42,8 @@ export interface Snapshot {
   /** Document version, or -1 for a file read from disk. */
   version: number;
   text: string;
-  index: LineIndex;
+  /** Built on first use: a 2 MB text's takes several ms, and a note needs none. */
+  readonly index: LineIndex;
   language: AnalyzerLanguage;
   findings: Finding[];
   /** Why the file was not analysed, shown as one information diagnostic (too large to analyse live). */
@@ -56,6 +62,12 @@ const MANIFEST_SETTLE_MS = 250;
 /** Source files and the configs whose `paths` resolve imports: the project index re-reads them when they change on disk. */
 const PROJECT_GLOB = '**/{*.ts,*.tsx,*.mts,*.cts,*.js,*.jsx,*.mjs,*.cjs,*.py,*.pyi,tsconfig*.json,jsconfig*.json}';
 
+/** A snapshot whose line index is built when first read. */
+function snapshot(s: Omit<Snapshot, 'index'>): Snapshot {
+  let index: LineIndex | undefined;
+  return Object.defineProperty(s, 'index', { get: () => (index ??= new LineIndex(s.text)), enumerable: true }) as Snapshot;
+}
+
 export function toRange(index: LineIndex, start: number, end: number): vscode.Range {
   const a = index.positionAt(start);
   const b = index.positionAt(Math.max(start, end));
@@ -65,6 +77,13 @@ export function toRange(index: LineIndex, start: number, end: number): vscode.Ra
 export class AnalyzerController implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('claudeDoctor');
   private analyzer: Analyzer | undefined;
+  /** The engine on a worker thread, for large texts: started on the first one. */
+  private worker: AnalyzerWorkerClient | undefined;
+  /** Texts of at least this many characters go to the worker (a test seam may move it). */
+  workerMinChars = WORKER_MIN_CHARS;
+  private workerDeadlineMs: number | undefined;
+  /** Which engine holds each document's tree: the other one forgets it when a document moves. */
+  private readonly holder = new Map<string, WorkerEngine>();
   private settings: AnalyzerSettings;
   private readonly versions = new SdkVersionCache();
   private readonly docs = new Map<string, vscode.TextDocument>();
@@ -90,11 +109,14 @@ export class AnalyzerController implements vscode.Disposable {
       run: (key, changes) => this.run(key, changes),
       apply: (key, snap) => {
         if (!snap) return;
+        // (the scheduler drops results older than an edit; the version check is the last word)
+        const doc = this.docs.get(key);
+        if (!doc || doc.isClosed || doc.version !== snap.version) return;
         this.snapshots.set(key, snap);
         this.publish(snap);
       },
       onError: (key, error) => {
-        this.analyzer?.forget(key);
+        this.forgetTree(key);
         this.log().error(`analysis of ${key} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       },
     });
@@ -143,7 +165,7 @@ export class AnalyzerController implements vscode.Disposable {
   private index(): ProjectIndex {
     this.project ??= new ProjectIndex(
       { read: (file) => this.readPath(file) },
-      { moduleFacts: (text, language) => this.engine().moduleFacts(text, language) },
+      { moduleFacts: (text, language) => this.engineFor(text.length).moduleFacts(text, language) },
     );
     return this.project;
   }
@@ -225,8 +247,55 @@ export class AnalyzerController implements vscode.Disposable {
     return this.analyzer;
   }
 
+  /** The worker engine: started on the first large text, restarted after a crash or a hang. */
+  private workerEngine(): AnalyzerWorkerClient {
+    this.worker ??= new AnalyzerWorkerClient({
+      script: vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'analyzer-worker.js').fsPath,
+      wasmDir: vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'wasm').fsPath,
+      log: (line) => this.log().error(line),
+      ...(this.workerDeadlineMs ? { deadlineMs: this.workerDeadlineMs } : {}),
+    });
+    return this.worker;
+  }
+
+  /** The engine for a text of `chars` characters. */
+  private engineFor(chars: number): WorkerEngine {
+    return chars >= this.workerMinChars ? this.workerEngine() : this.engine();
+  }
+
+  /** Forgets a document's tree, in whichever engine holds it. */
+  private forgetTree(key: string): void {
+    this.holder.get(key)?.forget(key);
+    this.holder.delete(key);
+  }
+
   get engineLoaded(): boolean {
-    return this.analyzer !== undefined;
+    return this.analyzer !== undefined || this.worker !== undefined;
+  }
+
+  /** The worker's counters (for the integration tests and bug reports). */
+  get workerStats(): AnalyzerWorkerClient['stats'] & { running: boolean; minChars: number } {
+    const w = this.worker;
+    return { ...(w?.stats ?? { starts: 0, crashes: 0, hangs: 0, requests: 0, resent: 0 }), running: w?.running ?? false, minChars: this.workerMinChars };
+  }
+
+  /** Test builds only: move the size threshold, or make the worker's next analysis crash or hang. */
+  workerTest(cmd: { minChars?: number; deadlineMs?: number; arm?: 'crash' | 'hang'; coldRun?: string }): void {
+    if (!__TEST_HOOKS__) return;
+    if (cmd.coldRun !== undefined && this.docs.has(cmd.coldRun)) {
+      // Analyse an open document again from scratch (no tree, no units): only this extension's work.
+      this.forgetTree(cmd.coldRun);
+      this.scheduler.schedule(cmd.coldRun, undefined, true);
+    }
+    if (cmd.minChars !== undefined) this.workerMinChars = cmd.minChars;
+    if (cmd.deadlineMs !== undefined) {
+      // A new worker with that deadline on the next request; every document parses fully there.
+      this.workerDeadlineMs = cmd.deadlineMs || undefined;
+      void this.worker?.dispose();
+      this.worker = undefined;
+      for (const [key, held] of this.holder) if (held !== this.analyzer) this.holder.delete(key);
+    }
+    if (cmd.arm) this.workerEngine().arm(cmd.arm);
   }
 
   get currentSettings(): AnalyzerSettings {
@@ -265,7 +334,7 @@ export class AnalyzerController implements vscode.Disposable {
     if (!this.docs.has(key)) return;
     this.docs.delete(key);
     this.scheduler.cancel(key);
-    this.analyzer?.forget(key);
+    this.forgetTree(key);
     this.snapshots.delete(key);
     this.collection.delete(doc.uri);
     if (this.project && doc.uri.scheme === 'file') {
@@ -310,23 +379,38 @@ export class AnalyzerController implements vscode.Disposable {
     // Read the text synchronously: `changes` lead exactly here.
     const text = doc.getText();
     const version = doc.version;
-    const base = { uri: doc.uri, version, text, index: new LineIndex(text), language };
+    const base = { uri: doc.uri, version, text, language };
     // The index sees this editor's text; a module whose text changed makes its importers look again.
     const moved = this.project && doc.uri.scheme === 'file' ? this.project.update(doc.uri.fsPath, text) : false;
     if (moved) this.dependentsIfExportsChanged(doc.uri.fsPath);
     if (!this.settings.enabled || text.length > MAX_LIVE_CHARS) {
-      this.analyzer?.forget(key);
+      this.forgetTree(key);
       const note = this.settings.enabled && mentionsClaudeSdk(text, language) ? tooLargeNote(text.length) : undefined;
-      return { ...base, findings: [], ...(note ? { note } : {}) };
+      return snapshot({ ...base, findings: [], ...(note ? { note } : {}) });
     }
     const project = await this.projectFor(doc.uri, text, language);
     if (!analysable(text, { language, project })) {
-      this.analyzer?.forget(key);
-      return { ...base, findings: [] };
+      this.forgetTree(key);
+      return snapshot({ ...base, findings: [] });
     }
     const sdk = await this.sdkFor(doc.uri);
-    const findings = await this.engine().analyzeIncremental(key, text, this.options(language, sdk, project), changes);
-    return { ...base, findings };
+    const engine = this.engineFor(text.length);
+    const held = this.holder.get(key);
+    if (held !== engine) {
+      // Moved across the threshold: the other engine's tree is dropped, this one parses fully.
+      held?.forget(key);
+      this.holder.set(key, engine);
+    }
+    try {
+      const findings = await engine.analyzeIncremental(key, text, this.options(language, sdk, project), held === engine ? changes : undefined);
+      return snapshot({ ...base, findings });
+    } catch (e) {
+      if (!(e instanceof AnalyzerWorkerError) || e.reason === 'stopped') throw e;
+      // The worker died on this text (it was restarted): the file says so instead of going silent.
+      this.log().error(`analysis of ${key}: ${e.message}`);
+      this.holder.delete(key);
+      return snapshot({ ...base, findings: [], note: workerFailedNote(e.reason) });
+    }
   }
 
   /** Findings for the document's current version: the live ones, or a fresh analysis. */
@@ -338,13 +422,13 @@ export class AnalyzerController implements vscode.Disposable {
     if (live && live.version === doc.version) return live;
     const text = doc.getText();
     const version = doc.version;
-    const base = { uri: doc.uri, version, text, index: new LineIndex(text), language };
-    if (!this.settings.enabled || text.length > MAX_LIVE_CHARS) return { ...base, findings: [] };
+    const base = { uri: doc.uri, version, text, language };
+    if (!this.settings.enabled || text.length > MAX_LIVE_CHARS) return snapshot({ ...base, findings: [] });
     const project = await this.projectFor(doc.uri, text, language);
-    if (!analysable(text, { language, project })) return { ...base, findings: [] };
+    if (!analysable(text, { language, project })) return snapshot({ ...base, findings: [] });
     const sdk = await this.sdkFor(doc.uri);
-    const findings = await this.engine().analyze(text, this.options(language, sdk, project));
-    return { ...base, findings };
+    const findings = await this.engineFor(text.length).analyze(text, this.options(language, sdk, project));
+    return snapshot({ ...base, findings });
   }
 
   /** Analyzes `text` for a document/file without touching the live state (fix-all passes). */
@@ -352,7 +436,7 @@ export class AnalyzerController implements vscode.Disposable {
     if (!this.settings.enabled) return [];
     const project = await this.projectFor(uri, text, language);
     if (!analysable(text, { language, project })) return [];
-    return this.engine().analyze(text, this.options(language, await this.sdkFor(uri), project));
+    return this.engineFor(text.length).analyze(text, this.options(language, await this.sdkFor(uri), project));
   }
 
   /** Scan Workspace: a file that is not open. Returns the number of findings published. */
@@ -361,15 +445,25 @@ export class AnalyzerController implements vscode.Disposable {
     if (this.docs.has(key)) return this.snapshots.get(key)?.findings.length ?? 0;
     const language = languageFromPath(uri.path);
     if (!language) return 0;
-    if (text.length > MAX_LIVE_CHARS) {
-      // Not analysed on the extension host's thread; said so in the Problems panel.
-      if (!this.settings.enabled || !mentionsClaudeSdk(text, language)) return 0;
+    const noted = (note: string): number => {
       this.scanCovered.add(key);
       this.scanned.add(key);
-      this.publish({ uri, version: -1, text, index: new LineIndex(text), language, findings: [], note: tooLargeNote(text.length) });
+      this.publish(snapshot({ uri, version: -1, text, language, findings: [], note }));
       return 0;
+    };
+    if (text.length > MAX_LIVE_CHARS) {
+      // Not analysed in the editor; said so in the Problems panel.
+      if (!this.settings.enabled || !mentionsClaudeSdk(text, language)) return 0;
+      return noted(tooLargeNote(text.length));
     }
-    const findings = await this.analyzeText(uri, text, language);
+    let findings: Finding[];
+    try {
+      findings = await this.analyzeText(uri, text, language);
+    } catch (e) {
+      if (!(e instanceof AnalyzerWorkerError) || e.reason === 'stopped' || this.docs.has(key)) throw e;
+      this.log().error(`analysis of ${key}: ${e.message}`);
+      return noted(workerFailedNote(e.reason));
+    }
     if (this.docs.has(key)) return findings.length; // opened meanwhile: the live analysis owns it
     this.scanCovered.add(key);
     if (findings.length === 0) {
@@ -377,7 +471,7 @@ export class AnalyzerController implements vscode.Disposable {
       return 0;
     }
     this.scanned.add(key);
-    this.publish({ uri, version: -1, text, index: new LineIndex(text), language, findings });
+    this.publish(snapshot({ uri, version: -1, text, language, findings }));
     return findings.length;
   }
 
@@ -435,6 +529,8 @@ export class AnalyzerController implements vscode.Disposable {
 
   dispose(): void {
     this.scheduler.dispose();
+    // The worker thread ends with the extension.
+    void this.worker?.dispose();
     for (const d of this.disposables) d.dispose();
     this.output?.dispose();
   }

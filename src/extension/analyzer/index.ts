@@ -23,6 +23,7 @@ const RECHECK_MS = 300;
 const NOT_LOADED: AnalyzerStats = {
   runtimeLoaded: false, engineLoaded: false, engineLoads: 0,
   scheduler: { runs: 0, applied: 0, stale: 0, errors: 0 }, tracked: 0, dependentRuns: 0,
+  worker: { running: false, starts: 0, crashes: 0, hangs: 0, requests: 0, resent: 0, minChars: 0 },
 };
 
 async function readFile(uri: vscode.Uri): Promise<string | undefined> {
@@ -150,6 +151,6 @@ export function registerAnalyzer(context: vscode.ExtensionContext): vscode.Dispo
     vscode.languages.registerHoverProvider(selector, hover),
     vscode.commands.registerCommand(SCAN_COMMAND, () => load()?.scan()),
     vscode.commands.registerCommand(STATS_COMMAND, (): AnalyzerStats & { shellChecks: number } =>
-      ({ ...(feature?.stats() ?? { ...NOT_LOADED, scheduler: { ...NOT_LOADED.scheduler } }), shellChecks: checked })),
+      ({ ...(feature?.stats() ?? { ...NOT_LOADED, scheduler: { ...NOT_LOADED.scheduler }, worker: { ...NOT_LOADED.worker } }), shellChecks: checked })),
   );
 }

@@ -12,6 +12,9 @@ import { AnalyzerController, analyzerLanguageOf } from './controller';
 import { hoverAt } from '../../core/editor/hover';
 import { scanWorkspace, type ScanSummary } from './scan';
 
+declare const __TEST_HOOKS__: boolean;
+
+
 export interface AnalyzerStats {
   /** Whether dist/analyzer-runtime.js was loaded. */
   runtimeLoaded: boolean;
@@ -20,6 +23,8 @@ export interface AnalyzerStats {
   scheduler: { runs: number; applied: number; stale: number; errors: number };
   tracked: number;
   dependentRuns: number;
+  /** The analyzer worker thread (large files). */
+  worker: { running: boolean; starts: number; crashes: number; hangs: number; requests: number; resent: number; minChars: number };
 }
 
 export interface AnalyzerFeature extends vscode.Disposable {
@@ -33,6 +38,10 @@ export interface AnalyzerFeature extends vscode.Disposable {
 export function startAnalyzer(context: vscode.ExtensionContext): AnalyzerFeature {
   const controller = new AnalyzerController(context);
   const codeActions = new ClaudeCodeActionProvider(controller);
+  // Test builds only: `{ minChars?, deadlineMs?, arm?: 'crash' | 'hang', coldRun? }` (AnalyzerController.workerTest).
+  const testCommand = __TEST_HOOKS__
+    ? vscode.commands.registerCommand('_claudeDoctor.analyzerWorkerTest', (cmd: Parameters<AnalyzerController['workerTest']>[0]) => controller.workerTest(cmd))
+    : undefined;
 
   const hover: vscode.HoverProvider = {
     provideHover(document, position) {
@@ -77,7 +86,11 @@ export function startAnalyzer(context: vscode.ExtensionContext): AnalyzerFeature
       scheduler: { ...controller.scheduler.stats },
       tracked: controller.scheduler.keys().length,
       dependentRuns: controller.dependentRuns,
+      worker: controller.workerStats,
     }),
-    dispose: () => controller.dispose(),
+    dispose: () => {
+      testCommand?.dispose();
+      controller.dispose();
+    },
   };
 }

@@ -86,3 +86,21 @@ describe('activation bundle (issue #16 item 3)', () => {
     expect(ext.length).toBeLessThan(160_000);
   }, 60_000);
 });
+
+describe('analyzer worker bundle (issue #10 item 5)', () => {
+  it('dist/analyzer-worker.js is built, carries the engine and tree-sitter, and no test seam in production', async () => {
+    const prod = await bundles(true);
+    const dev = await bundles(false);
+    const worker = prod.get('dist/analyzer-worker.js');
+    expect(worker, 'the worker bundle is built').toBeTruthy();
+    for (const s of TREE_SITTER_GLUE) expect(worker!.includes(s), `dist/analyzer-worker.js lacks ${s}`).toBe(true);
+    // The activation bundle does not carry it; the runtime starts it by name.
+    expect(prod.get('dist/extension.js')!.includes('ts_parser_new_wasm')).toBe(false);
+    expect(prod.get('dist/analyzer-runtime.js')!.includes('analyzer-worker.js')).toBe(true);
+    // The crash/hang seam (and its command) only in development builds.
+    for (const f of ['dist/analyzer-worker.js', 'dist/analyzer-runtime.js']) {
+      expect(prod.get(f)!.includes('analyzerWorkerTest'), `production ${f} has the worker seam`).toBe(false);
+      expect(dev.get(f)!.includes('analyzerWorkerTest'), `development ${f} lacks the worker seam`).toBe(true);
+    }
+  }, 60_000);
+});

@@ -202,6 +202,7 @@ describe('requiredFiles', () => {
     // The chunks required on first use: a .vsix without them activates, then fails on the first Claude file.
     expect(req).toContain('dist/connection-runtime.js');
     expect(req).toContain('dist/analyzer-runtime.js');
+    expect(req).toContain('dist/analyzer-worker.js');
     for (const img of readmeImages()) expect(req).toContain(img);
   });
 
