@@ -2,7 +2,7 @@
 // cli (their tsconfig.json maps `vscode` to src/no-vscode-here.d.ts), and `npm run lint:deps` on an
 // import from core up into a face. Each probe has a control that passes, so the test can fail.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import ts from 'typescript';
@@ -76,5 +76,39 @@ describe('lint:deps: core imports no face', () => {
     const r = cruise({ ...face, 'src/core/a.ts': 'export const a = 1;\n', 'src/extension/b.ts': "import { a } from '../core/a';\nexport const b = a;\n" });
     expect(r.out).toContain('no dependency violations found');
     expect(r.status).toBe(0);
+  });
+});
+
+describe('no scaffold leftovers', () => {
+  // Built from parts so this file does not match itself.
+  const patterns = [
+    new RegExp(['subscriptions', String.raw`\.push\(\s*\)`].join('')),
+    new RegExp(['Hello', ' World from'].join('')),
+    new RegExp(['This method is called', ' when'].join('')),
+    new RegExp(['Congratulations,', ' your extension'].join('')),
+  ];
+  function* files(dir: string): Generator<string> {
+    for (const d of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, d.name);
+      if (d.isDirectory()) {
+        if (d.name !== 'node_modules' && p !== join(ROOT, 'test', 'fixtures')) yield* files(p);
+      } else if (/\.(ts|mts|mjs|cjs|js)$/.test(d.name)) {
+        yield p;
+      }
+    }
+  }
+  it('src, scripts and test carry no generator text and no empty push onto the subscriptions', () => {
+    const hits: string[] = [];
+    for (const top of ['src', 'scripts', 'test']) {
+      for (const f of files(join(ROOT, top))) {
+        const text = readFileSync(f, 'utf8');
+        for (const re of patterns) if (re.test(text)) hits.push(`${f.slice(ROOT.length + 1)}: ${re.source}`);
+      }
+    }
+    expect(hits).toEqual([]);
+  });
+  it('control: the patterns catch the scaffold text', () => {
+    const scaffold = ['context.subscriptions', '.push( );', "showInformationMessage('Hello", " World from x!')"].join('');
+    expect(patterns.filter((re) => re.test(scaffold))).toHaveLength(2);
   });
 });
