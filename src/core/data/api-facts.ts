@@ -5,6 +5,10 @@
  * so a refresh is a one-file change. Source: shared/claude-api-facts.md (its "December 2026
  * update" wins where it disagrees with the older sections), checked against the published
  * `@anthropic-ai/sdk` 1.12.0, the Python SDK `anthropic` sources and Anthropic's public docs.
+ *
+ * Long on purpose: this is one cohesive, dated data table (`FACTS_CHECKED` below), not logic, so
+ * it stays a single file past the ~400-line guideline — splitting it would spread one refresh
+ * over several files. Sections: links, status rows, SDK behaviour, request rules and models.
  */
 
 export const FACTS_CHECKED = '2026-12-04';

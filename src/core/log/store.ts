@@ -14,24 +14,22 @@
  *   not consumed yet, per file identity), which is how the panel follows other windows.
  * - Every string of every entry goes through `redactSecrets` before it touches the disk.
  *
- * No `vscode` import: the CLI and the unit tests use this directly.
+ * Parts: files.ts (errors, shape check, chunked line reading), lock.ts (the lock file),
+ * reader.ts (`LogReader`). No `vscode` import: the CLI and the unit tests use this directly.
  */
 import { promises as fsp, type Stats } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
-import * as os from 'node:os';
-import { randomBytes } from 'node:crypto';
 import type { LogEntry } from './types';
 import { redactDeep } from '../redact';
 import { sanitizeUrl } from './redact';
+import { LogStoreError, describeFsError, errCode, openForRead, parseLine, scanLines } from './files';
+import { tryLockFile } from './lock';
+import { LogReader } from './reader';
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 export const DEFAULT_MAX_FILES = 5;
 export const DEFAULT_STALE_LOCK_MS = 10_000;
 export const DEFAULT_MAX_PENDING = 5_000;
-/** Read granularity: small enough that parsing yields to the event loop often. */
-const READ_CHUNK = 256 * 1024;
-const HEAD_BYTES = 64;
 
 export interface LogStoreOptions {
   /** Size cap of the active file; when an append would cross it, the file rotates. */
@@ -61,131 +59,8 @@ export interface StoreFileInfo {
   size: number;
 }
 
-/** A failure with a message a user can act on. `pending` entries are still held in memory. */
-export class LogStoreError extends Error {
-  constructor(
-    message: string,
-    readonly code: string | undefined,
-    readonly path: string,
-    readonly pending: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'LogStoreError';
-  }
-}
-
-function errCode(err: unknown): string | undefined {
-  return err && typeof err === 'object' && 'code' in err ? String((err as { code: unknown }).code) : undefined;
-}
-
-export function describeFsError(err: unknown, action: string, where: string): string {
-  const code = errCode(err);
-  switch (code) {
-    case 'EACCES':
-    case 'EPERM':
-      return `Cannot ${action} ${where}: permission denied. Check the folder's owner and permissions.`;
-    case 'ENOTDIR':
-      return `Cannot ${action} ${where}: a file is in the way where a folder is expected on that path.`;
-    case 'EISDIR':
-      return `Cannot ${action} ${where}: that path is a folder, not a file.`;
-    case 'ENOSPC':
-      return `Cannot ${action} ${where}: the disk is full.`;
-    case 'EROFS':
-      return `Cannot ${action} ${where}: the file system is read-only.`;
-    case 'ENAMETOOLONG':
-      return `Cannot ${action} ${where}: the path is too long for this file system.`;
-    case 'EMFILE':
-    case 'ENFILE':
-      return `Cannot ${action} ${where}: too many open files; try again.`;
-    default: {
-      const msg = err instanceof Error ? err.message : String(err);
-      return `Cannot ${action} ${where}: ${code ? `${code}: ` : ''}${msg}`;
-    }
-  }
-}
-
-/** Minimal shape check: enough for the panel and the query code to rely on. */
-export function isLogEntry(x: unknown): x is LogEntry {
-  if (!x || typeof x !== 'object') return false;
-  const e = x as Record<string, unknown>;
-  return e.v === 1 && typeof e.id === 'string' && typeof e.runId === 'string' && typeof e.ts === 'number'
-    && Number.isFinite(e.ts) && typeof e.attempt === 'number' && typeof e.ok === 'boolean'
-    && (e.status === null || typeof e.status === 'number') && typeof e.latencyMs === 'number';
-}
-
-function parseLine(line: string): LogEntry | null {
-  try {
-    const v = JSON.parse(line) as unknown;
-    return isLogEntry(v) ? v : null;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Streams complete lines of `fh` from `start` to `end`, in batches. Returns via `done.consumed`
- * the offset just past the last newline seen: an unterminated tail is left unconsumed (it may
- * be a write in flight; if it is a torn line, the next append's leading newline terminates it
- * and it is then skipped as garbage).
- */
-async function* scanLines(fh: FileHandle, start: number, end: number, done: { consumed: number }): AsyncGenerator<string[]> {
-  const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(1, end - start)));
-  let pos = start;
-  let carry: Buffer | null = null;
-  done.consumed = start;
-  while (pos < end) {
-    const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, end - pos), pos);
-    if (bytesRead === 0) break;
-    pos += bytesRead;
-    const chunk = buf.subarray(0, bytesRead);
-    const data: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
-    const last = data.lastIndexOf(0x0a);
-    if (last < 0) {
-      carry = Buffer.from(data);
-      continue;
-    }
-    const lines = data.toString('utf8', 0, last).split('\n');
-    carry = last + 1 < data.length ? Buffer.from(data.subarray(last + 1)) : null;
-    done.consumed = pos - (carry ? carry.length : 0);
-    yield lines;
-  }
-}
-
-/**
- * Opens a log file for reading. Undefined when it is gone (rotated away since it was listed);
- * any other failure is a LogStoreError (`pending`: entries still held in memory).
- */
-async function openForRead(file: string, pending: number): Promise<FileHandle | undefined> {
-  try {
-    return await fsp.open(file, 'r');
-  } catch (e) {
-    if (errCode(e) === 'ENOENT') return undefined;
-    throw new LogStoreError(describeFsError(e, 'read the error log', file), errCode(e), file, pending, { cause: e });
-  }
-}
-
-/** Identity of a file that survives renames. */
-function fileKey(st: Stats): string {
-  return `${st.dev}:${st.ino}`;
-}
-
-async function readHead(fh: FileHandle, size: number): Promise<string> {
-  const n = Math.min(HEAD_BYTES, size);
-  if (n <= 0) return '';
-  const b = Buffer.alloc(n);
-  await fh.read(b, 0, n, 0);
-  return b.toString('latin1');
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return errCode(e) === 'EPERM';
-  }
-}
+export { LogStoreError, describeFsError, isLogEntry } from './files';
+export { LogReader } from './reader';
 
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -374,32 +249,8 @@ export class LogStore {
   }
 
   /** Takes the lock file or returns null when a live holder has it. Breaks stale locks. */
-  async tryLock(): Promise<(() => Promise<void>) | null> {
-    const token = `${process.pid}-${randomBytes(8).toString('hex')}`;
-    for (let tries = 0; tries < 3; tries++) {
-      let fh: FileHandle;
-      try {
-        fh = await fsp.open(this.lockPath, 'wx');
-      } catch (e) {
-        if (errCode(e) !== 'EEXIST') throw e;
-        if (await this.breakStaleLock()) continue;
-        return null;
-      }
-      try {
-        await fh.writeFile(JSON.stringify({ pid: process.pid, host: os.hostname(), token, at: Date.now() }));
-      } finally {
-        await fh.close();
-      }
-      return async () => {
-        try {
-          const cur = JSON.parse(await fsp.readFile(this.lockPath, 'utf8')) as { token?: string };
-          if (cur.token === token) await fsp.unlink(this.lockPath);
-        } catch {
-          /* already gone, or broken as stale by someone else */
-        }
-      };
-    }
-    return null;
+  tryLock(): Promise<(() => Promise<void>) | null> {
+    return tryLockFile(this.lockPath, this.staleLockMs);
   }
 
   /** Waits (polling) up to `timeoutMs` for the lock. */
@@ -414,50 +265,6 @@ export class LogStore {
       }
       await delay(20 + Math.random() * 30);
     }
-  }
-
-  /** True when the lock was stale and has been removed (the caller retries). */
-  private async breakStaleLock(): Promise<boolean> {
-    let st: Stats;
-    let raw: string;
-    try {
-      st = await fsp.stat(this.lockPath);
-      raw = await fsp.readFile(this.lockPath, 'utf8');
-    } catch (e) {
-      if (errCode(e) === 'ENOENT') return true; // released meanwhile
-      throw e;
-    }
-    let info: { pid?: unknown; host?: unknown } = {};
-    try {
-      info = JSON.parse(raw) as typeof info;
-    } catch {
-      /* empty or half-written: judged by age alone */
-    }
-    let stale = Date.now() - st.mtimeMs > this.staleLockMs;
-    if (!stale && info.host === os.hostname() && typeof info.pid === 'number' && info.pid !== process.pid && !pidAlive(info.pid)) {
-      stale = true;
-    }
-    if (!stale) return false;
-    // Move it aside under a unique name, then check we moved the lock we judged (not a fresh one).
-    const grave = `${this.lockPath}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
-    try {
-      await fsp.rename(this.lockPath, grave);
-    } catch (e) {
-      if (errCode(e) === 'ENOENT') return true;
-      throw e;
-    }
-    let moved = '';
-    try {
-      moved = await fsp.readFile(grave, 'utf8');
-    } catch {
-      /* ignore */
-    }
-    if (moved !== raw) {
-      // We took a lock someone acquired an instant ago: give it back if the slot is still free.
-      await fsp.link(grave, this.lockPath).catch(() => undefined);
-    }
-    await fsp.unlink(grave).catch(() => undefined);
-    return true;
   }
 
   /** Existing log files, oldest first (highest rotation index first, the active file last). */
@@ -570,74 +377,5 @@ export class LogStore {
 
   createReader(): LogReader {
     return new LogReader(this);
-  }
-}
-
-/**
- * Incremental reader: each `readNew()` returns only entries it has not returned before.
- * Tracks a byte offset per file identity (dev:ino, plus the file's first bytes to notice a
- * recycled inode), so rotations by any process are followed without re-reading old bytes.
- */
-export class LogReader {
-  private cursors = new Map<string, { offset: number; head: string }>();
-  private seen = new Set<string>();
-  private generation: number;
-
-  constructor(private readonly store: LogStore) {
-    this.generation = store.generation;
-  }
-
-  /** Forget everything: the next `readNew()` reads all files from the start. */
-  reset(): void {
-    this.cursors.clear();
-    this.seen.clear();
-    this.generation = this.store.generation;
-  }
-
-  async readNew(): Promise<ReadResult> {
-    if (this.generation !== this.store.generation) this.reset();
-    const entries: LogEntry[] = [];
-    let skipped = 0;
-    const live = new Set<string>();
-    for (const f of await this.store.listFiles()) {
-      const fh = await openForRead(f.path, 0);
-      if (!fh) continue;
-      try {
-        const st = await fh.stat();
-        const key = fileKey(st);
-        live.add(key);
-        const cur = this.cursors.get(key);
-        let start = 0;
-        if (cur && cur.offset <= st.size) {
-          const head = await readHead(fh, Math.min(st.size, cur.head.length));
-          if (head === cur.head) start = cur.offset;
-        }
-        if (start === st.size && cur) continue;
-        const done = { consumed: start };
-        for await (const lines of scanLines(fh, start, st.size, done)) {
-          for (const line of lines) {
-            if (!line.trim()) continue;
-            const e = parseLine(line);
-            if (!e) {
-              skipped++;
-              continue;
-            }
-            if (this.seen.has(e.id)) continue;
-            this.seen.add(e.id);
-            entries.push(e);
-          }
-        }
-        if (f.index > 0 && done.consumed < st.size) {
-          // A rotated file no longer grows: an unterminated tail is a torn line.
-          skipped++;
-          done.consumed = st.size;
-        }
-        this.cursors.set(key, { offset: done.consumed, head: await readHead(fh, Math.min(HEAD_BYTES, done.consumed)) });
-      } finally {
-        await fh.close();
-      }
-    }
-    for (const k of this.cursors.keys()) if (!live.has(k)) this.cursors.delete(k);
-    return { entries, skipped };
   }
 }

@@ -11,7 +11,7 @@ export type { ScenarioName, ScenarioSpec, ParseResult, RateLimitKind } from './s
 export { startSimulator } from './server';
 export { SIMULATOR_STATUS_PATH, simulatedStatus, simulatedIndicator } from './status';
 export type { SimulatedStatusJson, SimulatedIndicator } from './status';
-export type { SimulatorOptions, RunningSimulator, SimulatorStats, SimulatorRequestEvent } from './server';
+export type { SimulatorOptions, RunningSimulator, SimulatorStats, SimulatorRequestEvent } from './types';
 /** Request header that selects the scenario of one request. */
 export const SCENARIO_HEADER = 'x-simulate-scenario';
 /** Request header that scopes "N failures then 200" state (a run id). */

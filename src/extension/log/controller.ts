@@ -1,42 +1,21 @@
 /**
  * The Error Log's host side, the single source of truth: the persisted view state, the notice,
  * the entries read from disk while the panel is open (`LogViewModel`), live updates from this and
- * other windows, and the actions (export, clear, replay). The webview only renders what this
- * posts (panel.ts); `index.ts` registers the command and the serializer.
+ * other windows, and the actions (export, clear, replay: actions.ts). The webview only renders what
+ * this posts (panel.ts); `index.ts` registers the command and the serializer; settings.ts holds the
+ * options and settings.
  */
 import * as vscode from 'vscode';
-import * as os from 'node:os';
 import type { LogEntry } from '../../core/log/types';
 import { LogStore, LogStoreError, type LogReader } from '../../core/log/store';
-import { isEmptyFilter, toCsv, toJson } from '../../core/log/query';
 import { redactDeep, redactSecrets } from '../../core/redact';
 import { LogViewModel } from './model';
 import { ErrorLogPanel, type ErrorLogPanelHost } from './panel';
+import { clearLog, exportLog, replayEntry, type ActionHost } from './actions';
+import { readLogSettings, type ErrorLogOptions, type PaintMetrics, type Timings } from './settings';
 import { isWebviewMessage, sanitizeFilter, type HostToWebview, type Notice, type ViewState } from '../../webview/log/protocol';
 
-/** Optional seams (all have production defaults). */
-export interface ErrorLogOptions {
-  /** Register `claudeDoctor.showErrorLog` (default true). A second registration in tests passes false. */
-  registerCommand?: boolean;
-  /** Extra secrets to redact (e.g. the key held in SecretStorage). Key-shaped text is always redacted. */
-  secrets?: () => readonly string[];
-  /** Where an export goes; default: a save dialog. */
-  pickSaveUri?: (defaultUri: vscode.Uri, format: 'json' | 'csv') => Thenable<vscode.Uri | undefined>;
-  /** Clear confirmation; default: a modal warning. */
-  confirm?: (message: string, detail: string) => Thenable<boolean>;
-  /** How often an open, visible panel looks for entries written by other windows. Default 2000 ms. */
-  pollMs?: number;
-  /** Keep the messages posted to the webview for `testing.posted()` (test builds only). Default: in test mode. */
-  recordMessages?: boolean;
-}
-
-export interface PaintMetrics {
-  firstPaintMs: number; renderMs: number; rows: number; renderedRows: number;
-  /** The rows came with the page's HTML, before the ready handshake. */
-  fromPage: boolean;
-}
-
-export type Timings = { previewReadyMs?: number; fullReadMs?: number; webviewReadyMs?: number };
+export type { ErrorLogOptions, PaintMetrics, Timings } from './settings';
 
 const STATE_KEY = 'claudeDoctor.log.viewState';
 /** Rows the page itself carries (a tall screen shows about 60). */
@@ -46,26 +25,10 @@ const MIN_ROW_PX = 20;
 /** How long opening the panel waits for the log's tail before showing the page without rows. */
 const PREVIEW_WAIT_MS = 250;
 
-export function readLogSettings(): { enabled: boolean; maxFileBytes: number; maxFiles: number } {
-  const c = vscode.workspace.getConfiguration('claudeDoctor.log');
-  const kb = c.get<number>('maxFileSizeKB', 2048);
-  const files = c.get<number>('maxFiles', 5);
-  return {
-    enabled: c.get<boolean>('enabled', true) !== false,
-    maxFileBytes: (typeof kb === 'number' && Number.isFinite(kb) && kb >= 16 ? Math.min(kb, 1024 * 1024) : 2048) * 1024,
-    maxFiles: typeof files === 'number' && Number.isFinite(files) && files >= 1 ? Math.min(Math.floor(files), 100) : 5,
-  };
-}
-
 function deferred(): { promise: Promise<void>; resolve(): void } {
   let resolve!: () => void;
   const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };
-}
-
-function stamp(d = new Date()): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
 }
 
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
@@ -430,11 +393,11 @@ export class ErrorLogController implements ErrorLogPanelHost, vscode.Disposable 
         view.scrollTop = Math.max(0, msg.scrollTop);
         return;
       case 'export':
-        return this.doExport(msg.format);
+        return exportLog(this.actionHost(), msg.format);
       case 'clear':
-        return this.doClear();
+        return clearLog(this.actionHost());
       case 'replay':
-        return this.doReplay(msg.id);
+        return replayEntry(this.actionHost(), msg.id);
       case 'refresh':
         await this.load();
         await this.store().flush().catch(() => undefined);
@@ -451,91 +414,23 @@ export class ErrorLogController implements ErrorLogPanelHost, vscode.Disposable 
     }
   }
 
-  // ---- actions ------------------------------------------------------------------------------
+  // ---- actions (actions.ts) ----------------------------------------------------------------
 
-  private async doExport(format: 'json' | 'csv'): Promise<void> {
-    const { model } = await this.loadedModel();
-    const list = model.filtered().map((e) => this.store().sanitize(e));
-    const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
-    const defaultUri = vscode.Uri.joinPath(base, `claude-doctor-log-${stamp()}.${format}`);
-    const pick = this.options.pickSaveUri ?? ((d, f) => vscode.window.showSaveDialog({
-      defaultUri: d,
-      saveLabel: vscode.l10n.t('Export'),
-      title: vscode.l10n.t('Export Error Log'),
-      filters: f === 'json' ? { JSON: ['json'] } : { CSV: ['csv'] },
-    }));
-    const target = await pick(defaultUri, format);
-    if (!target) return;
-    this.post({ type: 'busy', action: 'export' });
-    try {
-      const filter = isEmptyFilter(this.view.filter) ? undefined : this.view.filter;
-      const raw = format === 'json' ? toJson(list, { filter }) : toCsv(list, { bom: true });
-      await vscode.workspace.fs.writeFile(target, Buffer.from(this.redact(raw), 'utf8'));
-      const text = vscode.l10n.t('Exported {0} entries to {1}', list.length, target.fsPath);
-      this.setNotice({ level: 'info', text });
-      if (!this.options.pickSaveUri) {
-        void vscode.window.showInformationMessage(text, vscode.l10n.t('Open')).then((a) => {
-          if (a) void vscode.commands.executeCommand('vscode.open', target);
-        });
-      }
-    } catch (e) {
-      const text = vscode.l10n.t('Export failed: {0}', this.redact(message(e)));
-      this.setNotice({ level: 'error', text });
-      void vscode.window.showErrorMessage(text);
-    } finally {
-      this.post({ type: 'busy', action: null });
-    }
-  }
-
-  private async doClear(): Promise<void> {
-    const { model, reader } = await this.loadedModel();
-    const n = model.size;
-    const question = vscode.l10n.t('Clear the Claude Doctor error log?');
-    const detail = vscode.l10n.t('This deletes all {0} entries from disk, for every window. It cannot be undone.', n);
-    const confirm = this.options.confirm ?? (async (msg, det) => {
-      const yes = vscode.l10n.t('Clear Log');
-      return (await vscode.window.showWarningMessage(msg, { modal: true, detail: det }, yes)) === yes;
-    });
-    if (!(await confirm(question, detail))) return;
-    this.post({ type: 'busy', action: 'clear' });
-    try {
-      await this.store().clear();
-      model.reset();
-      reader.reset();
-      this.view.selectedId = null;
-      this.view.scrollTop = 0;
-      this.writeError = null;
-      this.setNotice({ level: 'info', text: vscode.l10n.t('Cleared {0} entries.', n) });
-      this.postState(model);
-    } catch (e) {
-      this.setNotice({ level: 'error', text: message(e) });
-    } finally {
-      this.post({ type: 'busy', action: null });
-    }
-  }
-
-  private async doReplay(id: string): Promise<void> {
-    const { model } = await this.loadedModel();
-    const entry = model.find(id);
-    if (!entry) {
-      this.setNotice({ level: 'warning', text: vscode.l10n.t('That entry is no longer in the log.') });
-      return;
-    }
-    if (entry.proxy) {
-      // Seen by the proxy (issue #15): the app's request body was never kept, so it cannot be sent again.
-      this.setNotice({ level: 'info', text: vscode.l10n.t('This request came from your app through the Claude Doctor proxy; its body was not kept. Run your app again to repeat it.') });
-      return;
-    }
-    this.post({ type: 'busy', action: 'replay' });
-    try {
-      await this.deps.replay(entry);
-    } catch (e) {
-      const text = vscode.l10n.t('Replay failed: {0}', this.redact(message(e)));
-      this.setNotice({ level: 'error', text });
-      void vscode.window.showErrorMessage(text);
-    } finally {
-      this.post({ type: 'busy', action: null });
-    }
+  private actionHost(): ActionHost {
+    return {
+      view: this.view,
+      options: this.options,
+      loadedModel: () => this.loadedModel(),
+      store: () => this.store(),
+      post: (msg) => this.post(msg),
+      postState: (model) => this.postState(model),
+      setNotice: (n) => this.setNotice(n),
+      redact: (s) => this.redact(s),
+      replay: (entry) => this.deps.replay(entry),
+      clearWriteError: () => {
+        this.writeError = null;
+      },
+    };
   }
 
   dispose(): void {

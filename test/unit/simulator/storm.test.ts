@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import Anthropic from '@anthropic-ai/sdk';
 import { parseScenarioSpec } from '../../../src/core/simulator/spec';
-import { stormBackground } from '../../../src/core/simulator/server';
+import { stormBackground } from '../../../src/core/simulator/faults';
 import { runConnectionTest } from '../../../src/core/retry/client';
 import { sim, post, msg, KEY, MODEL } from './helpers';
 
