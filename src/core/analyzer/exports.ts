@@ -117,12 +117,64 @@ function functionValue(sc: Scope, fn: Node, depth: number): LocalValue | undefin
   const returned: Node[] = [];
   if (body.type !== 'statement_block' && body.type !== 'block') returned.push(body);
   else collectReturns(body, returned, 0);
-  for (const r of returned) {
-    const v = valueOfExpr(sc, r, depth + 1);
-    if (v?.kind === 'client') return { kind: 'factory', provider: v.provider };
-    if (v?.kind === 'ref' && !v.wrap) return { ...v, wrap: true };
+  if (returned.length === 0) return undefined;
+  // Modules loaded inside the body (`const { client } = require('./base')`, `from .base import
+  // client`) name what the body returns: bound for this body only.
+  const restore = bodyLoads(sc, body);
+  try {
+    for (const r of returned) {
+      const v = valueOfExpr(sc, r, depth + 1);
+      if (v?.kind === 'client') return { kind: 'factory', provider: v.provider };
+      if (v?.kind === 'ref' && !v.wrap) return { ...v, wrap: true };
+    }
+    return undefined;
+  } finally {
+    restore?.();
   }
-  return undefined;
+}
+
+/** Binds the names a function body's own top-level imports/requires define; returns how to undo it. */
+function bodyLoads(sc: Scope, body: Node): (() => void) | undefined {
+  const { src } = sc;
+  if (body.type !== 'statement_block' && body.type !== 'block') return undefined;
+  const t = src.text.slice(body.startIndex, body.endIndex);
+  if (src.py ? !/\bimport\b/.test(t) : !/\b(?:require|import)\s*\(/.test(t)) return undefined;
+  const defs = new Map(sc.defs);
+  const memo = new Map(sc.memo);
+  let changed = false;
+  for (const st of named(body)) {
+    if (src.py) {
+      if (st.type !== 'import_from_statement') continue;
+      const mod = field(st, 'module_name')?.text ?? '';
+      if (mod === 'anthropic' || mod.startsWith('anthropic.')) continue;
+      for (let i = 0; i < st.childCount; i++) {
+        if (st.fieldNameForChild(i) !== 'name') continue;
+        const n = st.child(i)!;
+        const name = n.type === 'aliased_import' ? field(n, 'name')?.text : n.text;
+        const local = n.type === 'aliased_import' ? field(n, 'alias')?.text : n.text;
+        if (name && local) { sc.defs.set(local, { spec: mod, name }); sc.memo.delete(local); changed = true; }
+      }
+    } else if (st.type === 'lexical_declaration' || st.type === 'variable_declaration') {
+      for (const d of named(st)) {
+        if (d.type !== 'variable_declarator') continue;
+        const nm = field(d, 'name');
+        const value = field(d, 'value');
+        if (!nm || !value) continue;
+        const names = nm.type === 'identifier' ? [nm.text] : nm.type === 'object_pattern' ? named(nm).map((p) => (p.type === 'pair_pattern' ? field(p, 'value')?.text ?? '' : p.text)) : [];
+        for (const n of names) { sc.defs.delete(n); sc.memo.delete(n); }
+        if (nm.type === 'identifier') cjsRequire(src, sc, nm.text, value);
+        else if (nm.type === 'object_pattern') cjsDestructure(src, sc, nm, value);
+        changed = true;
+      }
+    }
+  }
+  if (!changed) return undefined;
+  return () => {
+    sc.defs.clear();
+    for (const [k, v] of defs) sc.defs.set(k, v);
+    sc.memo.clear();
+    for (const [k, v] of memo) sc.memo.set(k, v);
+  };
 }
 
 function collectReturns(n: Node, out: Node[], depth: number): void {
@@ -251,7 +303,17 @@ function tsFacts(src: Src): LocalFacts {
   return out;
 }
 
-/** `const x = require('./m')` / `require('./m').name`. */
+/** The spec a value loads: `require('./m')`, `await import('./m')` (undefined: not such a load). */
+function loadedSpec(src: Src, node: Node): string | undefined {
+  let v = unwrap(node);
+  if (v.type === 'await_expression') v = unwrap(v.namedChild(0) ?? v);
+  if (v.type !== 'call_expression') return undefined;
+  const fn = field(v, 'function')?.text;
+  if (fn !== 'require' && fn !== 'import') return undefined;
+  return specOf(src, named(field(v, 'arguments') ?? v)[0] ?? null);
+}
+
+/** `const x = require('./m')` / `require('./m').name` / `(await import('./m')).name`. */
 function cjsRequire(src: Src, sc: Scope, local: string, value: Node): void {
   let v = unwrap(value);
   let name = '*';
@@ -259,16 +321,13 @@ function cjsRequire(src: Src, sc: Scope, local: string, value: Node): void {
     name = field(v, 'property')?.text ?? '*';
     v = unwrap(field(v, 'object') ?? v);
   }
-  if (v.type !== 'call_expression' || field(v, 'function')?.text !== 'require') return;
-  const spec = specOf(src, named(field(v, 'arguments') ?? v)[0] ?? null);
+  const spec = loadedSpec(src, v);
   if (spec !== undefined && !spec.startsWith('@anthropic-ai/')) sc.defs.set(local, { spec, name });
 }
 
-/** `const { a, b: c } = require('./m')`. */
+/** `const { a, b: c } = require('./m')` / `= await import('./m')`. */
 function cjsDestructure(src: Src, sc: Scope, pattern: Node, value: Node): void {
-  const v = unwrap(value);
-  if (v.type !== 'call_expression' || field(v, 'function')?.text !== 'require') return;
-  const spec = specOf(src, named(field(v, 'arguments') ?? v)[0] ?? null);
+  const spec = loadedSpec(src, value);
   if (spec === undefined || spec.startsWith('@anthropic-ai/')) return;
   for (const p of named(pattern)) {
     if (p.type === 'shorthand_property_identifier_pattern') sc.defs.set(p.text, { spec, name: p.text });
