@@ -6,13 +6,17 @@
  */
 import type { Node } from './parser';
 import { collectCtors, collectImports, type Provider } from './sdk';
-import { field, named, stringLiteral, unwrap, type Src } from './syntax';
+import { field, named, numberValue, stringLiteral, unwrap, type Src } from './syntax';
 
 /** A value of the module, as far as this file alone tells. */
 export type LocalValue =
   | { kind: 'client'; provider: Provider }
   | { kind: 'factory'; provider: Provider }
-  | { kind: 'constant'; value: string }
+  | { kind: 'constant'; value: string | number }
+  /** An object literal (TS), a plain class or its instance (Python): its constant members. */
+  | { kind: 'object'; members: Map<string, LocalValue> }
+  /** A template / f-string / `+` of parts, some of them names of other modules. */
+  | { kind: 'concat'; parts: LocalValue[] }
   /** `name` of the module `spec` ('*' = the module itself); `call`: the result of calling it; `wrap`: a function returning it. */
   | { kind: 'ref'; spec: string; name: string; call?: boolean; wrap?: boolean };
 
@@ -72,6 +76,8 @@ function valueOfExpr(sc: Scope, node: Node | null, depth: number): LocalValue | 
   if (p && (n.type === 'new_expression' || n.type === 'call_expression' || n.type === 'call')) return { kind: 'client', provider: p };
   const s = stringLiteral(sc.src, n);
   if (s) return { kind: 'constant', value: s.value };
+  const num = numberValue(sc.src, n);
+  if (num !== undefined) return { kind: 'constant', value: num };
   if (n.type === 'identifier') return nameValue(sc, n.text, depth + 1);
   if (n.type === 'member_expression' || n.type === 'attribute') {
     const obj = field(n, 'object');
@@ -80,10 +86,34 @@ function valueOfExpr(sc: Scope, node: Node | null, depth: number): LocalValue | 
       const d = sc.defs.get(obj.text);
       if (d && !('type' in d) && d.name === '*') return { kind: 'ref', spec: d.spec, name: prop.text };
     }
+    // `LIMITS.model`: a member of an object of this module
+    if (obj && prop) {
+      const o = valueOfExpr(sc, obj, depth + 1);
+      if (o?.kind === 'object') return o.members.get(prop.text);
+    }
     return undefined;
   }
+  if (n.type === 'template_string' || n.type === 'string') return concatValue(sc, n, depth + 1);
+  if ((n.type === 'binary_expression' || n.type === 'binary_operator') && (field(n, 'operator')?.text ?? n.child(1)?.text) === '+') {
+    const l = valueOfExpr(sc, field(n, 'left'), depth + 1);
+    const r = valueOfExpr(sc, field(n, 'right'), depth + 1);
+    if (!l || !r || !isTextual(l) || !isTextual(r)) return undefined;
+    return { kind: 'concat', parts: [l, r] };
+  }
+  if (n.type === 'object') return objectValue(sc, n, depth + 1);
+  if (n.type === 'call_expression' && field(n, 'function')?.text.replace(/\s+/g, '') === 'Object.freeze') {
+    const a = named(field(n, 'arguments') ?? n)[0];
+    const o = a ? unwrap(a) : undefined;
+    return o?.type === 'object' ? objectValue(sc, o, depth + 1) : undefined;
+  }
+  if (n.type === 'class_definition') return pyClassValue(sc, n, depth + 1, false);
   if (n.type === 'call_expression' || n.type === 'call') {
     const fn = field(n, 'function');
+    // `settings = Settings()`: an instance of a plain class (no arguments) has its class attributes
+    if (sc.src.py && fn?.type === 'identifier' && named(field(n, 'arguments') ?? n).length === 0) {
+      const d = sc.defs.get(fn.text);
+      if (d && 'type' in d && d.type === 'class_definition') return pyClassValue(sc, d, depth + 1, true);
+    }
     const f = valueOfExpr(sc, fn, depth + 1);
     if (!f) return undefined;
     if (f.kind === 'factory') return { kind: 'client', provider: f.provider };
@@ -93,6 +123,80 @@ function valueOfExpr(sc: Scope, node: Node | null, depth: number): LocalValue | 
   }
   if (FUNCTION_TYPES.has(n.type)) return functionValue(sc, n, depth + 1);
   return undefined;
+}
+
+const isTextual = (v: LocalValue): boolean => v.kind === 'constant' || v.kind === 'concat' || (v.kind === 'ref' && !v.call && !v.wrap);
+
+/** A template or f-string: its literal pieces and the values of its substitutions (each a constant or a name). */
+function concatValue(sc: Scope, n: Node, depth: number): LocalValue | undefined {
+  const { src } = sc;
+  const subType = src.py ? 'interpolation' : 'template_substitution';
+  const first = src.py ? n.child(0) : null;
+  if (src.py && (!first || first.type !== 'string_start' || !/f/i.test(first.text) || /b/i.test(first.text))) return undefined;
+  const start = src.py ? first!.endIndex : n.startIndex + 1;
+  const end = src.py ? n.child(n.childCount - 1)!.startIndex : n.endIndex - 1;
+  const parts: LocalValue[] = [];
+  let at = start;
+  const piece = (to: number): boolean => {
+    const raw = src.text.slice(at, to);
+    if (raw.includes('\\') || (src.py && /[{}]/.test(raw))) return false;
+    if (raw) parts.push({ kind: 'constant', value: raw });
+    return true;
+  };
+  for (const k of (src.py ? n.children : n.namedChildren) as Node[]) {
+    if (k.type !== subType) continue;
+    if (!piece(k.startIndex)) return undefined;
+    const inner = named(k);
+    if (inner.length !== 1) return undefined;
+    const v = valueOfExpr(sc, inner[0]!, depth + 1);
+    if (!v || !isTextual(v)) return undefined;
+    parts.push(v);
+    at = k.endIndex;
+  }
+  if (!piece(end)) return undefined;
+  return parts.length > 0 ? { kind: 'concat', parts } : undefined;
+}
+
+/** An object literal's members whose values are known (a spread or a write to it: unknown). */
+function objectValue(sc: Scope, n: Node, depth: number): LocalValue | undefined {
+  const members = new Map<string, LocalValue>();
+  for (const it of named(n)) {
+    if (it.type === 'spread_element') return undefined;
+    let key: string | undefined;
+    let v: LocalValue | undefined;
+    if (it.type === 'pair') {
+      const k = field(it, 'key');
+      key = k ? (k.type === 'property_identifier' ? k.text : stringLiteral(sc.src, k)?.value) : undefined;
+      v = valueOfExpr(sc, field(it, 'value'), depth + 1);
+    } else if (it.type === 'shorthand_property_identifier') {
+      key = it.text;
+      v = nameValue(sc, it.text, depth + 1);
+    }
+    if (key !== undefined && v) members.set(key, v);
+  }
+  return members.size > 0 ? { kind: 'object', members } : undefined;
+}
+
+/** A plain Python class (no base but `object`): its class-level constants; an instance's only without `__init__`. */
+function pyClassValue(sc: Scope, cls: Node, depth: number, instance: boolean): LocalValue | undefined {
+  const sup = field(cls, 'superclasses');
+  if (sup && named(sup).some((b) => b.text !== 'object')) return undefined;
+  const body = field(cls, 'body');
+  if (!body) return undefined;
+  const members = new Map<string, LocalValue>();
+  const twice = new Set<string>();
+  for (const st of named(body)) {
+    if (instance && st.type === 'function_definition' && /^__(?:init|post_init|new|getattr|getattribute)__$/.test(field(st, 'name')?.text ?? '')) return undefined;
+    if (st.type !== 'expression_statement') continue;
+    const a = st.namedChild(0);
+    const left = a?.type === 'assignment' ? field(a, 'left') : null;
+    if (!left || left.type !== 'identifier') continue;
+    if (members.has(left.text)) twice.add(left.text);
+    const v = valueOfExpr(sc, field(a!, 'right'), depth + 1);
+    if (v && (v.kind === 'constant' || v.kind === 'concat' || v.kind === 'object')) members.set(left.text, v);
+  }
+  for (const t of twice) members.delete(t);
+  return members.size > 0 ? { kind: 'object', members } : undefined;
 }
 
 function nameValue(sc: Scope, name: string, depth: number): LocalValue | undefined {
@@ -406,6 +510,12 @@ function pyFacts(src: Src): LocalFacts {
         if (left?.type === 'identifier' && right) {
           if (!sc.defs.has(left.text)) names.push(left.text);
           sc.defs.set(left.text, right);
+        }
+      } else if (st.type === 'class_definition') {
+        const nm = field(st, 'name');
+        if (nm) {
+          names.push(nm.text);
+          sc.defs.set(nm.text, st);
         }
       } else if (st.type === 'function_definition' || st.type === 'decorated_definition') {
         const def = st.type === 'decorated_definition' ? field(st, 'definition') : st;

@@ -10,12 +10,12 @@ import type { ExportFact, ModuleExports, ProjectImports } from './project';
 import { ctorBinding, type Provider } from './sdk';
 import { descend, field, named, scan, stringLiteral, type Src } from './syntax';
 
-export interface ForeignConst { value: string; from: string }
+export interface ForeignConst { value: string | number; from: string }
 
 export interface ProjectBindings {
   /** Receiver text (blanks removed, as call sites spell it) → the provider of the client it is. */
   clients: Map<string, { provider: Provider; from: string }>;
-  /** Local name → a string constant of another module. */
+  /** Local name or member path (`cfg.MODEL`, `config.models.default`) → a constant of another module. */
   constants: Map<string, ForeignConst>;
   /** Local names imported from modules with nothing known (or nothing client-like) about the name. */
   opaque: Set<string>;
@@ -86,7 +86,7 @@ function bindName(out: ProjectBindings, local: string, f: ExportFact | undefined
   else if (f.kind === 'module' && f.exports && depth < 3) {
     let any = false;
     for (const [name, g] of f.exports) {
-      if (g.kind === 'constant') continue; // `cfg.MODEL`: member constants are not followed
+      // `cfg.MODEL`, `llm.client`, `config.models.default`: member paths, as valueOf and call sites spell them
       bindName(out, `${local}.${name}`, g, depth + 1);
       any = true;
     }
