@@ -172,7 +172,10 @@ function objectValue(sc: Scope, n: Node, depth: number): LocalValue | undefined 
       key = it.text;
       v = nameValue(sc, it.text, depth + 1);
     }
-    if (key !== undefined && v) members.set(key, v);
+    if (key !== undefined) {
+      if (v) members.set(key, v);
+      else members.delete(key);
+    }
   }
   return members.size > 0 ? { kind: 'object', members } : undefined;
 }

@@ -350,14 +350,16 @@ function memberValue(src: Src, n: Node, depth: number): Node | undefined {
     base = frozen(u) ?? u;
     if (base.type !== 'object') return undefined;
   } else return undefined;
+  // (a spread anywhere may override the key; a key given twice: the last wins)
+  let found: Node | undefined;
   for (const it of named(base)) {
     if (it.type === 'spread_element') return undefined;
     if (it.type !== 'pair') continue;
     const k = field(it, 'key');
     const kt = k ? (k.type === 'property_identifier' ? k.text : stringLiteral(src, k)?.value) : undefined;
-    if (kt === key) return field(it, 'value') ?? undefined;
+    if (kt === key) found = field(it, 'value') ?? undefined;
   }
-  return undefined;
+  return found;
 }
 
 /** `Object.freeze({ … })`: the object literal. */
