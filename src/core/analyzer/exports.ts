@@ -6,7 +6,7 @@
  */
 import type { Node } from './parser';
 import { collectCtors, collectImports, type Provider } from './sdk';
-import { field, named, numberValue, stringLiteral, unwrap, type Src } from './syntax';
+import { field, named, numberValue, objectWritten, stringLiteral, unwrap, type Src } from './syntax';
 
 /** A value of the module, as far as this file alone tells. */
 export type LocalValue =
@@ -185,7 +185,8 @@ function pyClassValue(sc: Scope, cls: Node, depth: number, instance: boolean): L
   const sup = field(cls, 'superclasses');
   if (sup && named(sup).some((b) => b.text !== 'object')) return undefined;
   const body = field(cls, 'body');
-  if (!body) return undefined;
+  const nm = field(cls, 'name')?.text;
+  if (!body || !nm || objectWritten(sc.src.text, nm)) return undefined;
   const members = new Map<string, LocalValue>();
   const twice = new Set<string>();
   for (const st of named(body)) {
@@ -212,6 +213,8 @@ function nameValue(sc: Scope, name: string, depth: number): LocalValue | undefin
     const d = sc.defs.get(name);
     if (d && 'type' in d) v = valueOfExpr(sc, d, depth);
     else if (d) v = { kind: 'ref', spec: d.spec, name: d.name };
+    // an object (or class) whose members the module writes: its members are not constants
+    if (v?.kind === 'object' && objectWritten(sc.src.text, name)) v = undefined;
   }
   sc.memo.set(name, v ?? null);
   return v;

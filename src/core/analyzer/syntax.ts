@@ -313,6 +313,11 @@ function computedString(src: Src, n: Node, depth: number): StrVal | undefined {
   return { kind: 'string', value: out, node: n, quote: '', contentStart: start, contentEnd: end, computed: true, ...(foreign ? { foreign } : {}) };
 }
 
+/** Whether a member of `name` is written anywhere in the text (`name.k = …`, `name["k"] = …`, Object.assign, setattr). */
+export function objectWritten(text: string, name: string): boolean {
+  return OBJECT_WRITE(name).test(text);
+}
+
 const OBJECT_WRITE = (name: string): RegExp =>
   new RegExp(`(?<![\\w$.])${escapeRe(name)}\\s*(?:(?:\\.\\s*[\\w$]+|\\[[^\\]\\n]*\\])\\s*)+(?:[-+*/|&]|\\*\\*|\\?\\?|\\|\\||&&)?=(?![=>])|(?:Object\\.assign|setattr)\\(\\s*${escapeRe(name)}\\b`);
 
