@@ -743,3 +743,33 @@ ask = functools.partial(client.messages.create, model="claude-3-opus-20240229")
     expect(shown(py.text, py.findings)).toEqual(['11:retired-model:error', '8:retired-model:warning']);
   });
 });
+
+describe('incremental: a member constant changes', () => {
+  it('the importer follows an edit of one member of an exported object; other members changing leave it alone', async () => {
+    const root = write(join(tmp, 'inc-member'), {
+      'lib/client.ts': "import Anthropic from '@anthropic-ai/sdk';\nexport const client = new Anthropic();\n",
+      'lib/config.ts': "export const cfg = { models: { chat: 'claude-2.1' }, label: 'chat' };\n",
+      'a.ts': `import { client } from './lib/client';\nimport { cfg } from './lib/config';\n\nexport const a = () => client.messages.create({ model: cfg.models.chat, max_tokens: 5, ${OK_MESSAGES} });\n`,
+    });
+    const index = fsIndex();
+    const a = join(root, 'a.ts');
+    const config = join(root, 'lib/config.ts');
+    const text = readFileSync(a, 'utf8');
+    const run = async (): Promise<string[]> => {
+      const project = await index.importsFor(a, text, 'typescript');
+      return shown(text, await analyzer().analyzeIncremental('inc:member', text, { language: 'typescript', project, today: TODAY }));
+    };
+    expect(await run()).toEqual(['4:retired-model:error']);
+    expect(index.dependents(config)).toEqual([a]);
+    // a member that is not a constant the rules use (no model id, no number): the importers read the same
+    index.update(config, "export const cfg = { models: { chat: 'claude-2.1' }, label: 'assistant' };\n");
+    expect(await index.exportsChanged(config)).toBe(false);
+    index.update(config, "export const cfg = { models: { chat: 'claude-sonnet-5-5' }, label: 'assistant' };\n");
+    expect(await index.exportsChanged(config)).toBe(true);
+    expect(await run()).toEqual([]);
+    // the module starts writing the member: no longer a constant
+    index.update(config, "export const cfg = { models: { chat: 'claude-2.1' } };\ncfg.models.chat = process.env.MODEL ?? cfg.models.chat;\n");
+    expect(await run()).toEqual([]);
+    analyzer().forget('inc:member');
+  });
+});
