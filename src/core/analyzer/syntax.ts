@@ -299,7 +299,11 @@ function computedString(src: Src, n: Node, depth: number): StrVal | undefined {
     out += raw;
     const inner = named(k);
     if (inner.length !== 1) return undefined; // a format spec or conversion: not followed
-    const v = valueOf(src, inner[0]!, depth + 1);
+    const e = inner[0]!;
+    // (a name no declaration in the file can give a value, e.g. a parameter: not followed)
+    const root = /^[\p{ID_Start}$_][\p{ID_Continue}$]*/u.exec(src.text.slice(e.startIndex, Math.min(e.endIndex, e.startIndex + 100)))?.[0];
+    if (root && !mayDefine(src, root, false) && !src.imported?.has(src.text.slice(e.startIndex, e.endIndex).replace(/\s+/g, ''))) return undefined;
+    const v = valueOf(src, e, depth + 1);
     if (v.kind !== 'string' && v.kind !== 'number') return undefined;
     out += String(v.value);
     foreign ??= v.foreign;
@@ -318,6 +322,39 @@ export function objectWritten(text: string, name: string): boolean {
   return OBJECT_WRITE(name).test(text);
 }
 
+/**
+ * Whether the text can define `name` as something valueOf follows (a cheap search, once per name
+ * and run): `object` — TS `const name = {` / `Object.freeze({`, Python `class name` or
+ * `name = Cls()`; otherwise any TS `const/let/var name` or Python `name =` / `name: T =`, or an
+ * imported constant. Names it rules out (parameters, `process`, `req`) skip the climb through
+ * the tree that resolving them costs.
+ */
+function mayDefine(src: Src, name: string, object: boolean): boolean {
+  if (!object && src.imported?.has(name)) return true;
+  const key = `${object ? 'o' : 'd'}\u0000${name}`;
+  let v = src.mutationCache.get(key);
+  if (v === undefined) {
+    const n = escapeRe(name);
+    const re = src.py
+      ? object
+        ? new RegExp(`^[ \\t]*(?:class[ \\t]+${n}\\b|${n}[ \\t]*(?::[^=\\n]*)?=[ \\t]*[\\w.]+\\(\\s*\\))`, 'm')
+        : new RegExp(`^[ \\t]*${n}[ \\t]*(?::[^=\\n]*)?=(?!=)`, 'm')
+      : object
+        ? new RegExp(`(?<![\\w$.])(?:const|let|var)\\s+${n}\\s*(?::[^=\\n]*)?=\\s*(?:\\{|Object\\s*\\.\\s*freeze\\s*\\(\\s*\\{)`)
+        : new RegExp(`(?<![\\w$.])(?:const|let|var)\\s+${n}(?![\\w$])`);
+    src.mutationCache.set(key, (v = re.test(src.text)));
+  }
+  return v;
+}
+
+/** objectWritten over the file being analysed, once per name and run (every call site may ask). */
+function writtenIn(src: Src, name: string): boolean {
+  const key = `w\u0000${name}`;
+  let v = src.mutationCache.get(key);
+  if (v === undefined) src.mutationCache.set(key, (v = objectWritten(src.text, name)));
+  return v;
+}
+
 const OBJECT_WRITE = (name: string): RegExp =>
   new RegExp(`(?<![\\w$.])${escapeRe(name)}\\s*(?:(?:\\.\\s*[\\w$]+|\\[[^\\]\\n]*\\])\\s*)+(?:[-+*/|&]|\\*\\*|\\?\\?|\\|\\||&&)?=(?![=>])|(?:Object\\.assign|setattr)\\(\\s*${escapeRe(name)}\\b`);
 
@@ -333,19 +370,20 @@ function memberValue(src: Src, n: Node, depth: number): Node | undefined {
   if (!obj || !prop || depth > 4) return undefined;
   const key = prop.text;
   if (src.py) {
-    if (obj.type !== 'identifier') return undefined;
+    if (obj.type !== 'identifier' || !mayDefine(src, obj.text, true)) return undefined;
     const cls = pyClassOf(src, obj, 0);
     if (!cls) return undefined;
     src.outside = true; // (the whole text is searched for writes)
-    if (OBJECT_WRITE(obj.text).test(src.text)) return undefined;
+    if (writtenIn(src, obj.text)) return undefined;
     return classAttribute(src, cls.node, key, cls.instance);
   }
   let base: Node | undefined;
   if (obj.type === 'identifier') {
+    if (!mayDefine(src, obj.text, true)) return undefined;
     const v = valueOf(src, obj, depth + 1);
     if (v.kind !== 'object') return undefined;
     src.outside = true; // (the whole text is searched for writes)
-    if (OBJECT_WRITE(obj.text).test(src.text)) return undefined;
+    if (writtenIn(src, obj.text)) return undefined;
     base = v.node;
   } else if (obj.type === 'member_expression') {
     // nested: `cfg.models.default` — the inner member must itself be an object literal
