@@ -663,6 +663,12 @@ export interface CallSite {
   humble?: boolean;
   /** Called through a name bound to the method (`create(…)`): `method`/`resource` are that name, which no fix may edit. */
   alias?: boolean;
+  /**
+   * The method is passed by reference (`retry(client.messages.create, params)`): `call` is the
+   * call it is passed to, which makes the request when and where that function decides (a thread:
+   * `asyncio.to_thread`, `run_in_executor`), so nothing may be said about how the call is made.
+   */
+  byRef?: boolean;
 }
 
 export interface CallAlias { method: 'create' | 'stream'; recText: string; beta: boolean }
@@ -953,7 +959,7 @@ export function collectCalls(src: Src, imports: SdkImports, ctors: ClientCtor[],
     if (m[1] === 'completions' && methodName !== 'create') continue;
     if (!ctor && !proj && imports.otherSdk && (kind === 'completions' || providers.size === 0)) continue;
     const { params, requestOptions } = byRef ?? callBags(src, args);
-    out.push({ kind, beta, call, method, resource, args, params, requestOptions, ctor, withOptions, provider, via, humble, ...(byRef ? { alias: true } : {}) });
+    out.push({ kind, beta, call, method, resource, args, params, requestOptions, ctor, withOptions, provider, via, humble, ...(byRef ? { alias: true, byRef: true } : {}) });
   }
   if (imports.callAliases && imports.callAliases.size > 0) collectAliasCalls(src, imports, ctors, from, to, out);
   return out;
