@@ -394,6 +394,12 @@ export class ProjectIndex {
     const t = await this.resolve(file, v.spec, py);
     if (!t || t === file) return undefined;
     this.edge(file, t);
+    if (inner && v.name !== '*' && !v.call && !v.wrap) {
+      // A template's part from another module (`claude-3-${FAMILY}`): that module's own value,
+      // which its exports leave out (they keep only what names a model or is a number).
+      const lv = (await this.localFacts(t))?.exports.get(v.name);
+      return lv ? this.follow(t, lv, py, chain, true, depth + 1) : undefined;
+    }
     const exports = await this.exportsOf(t, chain);
     let f: ExportFact | undefined = v.name === '*' ? (exports.size > 0 ? { kind: 'module', exports, from: t } : undefined) : exports.get(v.name);
     if (!f && py && v.name !== '*') f = await this.pySubmodule(t, v.name, file);

@@ -709,6 +709,30 @@ def h(q):
   });
 });
 
+describe('across modules: a template whose parts come from other modules', () => {
+  it('TS and Python: the parts are followed to their modules (which name no model themselves)', async () => {
+    const root = write(join(tmp, 'consts-parts'), {
+      'lib/client.ts': "import Anthropic from '@anthropic-ai/sdk';\nexport const client = new Anthropic();\n",
+      'lib/family.ts': "export const FAMILY = 'opus';\nexport const DATE = 20240229;\nexport const FROM_ENV = process.env.FAMILY;\n",
+      'lib/config.ts': "import { FAMILY, DATE, FROM_ENV } from './family';\nexport const MODEL = `claude-3-${FAMILY}-${DATE}`;\nexport const OTHER = `claude-3-${FROM_ENV}-${DATE}`;\n",
+      'use.ts': `import { client } from './lib/client';\nimport { MODEL, OTHER } from './lib/config';\n\nexport const a = () => ${"client.messages.create({ model: MODEL, max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })"};\nexport const b = () => ${"client.messages.create({ model: OTHER, max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })"};\n`,
+      'py/__init__.py': '',
+      'py/family.py': 'FAMILY = "opus"\n',
+      'py/llm.py': 'import anthropic\n\nclient = anthropic.Anthropic()\n',
+      'py/config.py': 'from .family import FAMILY\n\nMODEL = f"claude-3-{FAMILY}-20240229"\n\n\nclass Models:\n    CHAT = MODEL\n',
+      'py/use.py': 'from .config import MODEL, Models\nfrom .llm import client\n\n\ndef a(q):\n    return client.messages.create(model=MODEL, max_tokens=5, messages=[{"role": "user", "content": q}])\n\n\ndef b(q):\n    return client.messages.create(model=Models.CHAT, max_tokens=5, messages=[{"role": "user", "content": q}])\n',
+    });
+    const index = fsIndex();
+    const ts = await analyzeWith(index, join(root, 'use.ts'));
+    expect(shown(ts.text, ts.findings)).toEqual(['4:retired-model:error']);
+    expect(ts.findings[0]!.message).toContain('claude-3-opus-20240229');
+    const py = await analyzeWith(index, join(root, 'py/use.py'));
+    expect(shown(py.text, py.findings)).toEqual(['10:retired-model:error', '6:retired-model:error']);
+    // the part's module is a dependency of the importer: editing it re-checks the importer
+    expect(index.dependents(join(root, 'lib/family.ts'))).toContain(join(root, 'use.ts'));
+  });
+});
+
 describe('across modules: messages.create passed by reference', () => {
   it('TS and Python: the wrapper is given the request; its findings are warnings (the wrapper is not known)', async () => {
     const root = write(join(tmp, 'byref'), {
