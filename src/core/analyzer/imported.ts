@@ -88,7 +88,7 @@ function bindName(out: ProjectBindings, local: string, f: ExportFact | undefined
     for (const [name, g] of f.exports) {
       // `cfg.MODEL`, `llm.client`, `config.models.default`: member paths, as valueOf and call sites spell them
       bindName(out, `${local}.${name}`, g, depth + 1);
-      any = true;
+      if (g.kind !== 'constant') any = true; // (constants alone: nothing client-like about the name)
     }
     if (!any) out.opaque.add(local);
   }
