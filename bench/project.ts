@@ -1,8 +1,10 @@
 /**
  * The project index at scale: a 5,000-file workspace (a Next.js-style TypeScript app with a
  * `@/` tsconfig alias, and a Python package) whose Claude client lives in one module per language
- * and is imported everywhere; one importer in 25 carries a bug (a missing max_tokens, a retired
- * model, an empty messages array) in a file that never imports the SDK itself.
+ * and is imported everywhere; about one importer in 17 carries a bug (a missing max_tokens, a retired
+ * model, an empty messages array, a retired model read as a member constant of the config module,
+ * a request without max_tokens given to a retry wrapper with `messages.create` by reference) in a
+ * file that never imports the SDK itself.
  *
  * Measured: `claude-doctor lint DIR` end to end (the bundled CLI in a child process), the same
  * in-process (`lintPaths`, cold analyzer), and a bare walk + read as the floor. Goal: the CLI
@@ -27,8 +29,10 @@ const arg = (name: string): string | undefined => {
 const FILES = Number(arg('--files') ?? 5000);
 
 const MODELS = ['claude-haiku-4-5', 'claude-sonnet-5-5', 'claude-opus-4-8', 'claude-sonnet-4-6', 'claude-opus-5'];
-type Flaw = 'missing' | 'retired' | 'empty' | undefined;
-const flawOf = (i: number): Flaw => (i % 25 === 12 ? (['missing', 'retired', 'empty'] as const)[Math.floor(i / 25) % 3] : undefined);
+type Flaw = 'missing' | 'retired' | 'empty' | 'member' | 'byref' | undefined;
+const FLAWS = ['missing', 'retired', 'empty', 'member', 'byref'] as const;
+// (i % 25 === 12 lands on TS routes only; i % 50 === 18 on Python services)
+const flawOf = (i: number): Flaw => (i % 25 === 12 ? FLAWS[Math.floor(i / 25) % FLAWS.length] : i % 50 === 18 ? FLAWS[Math.floor(i / 50) % FLAWS.length] : undefined);
 
 function put(root: string, rel: string, text: string): number {
   const p = join(root, rel);
@@ -39,12 +43,14 @@ function put(root: string, rel: string, text: string): number {
 
 /** A route handler that imports the client through the alias (never the SDK). */
 function tsRoute(i: number, flaw: Flaw): string {
-  const model = flaw === 'retired' ? "'claude-3-5-sonnet-20241022'" : i % 3 === 0 ? 'CHAT_MODEL' : `'${MODELS[i % MODELS.length]}'`;
-  const maxTokens = flaw === 'missing' ? '' : `    max_tokens: ${256 + (i % 5) * 128},\n`;
+  const model = flaw === 'retired' ? "'claude-3-5-sonnet-20241022'" : flaw === 'member' ? 'MODELS.legacy' : i % 3 === 0 ? 'CHAT_MODEL' : `'${MODELS[i % MODELS.length]}'`;
+  const maxTokens = flaw === 'missing' || flaw === 'byref' ? '' : `    max_tokens: ${256 + (i % 5) * 128},\n`;
   const messages = flaw === 'empty' ? '    messages: [],\n' : "    messages: [{ role: 'user', content: prompt }],\n";
+  const call = flaw === 'byref' ? 'withRetry(anthropic.messages.create.bind(anthropic.messages), ' : 'anthropic.messages.create(';
   return `import { NextResponse } from 'next/server';
 import { anthropic } from '@/lib/anthropic';
-import { CHAT_MODEL } from '@/lib/config';
+import { CHAT_MODEL, MODELS } from '@/lib/config';
+import { withRetry } from '@/lib/retry';
 import { clamp, formatReply } from '@/lib/util';
 import { track } from '../../shared/analytics';
 
@@ -57,7 +63,7 @@ export async function POST(req: Request) {
     return NextResponse.json({ error: 'prompt missing or too long' }, { status: 400 });
   }
   const started = Date.now();
-  const msg = await anthropic.messages.create({
+  const msg = await ${call}{
     model: ${model},
 ${maxTokens}    system: 'You are assistant ${i}. Answer briefly.',
 ${messages}    metadata: { user_id: userId },
@@ -87,15 +93,16 @@ export const defaults${i}: Props${i} = { title: 'Item ${i}', count: ${i % 50} };
 
 /** A Python service module of the package: the client comes from `app.llm`, relatively or not. */
 function pyService(i: number, flaw: Flaw): string {
-  const model = flaw === 'retired' ? '"claude-3-5-sonnet-20241022"' : i % 2 === 0 ? 'DEFAULT_MODEL' : `"${MODELS[i % MODELS.length]}"`;
-  const maxTokens = flaw === 'missing' ? '' : `            max_tokens=${256 + (i % 5) * 128},\n`;
+  const model = flaw === 'retired' ? '"claude-3-5-sonnet-20241022"' : flaw === 'member' ? 'settings.LEGACY_MODEL' : i % 2 === 0 ? 'DEFAULT_MODEL' : `"${MODELS[i % MODELS.length]}"`;
+  const maxTokens = flaw === 'missing' || flaw === 'byref' ? '' : `            max_tokens=${256 + (i % 5) * 128},\n`;
   const messages = flaw === 'empty' ? '            messages=[],\n' : '            messages=[{"role": "user", "content": question}],\n';
-  const imp = i % 2 === 0 ? 'from ..llm import client, DEFAULT_MODEL' : 'from app.llm import client, DEFAULT_MODEL';
+  const imp = i % 2 === 0 ? 'from ..llm import client, settings, DEFAULT_MODEL' : 'from app.llm import client, settings, DEFAULT_MODEL';
+  const call = flaw === 'byref' ? 'call_with_retry(\n            self.client.messages.create,\n' : 'self.client.messages.create(\n';
   return `"""Service ${i}."""
 import logging
 
 ${imp}
-from ..util import clamp
+from ..util import call_with_retry, clamp
 
 log = logging.getLogger(__name__)
 
@@ -106,8 +113,7 @@ class Service${i}:
 
     def answer(self, question):
         log.info("service ${i}: %d chars", clamp(len(question), 0, 10000))
-        return self.client.messages.create(
-            model=${model},
+        return ${call}            model=${model},
 ${maxTokens}${messages}        )
 `;
 }
@@ -120,18 +126,19 @@ function generate(ws: string, files: number): Generated {
   lines += put(ws, 'package.json', '{ "name": "bench-app", "dependencies": { "@anthropic-ai/sdk": "^1.2.0", "next": "^15.0.0" } }\n');
   lines += put(ws, 'tsconfig.json', '{\n  // next.js\n  "compilerOptions": { "strict": true, "baseUrl": ".", "paths": { "@/*": ["./src/*"] } },\n}\n');
   lines += put(ws, 'src/lib/anthropic.ts', "import Anthropic from '@anthropic-ai/sdk';\n\nexport const anthropic = new Anthropic({ maxRetries: 3 });\n");
-  lines += put(ws, 'src/lib/config.ts', "export const CHAT_MODEL = process.env.CHAT_MODEL ?? 'claude-sonnet-5-5';\n");
+  lines += put(ws, 'src/lib/config.ts', "export const CHAT_MODEL = process.env.CHAT_MODEL ?? 'claude-sonnet-5-5';\nexport const MODELS = { chat: CHAT_MODEL, legacy: 'claude-3-5-sonnet-20241022' } as const;\n");
+  lines += put(ws, 'src/lib/retry.ts', 'export async function withRetry<T>(fn: (p: never) => Promise<T>, p: unknown): Promise<T> {\n  return fn(p as never);\n}\n');
   lines += put(ws, 'src/lib/util.ts', 'export const clamp = (n: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, n));\nexport const formatReply = (m: { content: unknown[] }) => JSON.stringify(m.content);\n');
   lines += put(ws, 'src/shared/analytics.ts', 'export function track(name: string, value: number): void {\n  void name;\n  void value;\n}\n');
   lines += put(ws, 'requirements.txt', 'anthropic>=0.40\n');
   lines += put(ws, 'py/app/__init__.py', '');
-  lines += put(ws, 'py/app/llm.py', 'import anthropic\n\nclient = anthropic.Anthropic(max_retries=3)\nDEFAULT_MODEL = "claude-sonnet-5-5"\n');
-  lines += put(ws, 'py/app/util.py', 'def clamp(n, lo, hi):\n    return min(hi, max(lo, n))\n');
+  lines += put(ws, 'py/app/llm.py', 'import anthropic\n\nclient = anthropic.Anthropic(max_retries=3)\nDEFAULT_MODEL = "claude-sonnet-5-5"\n\n\nclass Settings:\n    LEGACY_MODEL = "claude-3-5-sonnet-20241022"\n\n\nsettings = Settings()\n');
+  lines += put(ws, 'py/app/util.py', 'def clamp(n, lo, hi):\n    return min(hi, max(lo, n))\n\n\ndef call_with_retry(fn, **kwargs):\n    return fn(**kwargs)\n');
   lines += put(ws, 'py/app/services/__init__.py', '');
   let made = 10;
   let sdkless = 0;
   let bugs = 0;
-  const rule: Record<string, string> = { missing: 'missing-max-tokens', retired: 'retired-model', empty: 'empty-messages' };
+  const rule: Record<string, string> = { missing: 'missing-max-tokens', retired: 'retired-model', empty: 'empty-messages', member: 'retired-model', byref: 'missing-max-tokens' };
   for (let i = 0; made < files; i++, made++) {
     const kind = i % 10; // 0–4 TS routes, 5–7 TS plain modules, 8–9 Python services
     const flaw = kind <= 4 || kind >= 8 ? flawOf(i) : undefined;

@@ -6,13 +6,17 @@
  */
 import type { Node } from './parser';
 import { collectCtors, collectImports, type Provider } from './sdk';
-import { field, named, stringLiteral, unwrap, type Src } from './syntax';
+import { field, named, numberValue, objectWritten, stringLiteral, unwrap, type Src } from './syntax';
 
 /** A value of the module, as far as this file alone tells. */
 export type LocalValue =
   | { kind: 'client'; provider: Provider }
   | { kind: 'factory'; provider: Provider }
-  | { kind: 'constant'; value: string }
+  | { kind: 'constant'; value: string | number }
+  /** An object literal (TS), a plain class or its instance (Python): its constant members. */
+  | { kind: 'object'; members: Map<string, LocalValue> }
+  /** A template / f-string / `+` of parts, some of them names of other modules. */
+  | { kind: 'concat'; parts: LocalValue[] }
   /** `name` of the module `spec` ('*' = the module itself); `call`: the result of calling it; `wrap`: a function returning it. */
   | { kind: 'ref'; spec: string; name: string; call?: boolean; wrap?: boolean };
 
@@ -72,6 +76,8 @@ function valueOfExpr(sc: Scope, node: Node | null, depth: number): LocalValue | 
   if (p && (n.type === 'new_expression' || n.type === 'call_expression' || n.type === 'call')) return { kind: 'client', provider: p };
   const s = stringLiteral(sc.src, n);
   if (s) return { kind: 'constant', value: s.value };
+  const num = numberValue(sc.src, n);
+  if (num !== undefined) return { kind: 'constant', value: num };
   if (n.type === 'identifier') return nameValue(sc, n.text, depth + 1);
   if (n.type === 'member_expression' || n.type === 'attribute') {
     const obj = field(n, 'object');
@@ -80,10 +86,34 @@ function valueOfExpr(sc: Scope, node: Node | null, depth: number): LocalValue | 
       const d = sc.defs.get(obj.text);
       if (d && !('type' in d) && d.name === '*') return { kind: 'ref', spec: d.spec, name: prop.text };
     }
+    // `LIMITS.model`: a member of an object of this module
+    if (obj && prop) {
+      const o = valueOfExpr(sc, obj, depth + 1);
+      if (o?.kind === 'object') return o.members.get(prop.text);
+    }
     return undefined;
   }
+  if (n.type === 'template_string' || n.type === 'string') return concatValue(sc, n, depth + 1);
+  if ((n.type === 'binary_expression' || n.type === 'binary_operator') && (field(n, 'operator')?.text ?? n.child(1)?.text) === '+') {
+    const l = valueOfExpr(sc, field(n, 'left'), depth + 1);
+    const r = valueOfExpr(sc, field(n, 'right'), depth + 1);
+    if (!l || !r || !isTextual(l) || !isTextual(r)) return undefined;
+    return { kind: 'concat', parts: [l, r] };
+  }
+  if (n.type === 'object') return objectValue(sc, n, depth + 1);
+  if (n.type === 'call_expression' && field(n, 'function')?.text.replace(/\s+/g, '') === 'Object.freeze') {
+    const a = named(field(n, 'arguments') ?? n)[0];
+    const o = a ? unwrap(a) : undefined;
+    return o?.type === 'object' ? objectValue(sc, o, depth + 1) : undefined;
+  }
+  if (n.type === 'class_definition') return pyClassValue(sc, n, depth + 1, false);
   if (n.type === 'call_expression' || n.type === 'call') {
     const fn = field(n, 'function');
+    // `settings = Settings()`: an instance of a plain class (no arguments) has its class attributes
+    if (sc.src.py && fn?.type === 'identifier' && named(field(n, 'arguments') ?? n).length === 0) {
+      const d = sc.defs.get(fn.text);
+      if (d && 'type' in d && d.type === 'class_definition') return pyClassValue(sc, d, depth + 1, true);
+    }
     const f = valueOfExpr(sc, fn, depth + 1);
     if (!f) return undefined;
     if (f.kind === 'factory') return { kind: 'client', provider: f.provider };
@@ -93,6 +123,84 @@ function valueOfExpr(sc: Scope, node: Node | null, depth: number): LocalValue | 
   }
   if (FUNCTION_TYPES.has(n.type)) return functionValue(sc, n, depth + 1);
   return undefined;
+}
+
+const isTextual = (v: LocalValue): boolean => v.kind === 'constant' || v.kind === 'concat' || (v.kind === 'ref' && !v.call && !v.wrap);
+
+/** A template or f-string: its literal pieces and the values of its substitutions (each a constant or a name). */
+function concatValue(sc: Scope, n: Node, depth: number): LocalValue | undefined {
+  const { src } = sc;
+  const subType = src.py ? 'interpolation' : 'template_substitution';
+  const first = src.py ? n.child(0) : null;
+  if (src.py && (!first || first.type !== 'string_start' || !/f/i.test(first.text) || /b/i.test(first.text))) return undefined;
+  const start = src.py ? first!.endIndex : n.startIndex + 1;
+  const end = src.py ? n.child(n.childCount - 1)!.startIndex : n.endIndex - 1;
+  const parts: LocalValue[] = [];
+  let at = start;
+  const piece = (to: number): boolean => {
+    const raw = src.text.slice(at, to);
+    if (raw.includes('\\') || (src.py && /[{}]/.test(raw))) return false;
+    if (raw) parts.push({ kind: 'constant', value: raw });
+    return true;
+  };
+  for (const k of (src.py ? n.children : n.namedChildren) as Node[]) {
+    if (k.type !== subType) continue;
+    if (!piece(k.startIndex)) return undefined;
+    const inner = named(k);
+    if (inner.length !== 1) return undefined;
+    const v = valueOfExpr(sc, inner[0]!, depth + 1);
+    if (!v || !isTextual(v)) return undefined;
+    parts.push(v);
+    at = k.endIndex;
+  }
+  if (!piece(end)) return undefined;
+  return parts.length > 0 ? { kind: 'concat', parts } : undefined;
+}
+
+/** An object literal's members whose values are known (a spread or a write to it: unknown). */
+function objectValue(sc: Scope, n: Node, depth: number): LocalValue | undefined {
+  const members = new Map<string, LocalValue>();
+  for (const it of named(n)) {
+    if (it.type === 'spread_element') return undefined;
+    let key: string | undefined;
+    let v: LocalValue | undefined;
+    if (it.type === 'pair') {
+      const k = field(it, 'key');
+      key = k ? (k.type === 'property_identifier' ? k.text : stringLiteral(sc.src, k)?.value) : undefined;
+      v = valueOfExpr(sc, field(it, 'value'), depth + 1);
+    } else if (it.type === 'shorthand_property_identifier') {
+      key = it.text;
+      v = nameValue(sc, it.text, depth + 1);
+    }
+    if (key !== undefined) {
+      if (v) members.set(key, v);
+      else members.delete(key);
+    }
+  }
+  return members.size > 0 ? { kind: 'object', members } : undefined;
+}
+
+/** A plain Python class (no base but `object`): its class-level constants; an instance's only without `__init__`. */
+function pyClassValue(sc: Scope, cls: Node, depth: number, instance: boolean): LocalValue | undefined {
+  const sup = field(cls, 'superclasses');
+  if (sup && named(sup).some((b) => b.text !== 'object')) return undefined;
+  const body = field(cls, 'body');
+  const nm = field(cls, 'name')?.text;
+  if (!body || !nm || objectWritten(sc.src.text, nm)) return undefined;
+  const members = new Map<string, LocalValue>();
+  const twice = new Set<string>();
+  for (const st of named(body)) {
+    if (instance && st.type === 'function_definition' && /^__(?:init|post_init|new|getattr|getattribute)__$/.test(field(st, 'name')?.text ?? '')) return undefined;
+    if (st.type !== 'expression_statement') continue;
+    const a = st.namedChild(0);
+    const left = a?.type === 'assignment' ? field(a, 'left') : null;
+    if (!left || left.type !== 'identifier') continue;
+    if (members.has(left.text)) twice.add(left.text);
+    const v = valueOfExpr(sc, field(a!, 'right'), depth + 1);
+    if (v && (v.kind === 'constant' || v.kind === 'concat' || v.kind === 'object')) members.set(left.text, v);
+  }
+  for (const t of twice) members.delete(t);
+  return members.size > 0 ? { kind: 'object', members } : undefined;
 }
 
 function nameValue(sc: Scope, name: string, depth: number): LocalValue | undefined {
@@ -105,6 +213,8 @@ function nameValue(sc: Scope, name: string, depth: number): LocalValue | undefin
     const d = sc.defs.get(name);
     if (d && 'type' in d) v = valueOfExpr(sc, d, depth);
     else if (d) v = { kind: 'ref', spec: d.spec, name: d.name };
+    // an object (or class) whose members the module writes: its members are not constants
+    if (v?.kind === 'object' && objectWritten(sc.src.text, name)) v = undefined;
   }
   sc.memo.set(name, v ?? null);
   return v;
@@ -117,12 +227,64 @@ function functionValue(sc: Scope, fn: Node, depth: number): LocalValue | undefin
   const returned: Node[] = [];
   if (body.type !== 'statement_block' && body.type !== 'block') returned.push(body);
   else collectReturns(body, returned, 0);
-  for (const r of returned) {
-    const v = valueOfExpr(sc, r, depth + 1);
-    if (v?.kind === 'client') return { kind: 'factory', provider: v.provider };
-    if (v?.kind === 'ref' && !v.wrap) return { ...v, wrap: true };
+  if (returned.length === 0) return undefined;
+  // Modules loaded inside the body (`const { client } = require('./base')`, `from .base import
+  // client`) name what the body returns: bound for this body only.
+  const restore = bodyLoads(sc, body);
+  try {
+    for (const r of returned) {
+      const v = valueOfExpr(sc, r, depth + 1);
+      if (v?.kind === 'client') return { kind: 'factory', provider: v.provider };
+      if (v?.kind === 'ref' && !v.wrap) return { ...v, wrap: true };
+    }
+    return undefined;
+  } finally {
+    restore?.();
   }
-  return undefined;
+}
+
+/** Binds the names a function body's own top-level imports/requires define; returns how to undo it. */
+function bodyLoads(sc: Scope, body: Node): (() => void) | undefined {
+  const { src } = sc;
+  if (body.type !== 'statement_block' && body.type !== 'block') return undefined;
+  const t = src.text.slice(body.startIndex, body.endIndex);
+  if (src.py ? !/\bimport\b/.test(t) : !/\b(?:require|import)\s*\(/.test(t)) return undefined;
+  const defs = new Map(sc.defs);
+  const memo = new Map(sc.memo);
+  let changed = false;
+  for (const st of named(body)) {
+    if (src.py) {
+      if (st.type !== 'import_from_statement') continue;
+      const mod = field(st, 'module_name')?.text ?? '';
+      if (mod === 'anthropic' || mod.startsWith('anthropic.')) continue;
+      for (let i = 0; i < st.childCount; i++) {
+        if (st.fieldNameForChild(i) !== 'name') continue;
+        const n = st.child(i)!;
+        const name = n.type === 'aliased_import' ? field(n, 'name')?.text : n.text;
+        const local = n.type === 'aliased_import' ? field(n, 'alias')?.text : n.text;
+        if (name && local) { sc.defs.set(local, { spec: mod, name }); sc.memo.delete(local); changed = true; }
+      }
+    } else if (st.type === 'lexical_declaration' || st.type === 'variable_declaration') {
+      for (const d of named(st)) {
+        if (d.type !== 'variable_declarator') continue;
+        const nm = field(d, 'name');
+        const value = field(d, 'value');
+        if (!nm || !value) continue;
+        const names = nm.type === 'identifier' ? [nm.text] : nm.type === 'object_pattern' ? named(nm).map((p) => (p.type === 'pair_pattern' ? field(p, 'value')?.text ?? '' : p.text)) : [];
+        for (const n of names) { sc.defs.delete(n); sc.memo.delete(n); }
+        if (nm.type === 'identifier') cjsRequire(src, sc, nm.text, value);
+        else if (nm.type === 'object_pattern') cjsDestructure(src, sc, nm, value);
+        changed = true;
+      }
+    }
+  }
+  if (!changed) return undefined;
+  return () => {
+    sc.defs.clear();
+    for (const [k, v] of defs) sc.defs.set(k, v);
+    sc.memo.clear();
+    for (const [k, v] of memo) sc.memo.set(k, v);
+  };
 }
 
 function collectReturns(n: Node, out: Node[], depth: number): void {
@@ -251,7 +413,17 @@ function tsFacts(src: Src): LocalFacts {
   return out;
 }
 
-/** `const x = require('./m')` / `require('./m').name`. */
+/** The spec a value loads: `require('./m')`, `await import('./m')` (undefined: not such a load). */
+function loadedSpec(src: Src, node: Node): string | undefined {
+  let v = unwrap(node);
+  if (v.type === 'await_expression') v = unwrap(v.namedChild(0) ?? v);
+  if (v.type !== 'call_expression') return undefined;
+  const fn = field(v, 'function')?.text;
+  if (fn !== 'require' && fn !== 'import') return undefined;
+  return specOf(src, named(field(v, 'arguments') ?? v)[0] ?? null);
+}
+
+/** `const x = require('./m')` / `require('./m').name` / `(await import('./m')).name`. */
 function cjsRequire(src: Src, sc: Scope, local: string, value: Node): void {
   let v = unwrap(value);
   let name = '*';
@@ -259,16 +431,13 @@ function cjsRequire(src: Src, sc: Scope, local: string, value: Node): void {
     name = field(v, 'property')?.text ?? '*';
     v = unwrap(field(v, 'object') ?? v);
   }
-  if (v.type !== 'call_expression' || field(v, 'function')?.text !== 'require') return;
-  const spec = specOf(src, named(field(v, 'arguments') ?? v)[0] ?? null);
+  const spec = loadedSpec(src, v);
   if (spec !== undefined && !spec.startsWith('@anthropic-ai/')) sc.defs.set(local, { spec, name });
 }
 
-/** `const { a, b: c } = require('./m')`. */
+/** `const { a, b: c } = require('./m')` / `= await import('./m')`. */
 function cjsDestructure(src: Src, sc: Scope, pattern: Node, value: Node): void {
-  const v = unwrap(value);
-  if (v.type !== 'call_expression' || field(v, 'function')?.text !== 'require') return;
-  const spec = specOf(src, named(field(v, 'arguments') ?? v)[0] ?? null);
+  const spec = loadedSpec(src, value);
   if (spec === undefined || spec.startsWith('@anthropic-ai/')) return;
   for (const p of named(pattern)) {
     if (p.type === 'shorthand_property_identifier_pattern') sc.defs.set(p.text, { spec, name: p.text });
@@ -347,6 +516,12 @@ function pyFacts(src: Src): LocalFacts {
         if (left?.type === 'identifier' && right) {
           if (!sc.defs.has(left.text)) names.push(left.text);
           sc.defs.set(left.text, right);
+        }
+      } else if (st.type === 'class_definition') {
+        const nm = field(st, 'name');
+        if (nm) {
+          names.push(nm.text);
+          sc.defs.set(nm.text, st);
         }
       } else if (st.type === 'function_definition' || st.type === 'decorated_definition') {
         const def = st.type === 'decorated_definition' ? field(st, 'definition') : st;

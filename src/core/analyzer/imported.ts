@@ -10,12 +10,12 @@ import type { ExportFact, ModuleExports, ProjectImports } from './project';
 import { ctorBinding, type Provider } from './sdk';
 import { descend, field, named, scan, stringLiteral, type Src } from './syntax';
 
-export interface ForeignConst { value: string; from: string }
+export interface ForeignConst { value: string | number; from: string }
 
 export interface ProjectBindings {
   /** Receiver text (blanks removed, as call sites spell it) → the provider of the client it is. */
   clients: Map<string, { provider: Provider; from: string }>;
-  /** Local name → a string constant of another module. */
+  /** Local name or member path (`cfg.MODEL`, `config.models.default`) → a constant of another module. */
   constants: Map<string, ForeignConst>;
   /** Local names imported from modules with nothing known (or nothing client-like) about the name. */
   opaque: Set<string>;
@@ -25,9 +25,9 @@ const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /**
  * The import statements naming each spec, found by one text search and confirmed by the tree.
- * TS/JS: over `ranges` only (the top-level declarations, where imports and requires stand: no
- * function body is read on the keystroke path); Python: the whole text (imports inside functions
- * are common there).
+ * TS/JS: over `ranges` (the top-level declarations, where imports and requires stand), then the
+ * rest of the text for `require(…)` / `import(…)` of a spec only (a client module loaded inside a
+ * function); Python: the whole text (imports inside functions are common there).
  */
 function statementsFor(src: Src, specs: readonly string[], ranges: readonly { start: number; end: number }[]): Map<string, Node[]> {
   const out = new Map<string, Node[]>();
@@ -51,7 +51,29 @@ function statementsFor(src: Src, specs: readonly string[], ranges: readonly { st
     }
   };
   if (src.py) search(0, src.text.length);
-  else for (const r of ranges) search(r.start, r.end);
+  else {
+    for (const r of ranges) search(r.start, r.end);
+    // Between and after those ranges: only a `require('spec')` / `import('spec')` call.
+    const lazy = new RegExp(`\\b(?:require|import)\\s*\\(\\s*(['"])(${alt})\\1`, 'g');
+    let at = 0;
+    const rest = (from: number, to: number): void => {
+      if (to <= from) return;
+      for (const m of scan(lazy, src.text, from, to)) {
+        const q = m.index + m[0].length - m[2]!.length - 2;
+        let n: Node | null = descend(src, q, q + m[2]!.length + 2);
+        for (let i = 0; n && i < 10; i++, n = n.parent) if (n.type === 'lexical_declaration' || n.type === 'variable_declaration') break;
+        if (n && (n.type === 'lexical_declaration' || n.type === 'variable_declaration') && !seen.has(n.id)) {
+          seen.add(n.id);
+          (out.get(m[2]!) ?? out.set(m[2]!, []).get(m[2]!)!).push(n);
+        }
+      }
+    };
+    for (const r of ranges) {
+      rest(at, r.start);
+      at = Math.max(at, r.end);
+    }
+    rest(at, src.text.length);
+  }
   return out;
 }
 
@@ -64,13 +86,16 @@ function bindName(out: ProjectBindings, local: string, f: ExportFact | undefined
   else if (f.kind === 'module' && f.exports && depth < 3) {
     let any = false;
     for (const [name, g] of f.exports) {
-      if (g.kind === 'constant') continue; // `cfg.MODEL`: member constants are not followed
+      // `cfg.MODEL`, `llm.client`, `config.models.default`: member paths, as valueOf and call sites spell them
       bindName(out, `${local}.${name}`, g, depth + 1);
-      any = true;
+      if (g.kind !== 'constant') any = true; // (constants alone: nothing client-like about the name)
     }
     if (!any) out.opaque.add(local);
   }
 }
+
+/** A value that loads a module: `require('…')`, `require('…').name`, `await import('…')`, `(await import('…')).name`. */
+const LOADS = /^\s*(?:\(\s*)?(?:await\s+)?(?:require|import)\s*\(\s*(['"])[^'"\n]*\1\s*\)\s*\)?\s*(?:\.\s*[\w$]+\s*)?$/;
 
 function bindTs(src: Src, st: Node, exports: ModuleExports | null, out: ProjectBindings): void {
   const get = (name: string): ExportFact | undefined => exports?.get(name);
@@ -97,7 +122,7 @@ function bindTs(src: Src, st: Node, exports: ModuleExports | null, out: ProjectB
     if (d.type !== 'variable_declarator') continue;
     const nm = field(d, 'name');
     const value = field(d, 'value');
-    if (!nm || !value || !/^\s*require\s*\(/.test(value.text) && !/^\s*require\s*\([^)]*\)\s*\.\s*[\w$]+\s*$/.test(value.text)) continue;
+    if (!nm || !value || !LOADS.test(value.text)) continue;
     const member = /\)\s*\.\s*([\w$]+)\s*$/.exec(value.text)?.[1];
     if (nm.type === 'identifier') {
       if (member) bindName(out, nm.text, get(member));

@@ -17,9 +17,9 @@ import type { AnalyzerLanguage } from './types';
 export interface ExportFact {
   kind: 'client' | 'factory' | 'constant' | 'module';
   provider?: Provider;
-  /** constant: its string value. */
-  value?: string;
-  /** module: its exports (a namespace import, a Python submodule). */
+  /** constant: its value (a model id, a number such as a max_tokens). */
+  value?: string | number;
+  /** module: its exports (a namespace import, a Python submodule; an object's or a class's constant members). */
   exports?: ReadonlyMap<string, ExportFact>;
   /** The file the value is defined in. */
   from: string;
@@ -49,6 +49,8 @@ export interface FactsParser {
 const TS_EXTS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 const JS_TO_TS: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
 const MAX_CHAIN = 8;
+/** A module naming a max_tokens constant offers it (`export const MAX_TOKENS = 1024`). */
+const MAX_TOKENS_NAME = /max_?tokens/i;
 
 function languageOf(file: string): AnalyzerLanguage | undefined {
   const ext = path.extname(file).toLowerCase();
@@ -307,7 +309,7 @@ export class ProjectIndex {
     const language = languageOf(file);
     const text = await this.read(file);
     if (!language || text === undefined) return false;
-    if (mentionsClaudeSdk(text, language) || text.includes('claude')) return true;
+    if (mentionsClaudeSdk(text, language) || text.includes('claude') || MAX_TOKENS_NAME.test(text)) return true;
     const py = language === 'python';
     for (const { spec } of importSpecifiers(text, py)) {
       const t = await this.resolve(file, spec, py);
@@ -363,12 +365,41 @@ export class ProjectIndex {
     return out;
   }
 
-  private async follow(file: string, v: LocalValue, py: boolean, chain: readonly string[]): Promise<ExportFact | undefined> {
+  /**
+   * What a module's value is, every reference followed. Only constants the rules can use are
+   * kept: strings naming a Claude model, numbers (max_tokens, budgets); `inner`: a piece of a
+   * larger value (a template's part), kept whatever it says.
+   */
+  private async follow(file: string, v: LocalValue, py: boolean, chain: readonly string[], inner = false, depth = 0): Promise<ExportFact | undefined> {
     if (v.kind === 'client' || v.kind === 'factory') return { kind: v.kind, provider: v.provider, from: file };
-    if (v.kind === 'constant') return /^claude-|claude/.test(v.value) ? { kind: 'constant', value: v.value, from: file } : undefined;
+    if (v.kind === 'constant') return inner || typeof v.value === 'number' || v.value.includes('claude') ? { kind: 'constant', value: v.value, from: file } : undefined;
+    if (depth > 4) return undefined;
+    if (v.kind === 'concat') {
+      let out = '';
+      for (const p of v.parts) {
+        const f = await this.follow(file, p, py, chain, true, depth + 1);
+        if (f?.kind !== 'constant' || f.value === undefined) return undefined;
+        out += String(f.value);
+      }
+      return inner || out.includes('claude') ? { kind: 'constant', value: out, from: file } : undefined;
+    }
+    if (v.kind === 'object') {
+      const exports = new Map<string, ExportFact>();
+      for (const [k, m] of v.members) {
+        const f = await this.follow(file, m, py, chain, false, depth + 1);
+        if (f) exports.set(k, f);
+      }
+      return exports.size > 0 ? { kind: 'module', exports, from: file } : undefined;
+    }
     const t = await this.resolve(file, v.spec, py);
     if (!t || t === file) return undefined;
     this.edge(file, t);
+    if (inner && v.name !== '*' && !v.call && !v.wrap) {
+      // A template's part from another module (`claude-3-${FAMILY}`): that module's own value,
+      // which its exports leave out (they keep only what names a model or is a number).
+      const lv = (await this.localFacts(t))?.exports.get(v.name);
+      return lv ? this.follow(t, lv, py, chain, true, depth + 1) : undefined;
+    }
     const exports = await this.exportsOf(t, chain);
     let f: ExportFact | undefined = v.name === '*' ? (exports.size > 0 ? { kind: 'module', exports, from: t } : undefined) : exports.get(v.name);
     if (!f && py && v.name !== '*') f = await this.pySubmodule(t, v.name, file);

@@ -51,7 +51,8 @@ export interface SdkImports {
 
 function importStatementAt(src: Src, index: number, length: number): Node | undefined {
   let n: Node | null = descend(src, index, index + length);
-  for (let i = 0; n && i < 6; i++, n = n.parent) {
+  // (up to 8: `const { default: A } = await import('…')` puts the declaration 7 nodes above the name)
+  for (let i = 0; n && i < 8; i++, n = n.parent) {
     if (n.type === 'import_statement' || n.type === 'import_from_statement' || n.type === 'lexical_declaration' || n.type === 'variable_declaration') return n;
   }
   return undefined;
@@ -61,7 +62,9 @@ function importStatementAt(src: Src, index: number, length: number): Node | unde
 export function collectImports(src: Src, ranges?: readonly { start: number; end: number }[]): SdkImports {
   if (ranges) {
     const first = collectImportsIn(src, ranges);
-    if (first.classes.size + first.namespaces.size + first.errors.size + first.pyFrom.length > 0 || first.otherSdk) return first;
+    // (error classes alone at the top: the client class may still come from an import or a
+    // require inside a function, so the rest of the text is searched too)
+    if (first.classes.size + first.namespaces.size > 0 || first.otherSdk) return first;
   }
   return collectImportsIn(src, [{ start: 0, end: src.text.length }]);
 }
@@ -131,19 +134,19 @@ function tsImport(src: Src, st: Node, out: SdkImports): void {
     }
     return;
   }
-  // const X = require('@anthropic-ai/sdk') / const { Anthropic } = require(...) / require(...).default
+  // const X = require('@anthropic-ai/sdk') / const { Anthropic } = require(...) / require(...).default,
+  // also inside a function body, and `await import(…)` (a lazily loaded SDK)
   for (const d of named(st)) {
     if (d.type !== 'variable_declarator') continue;
     const value = field(d, 'value');
     const nameNode = field(d, 'name');
     if (!value || !nameNode) continue;
     let v = unwrap(value);
-    let viaDefault = false;
-    if (v.type === 'member_expression' && field(v, 'property')?.text === 'default') {
-      v = unwrap(field(v, 'object')!);
-      viaDefault = true;
-    }
-    if (v.type !== 'call_expression' || field(v, 'function')?.text !== 'require') continue;
+    if (v.type === 'member_expression' && field(v, 'property')?.text === 'default') v = unwrap(field(v, 'object')!);
+    if (v.type === 'await_expression') v = unwrap(v.namedChild(0) ?? v);
+    if (v.type === 'member_expression' && field(v, 'property')?.text === 'default') v = unwrap(field(v, 'object')!);
+    const callee = v.type === 'call_expression' ? field(v, 'function')?.text : undefined;
+    if (callee !== 'require' && callee !== 'import') continue;
     const arg = named(field(v, 'arguments')!)[0];
     const spec = arg ? stringLiteral(src, arg)?.value ?? '' : '';
     if (/^openai(\/|$)/.test(spec)) { out.otherSdk = true; continue; }
@@ -153,7 +156,6 @@ function tsImport(src: Src, st: Node, out: SdkImports): void {
       out.namespaces.set(nameNode.text, provider);
       out.classes.set(nameNode.text, provider);
       if (provider === 'anthropic') out.tsDefault ??= nameNode.text;
-      void viaDefault;
     } else if (nameNode.type === 'object_pattern') {
       for (const p of named(nameNode)) {
         if (p.type === 'shorthand_property_identifier_pattern') addNamed(out, p.text, p.text, provider);
@@ -661,6 +663,12 @@ export interface CallSite {
   humble?: boolean;
   /** Called through a name bound to the method (`create(…)`): `method`/`resource` are that name, which no fix may edit. */
   alias?: boolean;
+  /**
+   * The method is passed by reference (`retry(client.messages.create, params)`): `call` is the
+   * call it is passed to, which makes the request when and where that function decides (a thread:
+   * `asyncio.to_thread`, `run_in_executor`), so nothing may be said about how the call is made.
+   */
+  byRef?: boolean;
 }
 
 export interface CallAlias { method: 'create' | 'stream'; recText: string; beta: boolean }
@@ -769,6 +777,8 @@ export interface SitePlace {
   receiver?: Node;
   beta: boolean;
   withOptions?: Bag;
+  /** The method passed by reference (`retry(client.messages.create, params)`): the request it is given. */
+  byRef?: { params: Bag; requestOptions: Bag | undefined; humble: boolean };
 }
 
 const PLAIN_NAME_TS = /^[A-Za-z_$][\w$]*$/;
@@ -839,6 +849,58 @@ export function siteFromTree(src: Src, resStart: number, resName: string, mStart
   return { call, args, recText: receiver.text.replace(/\s+/g, ''), receiver, beta, withOptions };
 }
 
+/** Whether a bag can be a Messages request (it names the model or the messages, or may: a spread). */
+const looksLikeRequest = (b: Bag | undefined): b is Bag => !!b && (b.entries.has('model') || b.entries.has('messages'));
+
+/**
+ * The method passed by reference to another function, with the request that function is given:
+ * `retry(client.messages.create, params)`, `pRetry(c.messages.create.bind(c.messages), params)`,
+ * Python `call_with_retry(client.messages.create, **params)` and `functools.partial(create, model=…)`.
+ * `call` is the outer call. What a wrapper does with its arguments is not known, so its findings
+ * are at most warnings (humble), and only a bag that names `model` or `messages` is taken as the
+ * request; `partial` is exact, but its keywords are only part of the request (later calls add
+ * more), so absent keys are not reported.
+ */
+export function siteByReference(src: Src, resStart: number, resName: string, mStart: number, methodName: string): SitePlace | undefined {
+  const method = descend(src, mStart, mStart + methodName.length);
+  if (!method || method.text !== methodName) return undefined;
+  const member = method.parent;
+  if (!member || !isMember(member) || field(member, src.py ? 'attribute' : 'property')?.id !== method.id) return undefined;
+  let ref: Node = member;
+  const up = member.parent;
+  if (!src.py && up && up.type === 'member_expression' && field(up, 'property')?.text === 'bind' && up.parent && isCall(up.parent) && field(up.parent, 'function')?.id === up.id) ref = up.parent;
+  const list = ref.parent;
+  if (!list || (list.type !== 'arguments' && list.type !== 'argument_list')) return undefined;
+  const outer = list.parent;
+  if (!outer || !isCall(outer) || field(outer, 'arguments')?.id !== list.id) return undefined;
+  const resourceExpr = field(member, 'object');
+  if (!resourceExpr || !isMember(resourceExpr) || field(resourceExpr, src.py ? 'attribute' : 'property')?.text !== resName) return undefined;
+  let receiver = field(resourceExpr, 'object');
+  if (!receiver) return undefined;
+  let beta = false;
+  if (isMember(receiver) && field(receiver, src.py ? 'attribute' : 'property')?.text === 'beta') {
+    beta = true;
+    receiver = field(receiver, 'object')!;
+  }
+  if (isMember(receiver) && field(receiver, src.py ? 'attribute' : 'property')?.text === 'threads') return undefined;
+  receiver = unwrap(receiver);
+  const args = named(list);
+  const at = args.findIndex((a) => a.id === ref.id);
+  let byRef: SitePlace['byRef'];
+  if (src.py) {
+    const bag = kwargsBag(src, list);
+    const fn = field(outer, 'function')?.text.replace(/\s+/g, '') ?? '';
+    if (at === 0 && /(?:^|\.)partial$/.test(fn)) byRef = { params: { ...bag, unknownSpread: true }, requestOptions: undefined, humble: false };
+    else if (looksLikeRequest(bag)) byRef = { params: bag, requestOptions: undefined, humble: true };
+  } else {
+    const next = args[at + 1];
+    const bag = next ? bagOf(src, next) : undefined;
+    if (looksLikeRequest(bag)) byRef = { params: bag, requestOptions: undefined, humble: true };
+  }
+  if (!byRef) return undefined;
+  return { call: outer, args: list, recText: receiver.text.replace(/\s+/g, ''), receiver, beta, byRef };
+}
+
 const ctorIndexes = new WeakMap<ClientCtor[], { byBinding: Map<string, ClientCtor[]>; providers: Set<Provider> }>();
 
 /** The file's clients by binding name, and their providers (worked out once per file, not per unit). */
@@ -866,9 +928,10 @@ export function collectCalls(src: Src, imports: SdkImports, ctors: ClientCtor[],
     const mStart = isBatches ? methodStart + methodText.lastIndexOf('create') : methodStart;
     // (the regex puts only `.`, `?.` and blanks before the method name, so it starts a name)
     const place = (isBatches ? undefined : siteFromSource(src, m.index, mStart, methodName))
-      ?? siteFromTree(src, m.index, m[1]!, mStart, methodName, isBatches);
+      ?? siteFromTree(src, m.index, m[1]!, mStart, methodName, isBatches)
+      ?? (isBatches || m[1] === 'completions' ? undefined : siteByReference(src, m.index, m[1]!, mStart, methodName));
     if (!place) continue;
-    const { call, args, receiver, recText, beta, withOptions } = place;
+    const { call, args, receiver, recText, beta, withOptions, byRef } = place;
     const method: Span = { startIndex: mStart, endIndex: mStart + methodName.length, text: methodName };
     const resource: Span = { startIndex: m.index, endIndex: m.index + m[1]!.length, text: m[1]! };
     let ctor: ClientCtor | undefined;
@@ -891,11 +954,12 @@ export function collectCalls(src: Src, imports: SdkImports, ctors: ClientCtor[],
       const root = /^[\p{ID_Start}$_][\p{ID_Continue}$]*/u.exec(recText)?.[0];
       if (imports.onlyViaProject || (root !== undefined && imports.project?.opaque.has(root))) humble = true;
     }
+    if (byRef?.humble) humble = true;
     const kind: CallKind = isBatches ? 'batches' : m[1] === 'completions' ? 'completions' : METHOD_KIND[methodName]!;
     if (m[1] === 'completions' && methodName !== 'create') continue;
     if (!ctor && !proj && imports.otherSdk && (kind === 'completions' || providers.size === 0)) continue;
-    const { params, requestOptions } = callBags(src, args);
-    out.push({ kind, beta, call, method, resource, args, params, requestOptions, ctor, withOptions, provider, via, humble });
+    const { params, requestOptions } = byRef ?? callBags(src, args);
+    out.push({ kind, beta, call, method, resource, args, params, requestOptions, ctor, withOptions, provider, via, humble, ...(byRef ? { alias: true, byRef: true } : {}) });
   }
   if (imports.callAliases && imports.callAliases.size > 0) collectAliasCalls(src, imports, ctors, from, to, out);
   return out;

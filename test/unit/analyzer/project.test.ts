@@ -510,3 +510,295 @@ describe('incremental: the client module changes', () => {
     expect(shown(r.text, r.findings)).toEqual(['2:missing-max-tokens:error']);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Lazy loads, constant expressions, member constants, calls by reference, across modules
+// ---------------------------------------------------------------------------------------------
+
+describe('across modules: lazily loaded clients', () => {
+  it('JS: require() of the client module inside a function body binds the client there', async () => {
+    const root = write(join(tmp, 'lazy-js'), {
+      'lib/base.js': "const Anthropic = require('@anthropic-ai/sdk');\n\nmodule.exports = { client: new Anthropic() };\n",
+      // a factory that requires its client inside its body returns that client
+      'lib/factory.js': "function getClient() {\n  const { client } = require('./base');\n  return client;\n}\n\nmodule.exports = { getClient };\n",
+      'jobs/run.js': `async function run(q) {
+  const { client } = require('../lib/base');
+  return client.messages.create({ model: 'claude-sonnet-5-5', messages: [{ role: 'user', content: q }] });
+}
+
+async function viaModule(q) {
+  const lib = require('../lib/base');
+  return lib.client.messages.create({ model: 'claude-2.1', max_tokens: 5, messages: [{ role: 'user', content: q }] });
+}
+
+async function viaFactory(q) {
+  const { getClient } = require('../lib/factory');
+  return getClient().messages.create({ model: 'claude-sonnet-5-5', messages: [{ role: 'user', content: q }] });
+}
+
+async function viaImport(q) {
+  const { client: c } = await import('../lib/base.js');
+  return c.messages.create({ model: 'claude-sonnet-5-5', max_tokens: 5, messages: [] });
+}
+
+module.exports = { run, viaModule, viaFactory, viaImport };
+`,
+      'jobs/other.js': `async function run(q) {
+  const { client } = require('../lib/not-there');
+  return client.messages.create({ model: 'claude-sonnet-5-5', messages: [{ role: 'user', content: q }] });
+}
+module.exports = { run };
+`,
+    });
+    const index = fsIndex();
+    const r = await analyzeWith(index, join(root, 'jobs/run.js'));
+    expect(r.project?.hasClient).toBe(true);
+    // errors: every client is known (a humble warning would mean the name was not resolved)
+    expect(shown(r.text, r.findings)).toEqual(['18:empty-messages:error', '3:missing-max-tokens:error', '8:retired-model:error', '13:missing-max-tokens:error'].sort());
+    // a module the index cannot find brings no client: the file is not analysed
+    const other = await analyzeWith(index, join(root, 'jobs/other.js'));
+    expect(other.project?.hasClient).toBe(false);
+    expect(other.findings).toEqual([]);
+  });
+
+  it('Python: a factory that imports its client inside the function', async () => {
+    const root = write(join(tmp, 'lazy-py'), {
+      'app/__init__.py': '',
+      'app/base.py': 'import anthropic\n\nclient = anthropic.Anthropic()\n',
+      'app/factory.py': 'def get_client():\n    from .base import client\n\n    return client\n',
+      'app/use.py': 'from app.factory import get_client\n\n\ndef ask(q):\n    return get_client().messages.create(model="claude-sonnet-5-5", messages=[{"role": "user", "content": q}])\n',
+    });
+    const r = await analyzeWith(fsIndex(), join(root, 'app/use.py'));
+    expect(shown(r.text, r.findings)).toEqual(['5:missing-max-tokens:error']);
+  });
+});
+
+describe('across modules: constant expressions and member constants', () => {
+  const tsFiles = (extra: Record<string, string> = {}): Record<string, string> => ({
+    'lib/client.ts': "import Anthropic from '@anthropic-ai/sdk';\nexport const client = new Anthropic();\n",
+    'lib/config.ts': `const FAMILY = 'opus';
+export const LEGACY = \`claude-3-\${FAMILY}-20240229\`;
+export const CURRENT = \`claude-\${'sonnet'}-5-5\`;
+export const MAX_TOKENS = 32_000;
+export const LIMITS = { model: 'claude-2.1', tokens: 64 } as const;
+export const cfg = { MODEL: 'claude-3-haiku-20240307', models: { default: 'claude-instant-1.2', fast: 'claude-haiku-4-5' } };
+export const fromEnv = { MODEL: process.env.CLAUDE_MODEL };
+export const patched = { MODEL: 'claude-2.1' };
+patched.MODEL = process.env.CLAUDE_MODEL ?? patched.MODEL;
+export default { MODEL: 'claude-2.0' };
+`,
+    ...extra,
+  });
+  const req = (model: string, maxTokens = '5'): string => `client.messages.create({ model: ${model}, max_tokens: ${maxTokens}, ${OK_MESSAGES} })`;
+
+  it('TS: templates, numbers, `as const` objects, nested members, default-exported objects, namespaces', async () => {
+    const root = write(join(tmp, 'consts-ts'), tsFiles({
+      'use.ts': `import { client } from './lib/client';
+import settings, { LEGACY, CURRENT, MAX_TOKENS, LIMITS, cfg, fromEnv, patched } from './lib/config';
+import * as config from './lib/config';
+
+export const a = () => ${req('LEGACY')};
+export const b = () => ${req('CURRENT')};
+export const c = () => ${req("'claude-opus-4-8'", 'MAX_TOKENS')};
+export const d = () => ${req('LIMITS.model', 'LIMITS.tokens')};
+export const e = () => ${req('cfg.MODEL')};
+export const f = () => ${req('cfg.models.default')};
+export const g = () => ${req('cfg.models.fast')};
+export const h = () => ${req('settings.MODEL')};
+export const i = () => ${req('config.LIMITS.model')};
+export const j = () => ${req('fromEnv.MODEL')};
+export const k = () => ${req('patched.MODEL')};
+`,
+    }));
+    const r = await analyzeWith(fsIndex(), join(root, 'use.ts'));
+    expect(shown(r.text, r.findings)).toEqual([
+      '10:retired-model:error', // cfg.models.default
+      '12:retired-model:error', // settings.MODEL (export default {...})
+      '13:retired-model:error', // config.LIMITS.model
+      '5:retired-model:error', // LEGACY
+      '7:nonstreaming-long-request:warning', // MAX_TOKENS (the client's options are in another module)
+      '8:retired-model:error', // LIMITS.model
+      '9:retired-model:error', // cfg.MODEL
+    ]);
+    const legacy = r.findings.find((f) => lineOf(r.text, f.start) === 5)!;
+    expect(legacy.message).toContain('claude-3-opus-20240229');
+    expect(legacy.message).toContain('LEGACY comes from config.ts');
+    expect(legacy.fixes).toEqual([]);
+    const member = r.findings.find((f) => lineOf(r.text, f.start) === 10)!;
+    expect(member.message).toContain('cfg.models.default comes from config.ts');
+  });
+
+  it('CommonJS: module.exports of an object with constants', async () => {
+    const root = write(join(tmp, 'consts-cjs'), {
+      'lib/claude.js': "const Anthropic = require('@anthropic-ai/sdk');\n\nmodule.exports = { client: new Anthropic(), settings: { model: 'claude-2.1', maxTokens: 40000 } };\n",
+      'a.js': "const { client, settings } = require('./lib/claude');\n\nexports.a = () => client.messages.create({ model: settings.model, max_tokens: settings.maxTokens, messages: [{ role: 'user', content: 'x' }] });\n",
+    });
+    const r = await analyzeWith(fsIndex(), join(root, 'a.js'));
+    expect(shown(r.text, r.findings)).toEqual(['3:nonstreaming-long-request:warning', '3:retired-model:error']);
+  });
+
+  it('Python: Final constants, f-strings, module attributes, class attributes and instances; BaseSettings stays unknown', async () => {
+    const root = write(join(tmp, 'consts-py'), {
+      'app/__init__.py': '',
+      'app/llm.py': 'import anthropic\n\nclient = anthropic.Anthropic()\n',
+      'app/config.py': `import os
+from typing import Final
+
+from pydantic_settings import BaseSettings
+
+MODEL: Final = "claude-2.1"
+FAMILY = "opus"
+LEGACY = f"claude-3-{FAMILY}-20240229"
+FROM_ENV = f"claude-3-{os.environ['FAMILY']}-20240229"
+MAX_TOKENS = 32_000
+
+
+class Settings:
+    CLAUDE_MODEL = "claude-3-haiku-20240307"
+
+
+class EnvSettings(BaseSettings):
+    CLAUDE_MODEL: str = "claude-2.1"
+
+
+settings = Settings()
+env_settings = EnvSettings()
+`,
+      'app/use.py': `from app import config
+from app.config import LEGACY, FROM_ENV, MAX_TOKENS, Settings, settings, env_settings
+from app.llm import client
+
+
+def a(q):
+    return client.messages.create(model=config.MODEL, max_tokens=5, messages=[{"role": "user", "content": q}])
+
+
+def b(q):
+    return client.messages.create(model=LEGACY, max_tokens=5, messages=[{"role": "user", "content": q}])
+
+
+def c(q):
+    return client.messages.create(model=FROM_ENV, max_tokens=5, messages=[{"role": "user", "content": q}])
+
+
+def d(q):
+    return client.messages.create(model="claude-opus-4-8", max_tokens=MAX_TOKENS, messages=[{"role": "user", "content": q}])
+
+
+def e(q):
+    return client.messages.create(model=settings.CLAUDE_MODEL, max_tokens=5, messages=[{"role": "user", "content": q}])
+
+
+def f(q):
+    return client.messages.create(model=Settings.CLAUDE_MODEL, max_tokens=5, messages=[{"role": "user", "content": q}])
+
+
+def g(q):
+    return client.messages.create(model=env_settings.CLAUDE_MODEL, max_tokens=5, messages=[{"role": "user", "content": q}])
+
+
+def h(q):
+    return client.messages.create(model=config.settings.CLAUDE_MODEL, max_tokens=5, messages=[{"role": "user", "content": q}])
+`,
+    });
+    const r = await analyzeWith(fsIndex(), join(root, 'app/use.py'));
+    expect(shown(r.text, r.findings)).toEqual([
+      '11:retired-model:error',
+      '19:nonstreaming-long-request:warning',
+      '23:retired-model:error',
+      '27:retired-model:error',
+      '35:retired-model:error',
+      '7:retired-model:error',
+    ]);
+    expect(r.findings.find((f) => lineOf(r.text, f.start) === 7)!.message).toContain('config.MODEL comes from config.py');
+  });
+});
+
+describe('across modules: a template whose parts come from other modules', () => {
+  it('TS and Python: the parts are followed to their modules (which name no model themselves)', async () => {
+    const root = write(join(tmp, 'consts-parts'), {
+      'lib/client.ts': "import Anthropic from '@anthropic-ai/sdk';\nexport const client = new Anthropic();\n",
+      'lib/family.ts': "export const FAMILY = 'opus';\nexport const DATE = 20240229;\nexport const FROM_ENV = process.env.FAMILY;\n",
+      'lib/config.ts': "import { FAMILY, DATE, FROM_ENV } from './family';\nexport const MODEL = `claude-3-${FAMILY}-${DATE}`;\nexport const OTHER = `claude-3-${FROM_ENV}-${DATE}`;\n",
+      'use.ts': `import { client } from './lib/client';\nimport { MODEL, OTHER } from './lib/config';\n\nexport const a = () => ${"client.messages.create({ model: MODEL, max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })"};\nexport const b = () => ${"client.messages.create({ model: OTHER, max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })"};\n`,
+      'py/__init__.py': '',
+      'py/family.py': 'FAMILY = "opus"\n',
+      'py/llm.py': 'import anthropic\n\nclient = anthropic.Anthropic()\n',
+      'py/config.py': 'from .family import FAMILY\n\nMODEL = f"claude-3-{FAMILY}-20240229"\n\n\nclass Models:\n    CHAT = MODEL\n',
+      'py/use.py': 'from .config import MODEL, Models\nfrom .llm import client\n\n\ndef a(q):\n    return client.messages.create(model=MODEL, max_tokens=5, messages=[{"role": "user", "content": q}])\n\n\ndef b(q):\n    return client.messages.create(model=Models.CHAT, max_tokens=5, messages=[{"role": "user", "content": q}])\n',
+    });
+    const index = fsIndex();
+    const ts = await analyzeWith(index, join(root, 'use.ts'));
+    expect(shown(ts.text, ts.findings)).toEqual(['4:retired-model:error']);
+    expect(ts.findings[0]!.message).toContain('claude-3-opus-20240229');
+    const py = await analyzeWith(index, join(root, 'py/use.py'));
+    expect(shown(py.text, py.findings)).toEqual(['10:retired-model:error', '6:retired-model:error']);
+    // the part's module is a dependency of the importer: editing it re-checks the importer
+    expect(index.dependents(join(root, 'lib/family.ts'))).toContain(join(root, 'use.ts'));
+  });
+});
+
+describe('across modules: messages.create passed by reference', () => {
+  it('TS and Python: the wrapper is given the request; its findings are warnings (the wrapper is not known)', async () => {
+    const root = write(join(tmp, 'byref'), {
+      'lib/client.ts': "import Anthropic from '@anthropic-ai/sdk';\nexport const anthropic = new Anthropic();\n",
+      'lib/retry.ts': 'export async function withRetry<T>(fn: (p: any) => Promise<T>, p: any): Promise<T> {\n  return fn(p);\n}\n',
+      'route.ts': `import { anthropic } from './lib/client';
+import { withRetry } from './lib/retry';
+
+export const a = (q: string) => withRetry(anthropic.messages.create.bind(anthropic.messages), { model: 'claude-sonnet-5-5', messages: [{ role: 'user', content: q }] });
+export const b = (q: string) => withRetry(() => anthropic.messages.create({ model: 'claude-sonnet-5-5', messages: [{ role: 'user', content: q }] }), null);
+export const c = () => withRetry(anthropic.messages.create, { retries: 3 });
+`,
+      'app/__init__.py': '',
+      'app/llm.py': 'import anthropic\n\nclient = anthropic.Anthropic()\n',
+      'app/use.py': `import functools
+
+from app.llm import client
+from app.retry import call_with_retry
+
+
+def a(q):
+    return call_with_retry(client.messages.create, model="claude-2.1", max_tokens=5, messages=[{"role": "user", "content": q}])
+
+
+ask = functools.partial(client.messages.create, model="claude-3-opus-20240229")
+`,
+    });
+    const index = fsIndex();
+    const ts = await analyzeWith(index, join(root, 'route.ts'));
+    expect(shown(ts.text, ts.findings)).toEqual(['4:missing-max-tokens:warning', '5:missing-max-tokens:error']);
+    const py = await analyzeWith(index, join(root, 'app/use.py'));
+    expect(shown(py.text, py.findings)).toEqual(['11:retired-model:error', '8:retired-model:warning']);
+  });
+});
+
+describe('incremental: a member constant changes', () => {
+  it('the importer follows an edit of one member of an exported object; other members changing leave it alone', async () => {
+    const root = write(join(tmp, 'inc-member'), {
+      'lib/client.ts': "import Anthropic from '@anthropic-ai/sdk';\nexport const client = new Anthropic();\n",
+      'lib/config.ts': "export const cfg = { models: { chat: 'claude-2.1' }, label: 'chat' };\n",
+      'a.ts': `import { client } from './lib/client';\nimport { cfg } from './lib/config';\n\nexport const a = () => client.messages.create({ model: cfg.models.chat, max_tokens: 5, ${OK_MESSAGES} });\n`,
+    });
+    const index = fsIndex();
+    const a = join(root, 'a.ts');
+    const config = join(root, 'lib/config.ts');
+    const text = readFileSync(a, 'utf8');
+    const run = async (): Promise<string[]> => {
+      const project = await index.importsFor(a, text, 'typescript');
+      return shown(text, await analyzer().analyzeIncremental('inc:member', text, { language: 'typescript', project, today: TODAY }));
+    };
+    expect(await run()).toEqual(['4:retired-model:error']);
+    expect(index.dependents(config)).toEqual([a]);
+    // a member that is not a constant the rules use (no model id, no number): the importers read the same
+    index.update(config, "export const cfg = { models: { chat: 'claude-2.1' }, label: 'assistant' };\n");
+    expect(await index.exportsChanged(config)).toBe(false);
+    index.update(config, "export const cfg = { models: { chat: 'claude-sonnet-5-5' }, label: 'assistant' };\n");
+    expect(await index.exportsChanged(config)).toBe(true);
+    expect(await run()).toEqual([]);
+    // the module starts writing the member: no longer a constant
+    index.update(config, "export const cfg = { models: { chat: 'claude-2.1' } };\ncfg.models.chat = process.env.MODEL ?? cfg.models.chat;\n");
+    expect(await run()).toEqual([]);
+    analyzer().forget('inc:member');
+  });
+});

@@ -78,7 +78,7 @@ export function migrateCompletions(ctx: Ctx, site: CallSite, bag: Bag): Fix | un
   }
   const me = bag.entries.get('model');
   const mv = me ? valueOf(src, me.valueNode) : undefined;
-  if (mv?.kind === 'string' && !mv.foreign) {
+  if (mv?.kind === 'string' && !mv.foreign && !mv.computed) {
     const st = lookupModel(mv.value, ctx.options.today);
     if (st.kind === 'retired') edits.push({ start: mv.contentStart, end: mv.contentEnd, newText: st.successor });
   }

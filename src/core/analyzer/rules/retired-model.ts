@@ -39,7 +39,7 @@ export default defineRule({
         }
         ctx.report(str.node,
           `${id} is retired${when}: the API answers 404 "model: ${id}". Use ${status.successor}.${platforms}${foreignNote(str)}`,
-          str.foreign ? [] : [{ title: `Replace with ${status.successor}`, kind: 'quickfix', safe: true, edits: [{ start: str.contentStart, end: str.contentEnd, newText: status.successor }] }]);
+          str.foreign || str.computed ? [] : [{ title: `Replace with ${status.successor}`, kind: 'quickfix', safe: true, edits: [{ start: str.contentStart, end: str.contentEnd, newText: status.successor }] }]);
       } else if (status.kind === 'current' && status.lifecycle) {
         // Announced retirement: a warning within RETIREMENT_WARNING_DAYS of the day, info before.
         const { entry, daysToRetirement } = status.lifecycle;

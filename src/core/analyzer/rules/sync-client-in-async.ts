@@ -51,7 +51,8 @@ export default defineRule<'sync-client-in-async', Note>({
     for (const s of ctx.calls) {
       const c = s.ctor;
       const cls = c ? className(c) : undefined;
-      if (!c || !cls || !SYNC_CLASS.test(cls.name)) continue;
+      // (passed by reference: `asyncio.to_thread(client.messages.create, …)` is how not to block)
+      if (!c || !cls || !SYNC_CLASS.test(cls.name) || s.byRef) continue;
       const fn = enclosingFunction(ctx, s.call);
       const inAsync = isAsyncDef(fn);
       const awaited = s.call.parent?.type === 'await';

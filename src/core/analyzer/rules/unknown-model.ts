@@ -78,7 +78,7 @@ export default defineRule({
         ? `"${id}" is not an Anthropic model id (ids use dashes, not dots; some gateways use dotted names): the Claude API answers 404 "model: ${id}".${suggestion ? ` Did you mean ${suggestion}?` : ''}`
         : `"${id}" is not a current or retired Claude model id: the API answers 404 "model: ${id}".${suggestion ? ` Did you mean ${suggestion}?` : ''}`;
       ctx.report(str.node, msg + foreignNote(str),
-        suggestion && !str.foreign ? [{ title: `Replace with ${suggestion}`, kind: 'quickfix', safe: false, edits: [{ start: str.contentStart, end: str.contentEnd, newText: suggestion }] }] : [],
+        suggestion && !str.foreign && !str.computed ? [{ title: `Replace with ${suggestion}`, kind: 'quickfix', safe: false, edits: [{ start: str.contentStart, end: str.contentEnd, newText: suggestion }] }] : [],
         gateway ? 'info' : undefined);
     }
   },
