@@ -5,6 +5,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { clientOptions, describeBackoff, REQUEST_PROFILE, slowScenarioNote } from '../core/connection/profile';
+import { describeAggregate, isStormScenario, runStormAggregate, STORM_AGGREGATE_DEFAULTS, type AggregateSide, type StormAggregate } from '../core/connection/aggregate';
 import { runConnectionTest } from '../core/retry/client';
 import type { RetryPolicy } from '../core/retry/policy';
 import { startSimulator } from '../core/simulator/index';
@@ -41,6 +42,7 @@ export const TEST_FLAGS: Record<string, FlagSpec> = {
   json: { kind: 'boolean' },
   'api-key-file': { kind: 'string' },
   'auth-header': { kind: 'string', choices: ['bearer', 'x-api-key'] },
+  callers: { kind: 'int', min: 0, max: STORM_AGGREGATE_DEFAULTS.maxCallers },
   help: { kind: 'boolean', short: 'h' },
   'api-key': { kind: 'string', refuse: API_KEY_REFUSAL },
 };
@@ -69,6 +71,10 @@ Options:
   --json                  NDJSON on stdout: one event per line (attempt, backoff, result)
   --api-key-file PATH     read the key from PATH (trimmed) instead of ANTHROPIC_API_KEY
   --auth-header KIND      bearer | x-api-key (how the key is sent)
+  --callers N             with --simulate storm: also run N concurrent callers with this
+                          client and N with the official SDK's default retries, each side
+                          against its own storm, and print the aggregate (default
+                          ${STORM_AGGREGATE_DEFAULTS.callers}; 0 turns it off)
   -h, --help              this help
 
 The key is read from ANTHROPIC_API_KEY or --api-key-file, never from a flag, and never printed.
@@ -144,6 +150,8 @@ interface TestPlan {
   maxTokens: number | undefined;
   authHeader: 'bearer' | 'x-api-key' | undefined;
   key: ResolvedKey;
+  /** Storm aggregate callers per side (0: none); only with a storm scenario. */
+  callers: number;
 }
 
 function plan(argv: string[], env: NodeJS.ProcessEnv): TestPlan | 'help' {
@@ -183,6 +191,10 @@ function plan(argv: string[], env: NodeJS.ProcessEnv): TestPlan | 'help' {
   if (policy.baseDelayMs !== undefined && policy.maxDelayMs !== undefined && policy.maxDelayMs < policy.baseDelayMs) {
     throw new UsageError('--max-delay-ms must be at least --base-delay-ms');
   }
+  const storm = isStormScenario(scenario);
+  if (flags.callers !== undefined && !storm) {
+    throw new UsageError('--callers needs --simulate storm (the aggregate is run against a capacity storm)');
+  }
   return {
     baseURL,
     scenario,
@@ -194,6 +206,7 @@ function plan(argv: string[], env: NodeJS.ProcessEnv): TestPlan | 'help' {
     maxTokens: flags['max-tokens'] as number | undefined,
     authHeader: flags['auth-header'] as TestPlan['authHeader'],
     key,
+    callers: storm ? ((flags.callers as number | undefined) ?? STORM_AGGREGATE_DEFAULTS.callers) : 0,
   };
 }
 
@@ -302,7 +315,21 @@ export async function testCommand(argv: string[], io: Io, deps: TestDeps): Promi
     );
     const slow = p.scenario ? slowScenarioNote(p.scenario, opts) : undefined;
     if (slow) io.out.write(`  ${s.yellow('note:')} ${slow}\n`);
+    if (p.callers > 0) io.out.write(`  ${s.dim(`storm aggregate: ${p.callers} callers with this client and ${p.callers} with the official SDK, at the same time`)}\n`);
   }
+  // The storm aggregate (issue #13): N callers per side, each side against its own fresh storm,
+  // alongside the single run (it has simulators of its own, so neither disturbs the other).
+  const aggregate: Promise<StormAggregate> | undefined = p.callers > 0
+    ? runStormAggregate({
+      scenario: p.scenario,
+      callers: p.callers,
+      ours: {
+        model: opts.model, prompt: opts.prompt, maxTokens: opts.maxTokens, timeoutMs: opts.timeoutMs, policy: opts.policy,
+        ...(p.authHeader ? { authHeader: p.authHeader } : {}),
+      },
+      ...(deps.signal ? { signal: deps.signal } : {}),
+    })
+    : undefined;
   let result: ResultEvent;
   try {
     result = await runConnectionTest({
@@ -323,6 +350,7 @@ export async function testCommand(argv: string[], io: Io, deps: TestDeps): Promi
     if (sim) await sim.close();
   }
   printer.result(result);
+  if (aggregate) printer.aggregate(await aggregate);
   if (deps.signal?.aborted || result.verdict.category === 'aborted') return 130;
   return result.ok ? 0 : 1;
 }
@@ -330,6 +358,8 @@ export async function testCommand(argv: string[], io: Io, deps: TestDeps): Promi
 export interface Printer {
   onEvent(e: ClientEvent): void;
   result(r: ResultEvent): void;
+  /** The storm aggregate, after the result. */
+  aggregate(a: StormAggregate): void;
   stop(): void;
 }
 
@@ -371,6 +401,23 @@ class JsonPrinter implements Printer {
       status: r.status,
       totalMs: Math.round(r.totalMs),
       verdict: verdictLine(r),
+    });
+  }
+  aggregate(a: StormAggregate): void {
+    const side = (x: AggregateSide) => ({
+      attempts: x.attempts, overloaded: x.overloaded, succeeded: x.succeeded, failed: x.failed, unfinished: x.unfinished,
+      elapsedMs: Math.round(x.elapsedMs), maxRetries: x.maxRetries,
+    });
+    this.line({
+      event: 'aggregate',
+      state: a.state,
+      callers: a.callers,
+      capacity: a.capacity,
+      serviceTimeMs: a.serviceTimeMs,
+      floorMs: a.floorMs,
+      ours: { ...side(a.ours), jitter: a.ours.jitter, limiter: a.ours.limiter },
+      sdk: { ...side(a.sdk), version: a.sdk.version },
+      ...(a.error ? { error: oneLine(a.error) } : {}),
     });
   }
   stop(): void {}
@@ -467,6 +514,13 @@ class HumanPrinter implements Printer {
       if (skip.includes(k)) continue;
       this.io.out.write(`  ${s.dim(k.padEnd(13))} ${oneLine(val)}\n`);
     }
+  }
+
+  aggregate(a: StormAggregate): void {
+    const { s } = this;
+    const [head, ...rest] = describeAggregate(a);
+    this.io.out.write(`\n${s.bold('Storm aggregate')}  ${oneLine(head ?? '')}\n`);
+    for (const line of rest) this.io.out.write(`  ${oneLine(line)}\n`);
   }
 
   stop(): void {

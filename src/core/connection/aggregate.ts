@@ -345,7 +345,7 @@ export function describeAggregate(a: StormAggregate): string[] {
     const unfinished = s.unfinished ? `, ${s.unfinished} unfinished` : '';
     const failed = s.failed ? `, ${s.failed} gave up` : '';
     const under = s.elapsedMs < a.floorMs && s.succeeded < s.callers ? ' (under the floor only because not every caller got through)' : '';
-    return `${name}  ${s.attempts} attempts (${s.overloaded} × 529), ${s.succeeded}/${s.callers} succeeded (${pct(s.succeeded, s.callers)})${failed}${unfinished}, ` +
+    return `${name}: ${s.attempts} attempts (${s.overloaded} × 529), ${s.succeeded}/${s.callers} succeeded (${pct(s.succeeded, s.callers)})${failed}${unfinished}, ` +
       `all ended in ${secs(s.elapsedMs)} = ${timesFloor(s, a)}× the floor${under}`;
   };
   const head = `${a.callers} callers at once, capacity ${a.capacity}, ${secs(a.serviceTimeMs)} per reply: ` +
@@ -353,8 +353,8 @@ export function describeAggregate(a: StormAggregate): string[] {
   const lines = [head];
   if (a.error) lines.push(`could not run: ${a.error}`);
   lines.push(
-    side(`ours (${a.ours.maxRetries} retries, ${a.ours.jitter} jitter${a.ours.limiter ? ', adaptive limiter' : ''})`.padEnd(50), a.ours),
-    side(`@anthropic-ai/sdk ${a.sdk.version} (maxRetries ${a.sdk.maxRetries}, its own backoff)`.padEnd(50), a.sdk),
+    side(`ours (${a.ours.maxRetries} retries, ${a.ours.jitter} jitter${a.ours.limiter ? ', adaptive limiter' : ''})`, a.ours),
+    side(`@anthropic-ai/sdk ${a.sdk.version} (maxRetries ${a.sdk.maxRetries}, its own backoff)`, a.sdk),
   );
   if (a.state === 'cancelled') lines.push('cancelled: the figures are what had happened by then');
   else if (a.state === 'bounded') lines.push(`stopped at the ${secs(a.boundMs)} bound: callers still running are counted as unfinished`);

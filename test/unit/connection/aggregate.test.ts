@@ -142,8 +142,8 @@ describe('describeAggregate', () => {
   it('says the floor, both sides, and why a side that gave up is under the floor', () => {
     const text = describeAggregate(base).join('\n');
     expect(text).toContain('physical floor 2.50 s (⌈50 / 10⌉ × 500 ms)');
-    expect(text).toMatch(/ours \(4 retries, full jitter, adaptive limiter\)\s+52 attempts \(2 × 529\), 50\/50 succeeded \(100 %\), all ended in 3\.43 s = 1\.4× the floor\n/);
-    expect(text).toMatch(/@anthropic-ai\/sdk 1\.12\.0 \(maxRetries 2, its own backoff\)\s+120 attempts \(90 × 529\), 30\/50 succeeded \(60 %\), 20 gave up, all ended in 2\.10 s = 0\.8× the floor \(under the floor only because not every caller got through\)/);
+    expect(text).toMatch(/ours \(4 retries, full jitter, adaptive limiter\): 52 attempts \(2 × 529\), 50\/50 succeeded \(100 %\), all ended in 3\.43 s = 1\.4× the floor\n/);
+    expect(text).toMatch(/@anthropic-ai\/sdk 1\.12\.0 \(maxRetries 2, its own backoff\): 120 attempts \(90 × 529\), 30\/50 succeeded \(60 %\), 20 gave up, all ended in 2\.10 s = 0\.8× the floor \(under the floor only because not every caller got through\)/);
     // eslint-disable-next-line no-control-regex
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
   });
