@@ -22,6 +22,7 @@ import { buildCurl } from './curl';
 import { loadRuntime } from './loadRuntime';
 import { keyChecklist } from './keyChecklist';
 import { fetchStatus, describeIndicator, simulatorStatusUrl, type StatusResult } from './statusPage';
+import { StormAggregateRunner } from './stormAggregate';
 import { applyEvent, attemptOutcome, initialState, isServerSide, startRun, setStatusPage, formatMs, statusLabel } from '../../webview/connection/model';
 import type { PanelState, RunInfo, StatusView, WebviewToHost } from '../../webview/connection/protocol';
 
@@ -84,6 +85,8 @@ export class ConnectionController implements vscode.Disposable {
   private statusAbort: AbortController | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
+  /** Storm aggregate hook (stormAggregate.ts): N callers, ours next to the SDK's, for `storm` runs. */
+  private readonly storm = new StormAggregateRunner((aggregate) => { this.state = { ...this.state, aggregate }; this.push(); }, (level, line) => this.deps.out.write(level, line));
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly deps: ControllerDeps) {
     this.state = initialState(deps.keys.source === 'none' ? 'none' : deps.keys.source);
@@ -199,7 +202,8 @@ export class ConnectionController implements vscode.Disposable {
   }
 
   cancel(): boolean {
-    if (!this.current) return false;
+    const stormStopped = this.storm.cancel(); // storm aggregate hook
+    if (!this.current) return stormStopped;
     this.deps.out.info(`[${this.current.runId}] cancelled by the user`);
     this.current.abort.abort();
     return true;
@@ -292,6 +296,8 @@ export class ConnectionController implements vscode.Disposable {
     const logCtx: LogCtx = { runId, target: req.target, scenario: run.scenario, baseUrl: displayUrl(baseUrl), stream, maxTokens, prompt };
     const done = this.execute({ runId, abort, settings, baseUrl, key: key ?? '', keySource, model, stream, prompt, maxTokens, timeoutMs: opts.timeoutMs, policy: opts.policy, headers, logCtx });
     this.current = { runId, abort, done };
+    // Storm aggregate hook: starts for a storm scenario, else clears an earlier one.
+    void this.storm.forRun(runId, sim ? run.scenario : undefined, { model, prompt, maxTokens, timeoutMs: opts.timeoutMs, policy: opts.policy, authHeader: settings.authHeader, retryBudget: settings.retryBudget });
     try {
       return await done;
     } finally {
@@ -526,6 +532,7 @@ export class ConnectionController implements vscode.Disposable {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    this.storm.dispose(); // storm aggregate hook
     this.current?.abort.abort();
     this.statusAbort?.abort();
     for (const d of this.disposables.splice(0)) d.dispose();

@@ -6,6 +6,7 @@
  */
 import type { ErrorCategory, Fault } from '../../core/data/api-facts';
 import type { BackoffReason, JitterKind, RateLimitInfo, Verdict } from '../../core/retry/events';
+import type { StormAggregate } from '../../core/connection/aggregate';
 
 export type ChipClass = 'ok' | 'retryable' | 'fatal' | 'network' | 'running';
 
@@ -95,7 +96,15 @@ export interface PanelState {
   statusPage: StatusView;
   /** Key presence only (never the key): drives the "no key" hint. */
   keyState: 'secret' | 'env' | 'none';
+  /**
+   * The storm aggregate of a `storm` run (src/core/connection/aggregate.ts): N callers with our
+   * client next to N real SDK clients. Drawn only while `runId` is the run on display.
+   */
+  aggregate?: AggregateView | null;
 }
+
+/** The storm aggregate as the panel gets it: the core summary, tied to the run that started it. */
+export type AggregateView = StormAggregate & { runId: string };
 
 export type HostToWebview =
   | { type: 'state'; state: PanelState; /** host epoch ms, to correct countdowns for clock skew */ now: number }

@@ -5,6 +5,7 @@
  */
 import { FAULT_WORDS } from './protocol';
 import { HEADROOM_LABELS } from './model';
+import { AGGREGATE_STRINGS } from './aggregate';
 
 export const WEBVIEW_STRINGS: readonly string[] = [
   "(read {0})",
@@ -104,4 +105,6 @@ export const WEBVIEW_STRINGS: readonly string[] = [
   'minor', 'major', 'critical', 'maintenance', 'unknown',
   ...Object.values(FAULT_WORDS),
   ...Object.values(HEADROOM_LABELS),
+  // The storm aggregate section (aggregate.ts).
+  ...AGGREGATE_STRINGS,
 ];
