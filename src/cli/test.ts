@@ -315,21 +315,8 @@ export async function testCommand(argv: string[], io: Io, deps: TestDeps): Promi
     );
     const slow = p.scenario ? slowScenarioNote(p.scenario, opts) : undefined;
     if (slow) io.out.write(`  ${s.yellow('note:')} ${slow}\n`);
-    if (p.callers > 0) io.out.write(`  ${s.dim(`storm aggregate: ${p.callers} callers with this client and ${p.callers} with the official SDK, at the same time`)}\n`);
+    if (p.callers > 0) io.out.write(`  ${s.dim(`then the storm aggregate: ${p.callers} callers with this client and ${p.callers} with the official SDK`)}\n`);
   }
-  // The storm aggregate (issue #13): N callers per side, each side against its own fresh storm,
-  // alongside the single run (it has simulators of its own, so neither disturbs the other).
-  const aggregate: Promise<StormAggregate> | undefined = p.callers > 0
-    ? runStormAggregate({
-      scenario: p.scenario,
-      callers: p.callers,
-      ours: {
-        model: opts.model, prompt: opts.prompt, maxTokens: opts.maxTokens, timeoutMs: opts.timeoutMs, policy: opts.policy,
-        ...(p.authHeader ? { authHeader: p.authHeader } : {}),
-      },
-      ...(deps.signal ? { signal: deps.signal } : {}),
-    })
-    : undefined;
   let result: ResultEvent;
   try {
     result = await runConnectionTest({
@@ -350,7 +337,20 @@ export async function testCommand(argv: string[], io: Io, deps: TestDeps): Promi
     if (sim) await sim.close();
   }
   printer.result(result);
-  if (aggregate) printer.aggregate(await aggregate);
+  // The storm aggregate (issue #13): N callers per side, each side against its own fresh storm,
+  // after the single run (so neither's timings carry the other's load); not after a Ctrl-C.
+  if (p.callers > 0 && !deps.signal?.aborted) {
+    printer.aggregateStarts(p.callers);
+    printer.aggregate(await runStormAggregate({
+      scenario: p.scenario,
+      callers: p.callers,
+      ours: {
+        model: opts.model, prompt: opts.prompt, maxTokens: opts.maxTokens, timeoutMs: opts.timeoutMs, policy: opts.policy,
+        ...(p.authHeader ? { authHeader: p.authHeader } : {}),
+      },
+      ...(deps.signal ? { signal: deps.signal } : {}),
+    }));
+  }
   if (deps.signal?.aborted || result.verdict.category === 'aborted') return 130;
   return result.ok ? 0 : 1;
 }
@@ -358,7 +358,9 @@ export async function testCommand(argv: string[], io: Io, deps: TestDeps): Promi
 export interface Printer {
   onEvent(e: ClientEvent): void;
   result(r: ResultEvent): void;
-  /** The storm aggregate, after the result. */
+  /** The storm aggregate begins (after the result). */
+  aggregateStarts(callers: number): void;
+  /** The storm aggregate, when it is over. */
   aggregate(a: StormAggregate): void;
   stop(): void;
 }
@@ -403,6 +405,7 @@ class JsonPrinter implements Printer {
       verdict: verdictLine(r),
     });
   }
+  aggregateStarts(): void {}
   aggregate(a: StormAggregate): void {
     const side = (x: AggregateSide) => ({
       attempts: x.attempts, overloaded: x.overloaded, succeeded: x.succeeded, failed: x.failed, unfinished: x.unfinished,
@@ -516,10 +519,14 @@ class HumanPrinter implements Printer {
     }
   }
 
+  aggregateStarts(callers: number): void {
+    this.io.out.write(`\n${this.s.dim(`Storm aggregate: running ${callers} callers with this client and ${callers} with the official SDK, each side against its own storm…`)}\n`);
+  }
+
   aggregate(a: StormAggregate): void {
     const { s } = this;
     const [head, ...rest] = describeAggregate(a);
-    this.io.out.write(`\n${s.bold('Storm aggregate')}  ${oneLine(head ?? '')}\n`);
+    this.io.out.write(`${s.bold('Storm aggregate')}  ${oneLine(head ?? '')}\n`);
     for (const line of rest) this.io.out.write(`  ${oneLine(line)}\n`);
   }
 

@@ -296,8 +296,8 @@ export class ConnectionController implements vscode.Disposable {
     const logCtx: LogCtx = { runId, target: req.target, scenario: run.scenario, baseUrl: displayUrl(baseUrl), stream, maxTokens, prompt };
     const done = this.execute({ runId, abort, settings, baseUrl, key: key ?? '', keySource, model, stream, prompt, maxTokens, timeoutMs: opts.timeoutMs, policy: opts.policy, headers, logCtx });
     this.current = { runId, abort, done };
-    // Storm aggregate hook: starts for a storm scenario, else clears an earlier one.
-    void this.storm.forRun(runId, sim ? run.scenario : undefined, { model, prompt, maxTokens, timeoutMs: opts.timeoutMs, policy: opts.policy, authHeader: settings.authHeader, retryBudget: settings.retryBudget });
+    // Storm aggregate hook: for a storm scenario, starts once this run is over; else clears an earlier one.
+    void this.storm.forRun(runId, sim ? run.scenario : undefined, { model, prompt, maxTokens, timeoutMs: opts.timeoutMs, policy: opts.policy, authHeader: settings.authHeader, retryBudget: settings.retryBudget }, done);
     try {
       return await done;
     } finally {

@@ -1,9 +1,10 @@
 /**
  * The storm aggregate in the editor (issue #13 item 2): when a connection test runs the simulator's
- * `storm` scenario, N callers with our client and N real SDK clients run alongside it (each side
- * against a simulator of its own: the user's run meets its storm undisturbed), and the panel draws
- * the figures as they come. The controller calls `forRun` for every run (a new run stops the
- * previous aggregate), `cancel` from Cancel, and `dispose`; everything else lives here.
+ * `storm` scenario, N callers with our client and N real SDK clients run once it is over (each side
+ * against a simulator of its own, and after the run, so no timing on the panel carries the other's
+ * load), and the panel draws the figures as they come. The controller calls `forRun` for every run
+ * (a new run stops the previous aggregate), `cancel` from Cancel (before the aggregate has begun,
+ * it never begins), and `dispose`; everything else lives here.
  *
  * N is STORM_AGGREGATE_DEFAULTS.callers (20), documented in the README; the CLI has `--callers`.
  */
@@ -40,10 +41,10 @@ export class StormAggregateRunner {
   }
 
   /**
-   * Called for every run: stops an aggregate still running for an earlier run, and starts one when
-   * `scenario` (the simulator scenario of this run, if any) is a storm.
+   * Called for every run: stops an aggregate still running for an earlier run, and when `scenario`
+   * (the simulator scenario of this run, if any) is a storm, starts one once `after` (the run) settles.
    */
-  forRun(runId: string, scenario: string | undefined, opts: AggregateRunOptions): Promise<StormAggregate | undefined> {
+  forRun(runId: string, scenario: string | undefined, opts: AggregateRunOptions, after?: Promise<unknown>): Promise<StormAggregate | undefined> {
     this.cancel();
     const rt = this.disposed || !scenario ? undefined : loadRuntime();
     if (!rt || !rt.isStormScenario(scenario)) {
@@ -61,20 +62,27 @@ export class StormAggregateRunner {
       lastPush = Date.now();
       if (latest && mine()) this.put({ ...latest, runId });
     };
-    const done = rt.runStormAggregate({
-      scenario,
-      ours: { model: opts.model, prompt: opts.prompt, maxTokens: opts.maxTokens, timeoutMs: opts.timeoutMs, policy: opts.policy, authHeader: opts.authHeader, retryBudget: opts.retryBudget },
-      signal: abort.signal,
-      onProgress: (a) => {
-        latest = a;
-        if (timer) return;
-        const wait = PUSH_EVERY_MS - (Date.now() - lastPush);
-        if (wait <= 0) send();
-        else timer = setTimeout(send, wait);
-      },
-    }).then((a) => {
+    const start = async (): Promise<StormAggregate | undefined> => {
+      await after?.catch(() => undefined);
+      if (abort.signal.aborted || !mine() || this.disposed) return undefined;
+      this.log('info', `[${runId}] storm aggregate: ${rt.STORM_AGGREGATE_DEFAULTS.callers} callers with this client and ${rt.STORM_AGGREGATE_DEFAULTS.callers} with @anthropic-ai/sdk (its default retries), each side against its own storm`);
+      return rt.runStormAggregate({
+        scenario,
+        ours: { model: opts.model, prompt: opts.prompt, maxTokens: opts.maxTokens, timeoutMs: opts.timeoutMs, policy: opts.policy, authHeader: opts.authHeader, retryBudget: opts.retryBudget },
+        signal: abort.signal,
+        onProgress: (a) => {
+          latest = a;
+          if (timer) return;
+          const wait = PUSH_EVERY_MS - (Date.now() - lastPush);
+          if (wait <= 0) send();
+          else timer = setTimeout(send, wait);
+        },
+      });
+    };
+    const done = start().then((a) => {
       if (timer) clearTimeout(timer);
       timer = undefined;
+      if (!a) return undefined;
       // A newer run owns the panel now: only this run's aggregate is drawn.
       if (mine()) this.put({ ...a, runId });
       for (const line of rt.describeAggregate(a)) this.log('info', `[${runId}] storm aggregate: ${line}`);
@@ -86,7 +94,6 @@ export class StormAggregateRunner {
       if (this.current?.runId === runId) this.current = undefined;
     });
     this.current = { runId, abort, done };
-    this.log('info', `[${runId}] storm aggregate: ${rt.STORM_AGGREGATE_DEFAULTS.callers} callers with this client and ${rt.STORM_AGGREGATE_DEFAULTS.callers} with @anthropic-ai/sdk (its default retries), each side against its own storm`);
     return done;
   }
 

@@ -21,12 +21,14 @@ describe('claude-doctor test --simulate storm: the aggregate', () => {
   it('human output: the single run, then the floor and both sides, figures that add up', async () => {
     const r = await runCli(cli, ['test', '--simulate', 'storm', '--callers', '20']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/storm aggregate: 20 callers with this client and 20 with the official SDK, at the same time\n/);
+    expect(r.stdout).toMatch(/then the storm aggregate: 20 callers with this client and 20 with the official SDK\n/);
     // The single run's attempts come first, then its verdict, then the aggregate.
     const verdictAt = r.stdout.indexOf('✔ Success after');
+    const startAt = r.stdout.indexOf('Storm aggregate: running 20 callers with this client and 20 with the official SDK, each side against its own storm…');
     const aggAt = r.stdout.indexOf('Storm aggregate  20 callers at once, capacity 10, 500 ms per reply: physical floor 1.00 s (⌈20 / 10⌉ × 500 ms)');
     expect(verdictAt).toBeGreaterThan(0);
-    expect(aggAt).toBeGreaterThan(verdictAt);
+    expect(startAt).toBeGreaterThan(verdictAt);
+    expect(aggAt).toBeGreaterThan(startAt);
     const line = (re: RegExp) => {
       const m = r.stdout.match(re);
       expect(m, r.stdout).toBeTruthy();
@@ -86,10 +88,10 @@ describe('claude-doctor test --simulate storm: the aggregate', () => {
     expect(b.stderr).toMatch(/--callers/);
   });
 
-  it('Ctrl-C stops the aggregate too: exit 130 promptly', async () => {
-    // Long replies: neither the single run nor the aggregate can be done when Ctrl-C comes.
-    const run = startCli(cli, ['test', '--simulate', 'storm;serviceTimeMs=8000', '--callers', '20']);
-    await run.waitFor(/storm aggregate: 20 callers/);
+  it('Ctrl-C during the aggregate stops it: exit 130 promptly, the figures so far', async () => {
+    // Replies of 2 s: the single run ends first, the aggregate cannot be done when Ctrl-C comes.
+    const run = startCli(cli, ['test', '--simulate', 'storm;serviceTimeMs=2000', '--callers', '20']);
+    await run.waitFor(/Storm aggregate: running 20 callers/);
     await new Promise((r) => setTimeout(r, 500));
     const t0 = Date.now();
     run.child.kill('SIGINT');
@@ -98,5 +100,14 @@ describe('claude-doctor test --simulate storm: the aggregate', () => {
     expect(Date.now() - t0).toBeLessThan(5_000);
     expect(run.stdout).toMatch(/cancelled: the figures are what had happened by then/);
     expect(run.stdout).toMatch(/unfinished/);
+  });
+
+  it('Ctrl-C during the single run: no aggregate starts', async () => {
+    const run = startCli(cli, ['test', '--simulate', 'storm;serviceTimeMs=8000', '--callers', '20']);
+    await run.waitFor(/then the storm aggregate/);
+    await new Promise((r) => setTimeout(r, 500));
+    run.child.kill('SIGINT');
+    expect((await run.exited).code).toBe(130);
+    expect(run.stdout).not.toMatch(/Storm aggregate/);
   });
 });

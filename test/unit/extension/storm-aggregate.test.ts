@@ -85,6 +85,29 @@ describe('StormAggregateRunner (host side)', () => {
     expect(shown.at(-1)).toMatchObject({ runId: 'run_2', state: 'done' });
   }, 30_000);
 
+  it('starts once the run it belongs to is over; a Cancel before that means it never starts', async () => {
+    const { r, shown, logged } = harness();
+    let finish!: () => void;
+    const runDone = new Promise<void>((res) => { finish = res; });
+    const p = r.forRun('run_w', 'storm;serviceTimeMs=20', OPTS, runDone);
+    await new Promise((res) => setTimeout(res, 300));
+    expect(shown).toEqual([]);
+    expect(logged).toEqual([]);
+    expect(r.running).toBe(true);
+    finish();
+    expect((await p)?.state).toBe('done');
+    expect(shown.at(-1)).toMatchObject({ runId: 'run_w', state: 'done' });
+
+    const h2 = harness();
+    let finish2!: () => void;
+    const p2 = h2.r.forRun('run_c2', 'storm', OPTS, new Promise<void>((res) => { finish2 = res; }));
+    expect(h2.r.cancel()).toBe(true);
+    finish2();
+    expect(await p2).toBeUndefined();
+    expect(h2.shown).toEqual([]);
+    expect(h2.r.running).toBe(false);
+  }, 30_000);
+
   it('after dispose nothing starts', async () => {
     const { r, shown } = harness();
     r.dispose();
