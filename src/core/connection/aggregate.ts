@@ -113,6 +113,9 @@ export interface StormAggregate {
   error?: string;
 }
 
+/** The aggregate as a panel gets it: the summary, tied to the run that started it. */
+export type AggregateView = StormAggregate & { runId: string };
+
 /** The storm's capacity and service time from a storm spec; undefined for any other scenario. */
 export function stormParameters(spec: string | undefined): { capacity: number; serviceTimeMs: number } | undefined {
   if (!spec) return undefined;

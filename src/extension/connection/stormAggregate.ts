@@ -8,8 +8,7 @@
  *
  * N is STORM_AGGREGATE_DEFAULTS.callers (20), documented in the README; the CLI has `--callers`.
  */
-import type { AggregateView } from '../../webview/connection/protocol';
-import type { StormAggregate } from '../../core/connection/aggregate';
+import type { AggregateView, StormAggregate } from '../../core/connection/aggregate';
 import type { RetryPolicy } from '../../core/retry/policy';
 import { loadRuntime } from './loadRuntime';
 import type { Level } from './output';

@@ -5,8 +5,8 @@
  * only, themed with --vscode-* variables (media/connection.css, "Storm aggregate"); figures and
  * labels never break mid-word. The host owns the state: this only draws `PanelState.aggregate`.
  */
-import type { AggregateSide } from '../../core/connection/aggregate';
-import type { AggregateView, PanelState } from './protocol';
+import type { AggregateSide, AggregateView } from '../../core/connection/aggregate';
+import type { PanelState } from './protocol';
 
 type T = (text: string, ...args: (string | number)[]) => string;
 

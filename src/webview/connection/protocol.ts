@@ -6,7 +6,9 @@
  */
 import type { ErrorCategory, Fault } from '../../core/data/api-facts';
 import type { BackoffReason, JitterKind, RateLimitInfo, Verdict } from '../../core/retry/events';
-import type { StormAggregate } from '../../core/connection/aggregate';
+import type { AggregateView } from '../../core/connection/aggregate';
+
+export type { AggregateView } from '../../core/connection/aggregate';
 
 export type ChipClass = 'ok' | 'retryable' | 'fatal' | 'network' | 'running';
 
@@ -103,8 +105,6 @@ export interface PanelState {
   aggregate?: AggregateView | null;
 }
 
-/** The storm aggregate as the panel gets it: the core summary, tied to the run that started it. */
-export type AggregateView = StormAggregate & { runId: string };
 
 export type HostToWebview =
   | { type: 'state'; state: PanelState; /** host epoch ms, to correct countdowns for clock skew */ now: number }

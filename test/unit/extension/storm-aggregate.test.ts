@@ -9,8 +9,8 @@ import * as runtime from '../../../src/extension/connection/runtime';
 import { StormAggregateRunner } from '../../../src/extension/connection/stormAggregate';
 import { aggregateOf, aggregateRunning, AGGREGATE_STRINGS, persistable } from '../../../src/webview/connection/aggregate';
 import { WEBVIEW_STRINGS } from '../../../src/webview/connection/strings';
-import { initialState } from '../../../src/webview/connection/model';
-import type { AggregateView, PanelState } from '../../../src/webview/connection/protocol';
+import type { AggregateView } from '../../../src/core/connection/aggregate';
+import type { PanelState } from '../../../src/webview/connection/protocol';
 import { REQUEST_PROFILE } from '../../../src/core/connection/profile';
 
 // The runner loads dist/connection-runtime.js in the editor; here the same module, unbundled.
@@ -136,8 +136,9 @@ describe('the webview section (src/webview/connection/aggregate.ts)', () => {
     ours: { callers: 20, attempts: 1, overloaded: 0, succeeded: 0, failed: 0, unfinished: 0, settled: 0, elapsedMs: 0, maxAttemptsPerCaller: 0, maxInFlight: 0, maxRetries: 4, jitter: 'full', limiter: true },
     sdk: { callers: 20, attempts: 1, overloaded: 0, succeeded: 0, failed: 0, unfinished: 0, settled: 0, elapsedMs: 0, maxAttemptsPerCaller: 0, maxInFlight: 0, maxRetries: 2, version: '1.12.0' },
   });
+  const idle: PanelState = { run: null, running: false, attempts: [], rateLimit: null, result: null, keyChecklist: null, statusPage: { state: 'idle' }, keyState: 'none' };
   const withRun = (runId: string, aggregate: AggregateView | null): PanelState => ({
-    ...initialState('none'),
+    ...idle,
     run: { runId, target: 'simulator', scenario: 'storm', baseUrl: 'http://127.0.0.1:1', model: 'm', stream: false, authHeader: 'bearer', maxRetries: 4, jitter: 'full', timeoutMs: 30_000, startedAt: 0 },
     aggregate,
   });
@@ -145,7 +146,7 @@ describe('the webview section (src/webview/connection/aggregate.ts)', () => {
   it('draws only the aggregate of the run on display; Cancel stays on while it runs; a running one is not kept for a reload', () => {
     expect(aggregateOf(withRun('a', view('a', 'done')))?.runId).toBe('a');
     expect(aggregateOf(withRun('b', view('a', 'done')))).toBeUndefined();
-    expect(aggregateOf(initialState('none'))).toBeUndefined();
+    expect(aggregateOf(idle)).toBeUndefined();
     expect(aggregateRunning(withRun('a', view('a', 'running')))).toBe(true);
     expect(aggregateRunning(withRun('a', view('a', 'done')))).toBe(false);
     expect(aggregateRunning(withRun('b', view('a', 'running')))).toBe(false);
