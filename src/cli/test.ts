@@ -5,6 +5,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { clientOptions, describeBackoff, REQUEST_PROFILE, slowScenarioNote } from '../core/connection/profile';
+import { describeAggregate, isStormScenario, runStormAggregate, STORM_AGGREGATE_DEFAULTS, type AggregateSide, type StormAggregate } from '../core/connection/aggregate';
 import { runConnectionTest } from '../core/retry/client';
 import type { RetryPolicy } from '../core/retry/policy';
 import { startSimulator } from '../core/simulator/index';
@@ -42,6 +43,7 @@ export const TEST_FLAGS: Record<string, FlagSpec> = {
   json: { kind: 'boolean' },
   'api-key-file': { kind: 'string' },
   'auth-header': { kind: 'string', choices: ['bearer', 'x-api-key'] },
+  callers: { kind: 'int', min: 0, max: STORM_AGGREGATE_DEFAULTS.maxCallers },
   help: { kind: 'boolean', short: 'h' },
   'api-key': { kind: 'string', refuse: API_KEY_REFUSAL },
 };
@@ -70,6 +72,10 @@ Options:
   --json                  NDJSON on stdout: one event per line (attempt, backoff, result)
   --api-key-file PATH     read the key from PATH (trimmed) instead of ANTHROPIC_API_KEY
   --auth-header KIND      bearer | x-api-key (how the key is sent)
+  --callers N             with --simulate storm: also run N concurrent callers with this
+                          client and N with the official SDK's default retries, each side
+                          against its own storm, and print the aggregate (default
+                          ${STORM_AGGREGATE_DEFAULTS.callers}; 0 turns it off)
   -h, --help              this help
 
 The key is read from ANTHROPIC_API_KEY or --api-key-file, never from a flag, and never printed.
@@ -145,6 +151,8 @@ interface TestPlan {
   maxTokens: number | undefined;
   authHeader: 'bearer' | 'x-api-key' | undefined;
   key: ResolvedKey;
+  /** Storm aggregate callers per side (0: none); only with a storm scenario. */
+  callers: number;
 }
 
 function plan(argv: string[], env: NodeJS.ProcessEnv): TestPlan | 'help' {
@@ -184,6 +192,10 @@ function plan(argv: string[], env: NodeJS.ProcessEnv): TestPlan | 'help' {
   if (policy.baseDelayMs !== undefined && policy.maxDelayMs !== undefined && policy.maxDelayMs < policy.baseDelayMs) {
     throw new UsageError('--max-delay-ms must be at least --base-delay-ms');
   }
+  const storm = isStormScenario(scenario);
+  if (flags.callers !== undefined && !storm) {
+    throw new UsageError('--callers needs --simulate storm (the aggregate is run against a capacity storm)');
+  }
   return {
     baseURL,
     scenario,
@@ -195,6 +207,7 @@ function plan(argv: string[], env: NodeJS.ProcessEnv): TestPlan | 'help' {
     maxTokens: flags['max-tokens'] as number | undefined,
     authHeader: flags['auth-header'] as TestPlan['authHeader'],
     key,
+    callers: storm ? ((flags.callers as number | undefined) ?? STORM_AGGREGATE_DEFAULTS.callers) : 0,
   };
 }
 
@@ -303,6 +316,7 @@ export async function testCommand(argv: string[], io: Io, deps: TestDeps): Promi
     );
     const slow = p.scenario ? slowScenarioNote(p.scenario, opts) : undefined;
     if (slow) io.out.write(`  ${s.yellow('note:')} ${slow}\n`);
+    if (p.callers > 0) io.out.write(`  ${s.dim(`then the storm aggregate: ${p.callers} callers with this client and ${p.callers} with the official SDK`)}\n`);
   }
   // The run's event stream (core/util/emitter.ts, as in the extension): the printer listens.
   const events = new Emitter<ClientEvent>();
@@ -328,6 +342,20 @@ export async function testCommand(argv: string[], io: Io, deps: TestDeps): Promi
     if (sim) await sim.close();
   }
   printer.result(result);
+  // The storm aggregate (issue #13): N callers per side, each side against its own fresh storm,
+  // after the single run (so neither's timings carry the other's load); not after a Ctrl-C.
+  if (p.callers > 0 && !deps.signal?.aborted) {
+    printer.aggregateStarts(p.callers);
+    printer.aggregate(await runStormAggregate({
+      scenario: p.scenario,
+      callers: p.callers,
+      ours: {
+        model: opts.model, prompt: opts.prompt, maxTokens: opts.maxTokens, timeoutMs: opts.timeoutMs, policy: opts.policy,
+        ...(p.authHeader ? { authHeader: p.authHeader } : {}),
+      },
+      ...(deps.signal ? { signal: deps.signal } : {}),
+    }));
+  }
   if (deps.signal?.aborted || result.verdict.category === 'aborted') return 130;
   return result.ok ? 0 : 1;
 }
@@ -335,6 +363,10 @@ export async function testCommand(argv: string[], io: Io, deps: TestDeps): Promi
 export interface Printer {
   onEvent(e: ClientEvent): void;
   result(r: ResultEvent): void;
+  /** The storm aggregate begins (after the result). */
+  aggregateStarts(callers: number): void;
+  /** The storm aggregate, when it is over. */
+  aggregate(a: StormAggregate): void;
   stop(): void;
 }
 
@@ -376,6 +408,24 @@ class JsonPrinter implements Printer {
       status: r.status,
       totalMs: Math.round(r.totalMs),
       verdict: verdictLine(r),
+    });
+  }
+  aggregateStarts(): void {}
+  aggregate(a: StormAggregate): void {
+    const side = (x: AggregateSide) => ({
+      attempts: x.attempts, overloaded: x.overloaded, succeeded: x.succeeded, failed: x.failed, unfinished: x.unfinished,
+      elapsedMs: Math.round(x.elapsedMs), maxRetries: x.maxRetries,
+    });
+    this.line({
+      event: 'aggregate',
+      state: a.state,
+      callers: a.callers,
+      capacity: a.capacity,
+      serviceTimeMs: a.serviceTimeMs,
+      floorMs: a.floorMs,
+      ours: { ...side(a.ours), jitter: a.ours.jitter, limiter: a.ours.limiter },
+      sdk: { ...side(a.sdk), version: a.sdk.version },
+      ...(a.error ? { error: oneLine(a.error) } : {}),
     });
   }
   stop(): void {}
@@ -472,6 +522,17 @@ class HumanPrinter implements Printer {
       if (skip.includes(k)) continue;
       this.io.out.write(`  ${s.dim(k.padEnd(13))} ${oneLine(val)}\n`);
     }
+  }
+
+  aggregateStarts(callers: number): void {
+    this.io.out.write(`\n${this.s.dim(`Storm aggregate: running ${callers} callers with this client and ${callers} with the official SDK, each side against its own storm…`)}\n`);
+  }
+
+  aggregate(a: StormAggregate): void {
+    const { s } = this;
+    const [head, ...rest] = describeAggregate(a);
+    this.io.out.write(`${s.bold('Storm aggregate')}  ${oneLine(head ?? '')}\n`);
+    for (const line of rest) this.io.out.write(`  ${oneLine(line)}\n`);
   }
 
   stop(): void {

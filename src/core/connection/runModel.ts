@@ -6,6 +6,7 @@
  */
 import type { ErrorCategory } from '../data/api-facts';
 import type { AttemptEvent, BackoffReason, ClientEvent, JitterKind, RateLimitInfo, Verdict } from '../retry/events';
+import type { AggregateView } from './aggregate';
 
 export type ChipClass = 'ok' | 'retryable' | 'fatal' | 'network' | 'running';
 
@@ -95,6 +96,11 @@ export interface PanelState {
   statusPage: StatusView;
   /** Key presence only (never the key): drives the "no key" hint. */
   keyState: 'secret' | 'env' | 'none';
+  /**
+   * The storm aggregate of a `storm` run (src/core/connection/aggregate.ts): N callers with our
+   * client next to N real SDK clients. Drawn only while `runId` is the run on display.
+   */
+  aggregate?: AggregateView | null;
 }
 
 /**

@@ -31,6 +31,7 @@ import type { KeyStore } from './secrets';
 import type { ConnectionStatusBar } from './statusBar';
 import { loadRuntime } from './loadRuntime';
 import type { WebviewToHost } from '../../webview/connection/protocol';
+import { StormAggregateRunner } from './stormAggregate';
 
 /** Defined by esbuild.mjs (and vitest): false in production bundles, which then carry no test seams. */
 declare const __TEST_HOOKS__: boolean;
@@ -107,6 +108,8 @@ export class ConnectionController implements vscode.Disposable {
   private statusAbort: AbortController | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
+  /** Storm aggregate hook (stormAggregate.ts): N callers, ours next to the SDK's, for `storm` runs. */
+  private readonly storm = new StormAggregateRunner((aggregate) => { this.state = { ...this.state, aggregate }; this.push(); }, (level, line) => this.deps.out.write(level, line));
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly deps: ControllerDeps) {
     this.state = initialState(deps.keys.source === 'none' ? 'none' : deps.keys.source);
@@ -235,7 +238,8 @@ export class ConnectionController implements vscode.Disposable {
   }
 
   cancel(): boolean {
-    if (!this.current) return false;
+    const stormStopped = this.storm.cancel(); // storm aggregate hook
+    if (!this.current) return stormStopped;
     this.deps.out.info(`[${this.current.runId}] cancelled by the user`);
     this.current.abort.abort();
     return true;
@@ -309,6 +313,8 @@ export class ConnectionController implements vscode.Disposable {
     const abort = new AbortController();
     const done = this.execute({ runId, abort, settings, baseUrl, key: key ?? '', model, stream, prompt, maxTokens, timeoutMs: opts.timeoutMs, policy: opts.policy, headers });
     this.current = { runId, abort, done };
+    // Storm aggregate hook: for a storm scenario, starts once this run is over; else clears an earlier one.
+    void this.storm.forRun(runId, sim ? run.scenario : undefined, { model, prompt, maxTokens, timeoutMs: opts.timeoutMs, policy: opts.policy, authHeader: settings.authHeader, retryBudget: settings.retryBudget }, done);
     try {
       return await done;
     } finally {
@@ -516,6 +522,7 @@ export class ConnectionController implements vscode.Disposable {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    this.storm.dispose(); // storm aggregate hook
     this.current?.abort.abort();
     this.statusAbort?.abort();
     for (const d of this.disposables.splice(0)) d.dispose();

@@ -13,3 +13,5 @@ export { clientOptions, slowScenarioNote, REQUEST_PROFILE } from '../../core/con
 export { startProxy } from '../../core/proxy/server';
 export { gradeExchanges } from '../../core/proxy/grade';
 export { ProxyLogMapper, reportCardMarkdown, describeFaults } from '../../core/proxy/log';
+// The storm aggregate (issue #13 item 2): N callers with our client next to N real SDK clients.
+export { runStormAggregate, isStormScenario, describeAggregate, STORM_AGGREGATE_DEFAULTS } from '../../core/connection/aggregate';

@@ -6,6 +6,7 @@
  * The host is the single source of truth: on (re)load we send `ready` and it answers with state.
  */
 import { FAULT_WORDS, type AttemptView, type HostToWebview, type PanelState, type WebviewToHost } from './protocol';
+import { aggregateRunning, persistable, renderAggregate } from './aggregate';
 import { backoffRemainingMs, elapsedOfLimit, formatMs, headroom, statusLabel, timelineLayout, verdictView } from './model';
 
 /** Defined by esbuild.mjs (and vitest): false in production bundles, which then carry no test seams. */
@@ -94,6 +95,7 @@ const toolbar = h('div', { class: 'toolbar', role: 'toolbar' }, runAgainBtn, can
 relabel(toolbar, 'aria-label', 'Connection test actions');
 const verdict = h('section', { id: 'verdict', class: 'verdict', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true', 'aria-labelledby': 'verdict-heading' });
 const statusBox = h('section', { id: 'status-page', class: 'status-page' });
+const aggregateBox = h('section', { id: 'aggregate', class: 'aggregate', hidden: true }); // storm aggregate (aggregate.ts)
 const keyBox = h('section', { id: 'key-check', class: 'key-check' });
 const timelineBox = h('section', { id: 'timeline', class: 'timeline' });
 const attemptsBox = h('section', { id: 'attempts' });
@@ -109,7 +111,7 @@ relabel(attemptsBox, 'aria-label', 'Attempts');
 relabel(rateBox, 'aria-label', 'Rate-limit headroom');
 app.append(
   h('header', { class: 'head' }, title, meta, toolbar),
-  verdict, statusBox, keyBox, timelineBox, attemptsBox, rateBox, notice,
+  verdict, aggregateBox, statusBox, keyBox, timelineBox, attemptsBox, rateBox, notice,
 );
 
 // Links: the host opens them (only trusted documentation hosts).
@@ -140,7 +142,7 @@ function renderMeta(s: PanelState): void {
     ].join(' · ')
     : t('No test has run yet in this window.');
   runAgainBtn.disabled = s.running;
-  cancelBtn.disabled = !s.running;
+  cancelBtn.disabled = !s.running && !aggregateRunning(s);
   curlBtn.disabled = !s.run;
 }
 
@@ -384,6 +386,7 @@ function render(): void {
   const focusKey = (document.activeElement as HTMLElement | null)?.dataset?.fkey;
   renderMeta(state);
   renderVerdict(state);
+  renderAggregate(aggregateBox, state, t);
   renderStatus(state);
   renderKeyCheck(state);
   renderTimeline(state);
@@ -415,7 +418,7 @@ window.addEventListener('message', (ev: MessageEvent<HostToWebview>) => {
   if (m.type === 'state') {
     state = m.state;
     skewMs = typeof m.now === 'number' ? m.now - Date.now() : 0;
-    vscode.setState(state);
+    vscode.setState(persistable(state));
     render();
     if (__TEST_HOOKS__) {
       // What the integration tests wait for (test builds only: `__TEST_HOOKS__`, esbuild.mjs).

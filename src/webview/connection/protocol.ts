@@ -11,6 +11,8 @@ import type { PanelState } from '../../core/connection/runModel';
 export type {
   AttemptView, BackoffView, ChipClass, KeyCheckOutcome, KeyCheckView, PanelState, RateLimitView, ResultView, RunInfo, StatusView,
 } from '../../core/connection/runModel';
+export type { AggregateView } from '../../core/connection/aggregate';
+
 
 export type HostToWebview =
   | { type: 'state'; state: PanelState; /** host epoch ms, to correct countdowns for clock skew */ now: number }

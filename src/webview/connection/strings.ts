@@ -5,6 +5,32 @@
  */
 import { FAULT_WORDS, HEADROOM_LABELS } from './protocol';
 
+/** Every English string this section shows (by src/webview/connection/aggregate.ts; here so the host, which lists strings for localization, does not bundle the view). */
+export const AGGREGATE_STRINGS: readonly string[] = [
+  'Storm: {0} callers at once',
+  'running…',
+  'cancelled',
+  'stopped at {0}',
+  'Capacity {0}, {1} per reply: no client can get every caller through in less than {2}, the physical floor (⌈{3} / {0}⌉ × {1}).',
+  'Client',
+  'Attempts',
+  '529s',
+  'Succeeded',
+  'All ended in',
+  '× floor',
+  'This client',
+  '{0} retries, {1} jitter, adaptive limiter',
+  '{0} retries, {1} jitter',
+  'defaults: maxRetries {0}, its own backoff',
+  '{0} gave up',
+  '{0} unfinished',
+  'The SDK\'s default retries sent {0}× the attempts of this client and got {1} of {2} callers through ({3} for this client).',
+  'Measured, not modelled: {0} real callers per side at the same time, each side against its own simulator with the same storm (no simulated background load).',
+  'Storm aggregate: ours and the SDK\'s default retries',
+  'The aggregate could not run: {0}',
+  'Cancel stops it; a new run replaces it.',
+];
+
 export const WEBVIEW_STRINGS: readonly string[] = [
   "(read {0})",
   "API {0}",
@@ -103,4 +129,6 @@ export const WEBVIEW_STRINGS: readonly string[] = [
   'minor', 'major', 'critical', 'maintenance', 'unknown',
   ...Object.values(FAULT_WORDS),
   ...Object.values(HEADROOM_LABELS),
+  // The storm aggregate section (aggregate.ts).
+  ...AGGREGATE_STRINGS,
 ];

@@ -40,7 +40,8 @@ const MEASURE = (sel: string, chipSel: string) => `(() => {
   return { words, broken, chips, chipCount: document.querySelectorAll(${JSON.stringify(chipSel)}).length };
 })()`;
 
-async function measure(frame: Frame, sel: string, chipSel: string) {
+/** Exported for other layout checks (the storm aggregate, 15-storm.ts). */
+export async function measure(frame: Frame, sel: string, chipSel: string) {
   return frame.evaluate(MEASURE(sel, chipSel)) as Promise<{ words: number; broken: string[]; chips: string[]; chipCount: number }>;
 }
 
