@@ -13,6 +13,8 @@ export const CHROMIUM_FLAGS: string[];
 export interface StateDirs {
   root: string; userData: string; extensions: string; config: string; home: string; tmp: string;
   xdgConfig: string; xdgData: string; xdgCache: string; chromeProfile: string;
+  /** `tmp`, or a short symlink to it where sockets are made (see socketDir). */
+  sockets: string;
 }
 export interface Host {
   url: string; port: number; pid: number; output: string[];
@@ -36,4 +38,6 @@ export function stopTree(pid: number, rootExited?: Promise<void>, timeoutMs?: nu
 export function launchBrowser(d: StateDirs, opts?: { viewport?: { width: number; height: number } }): Promise<BrowserContext>;
 export function workbenchUrl(host: Host, folder: string, payload?: Record<string, string>): string;
 export function pruneStaleStates(): void;
+export const MAX_SOCKET_DIR: number;
+export function socketDir(dir: string): string;
 export function freshWorkspace(d: StateDirs, name?: string): string;

@@ -1,9 +1,11 @@
 // The offline VS Code host used by the integration tests, the UI tests and `npm run demo`:
 // code-server (= VS Code 1.139.1 with a real Node extension host) on a pinned Node 24 binary,
 // plus Debian's chromium driven by playwright-core. Everything lives under the git-ignored
-// `.cache/host/`; nothing is written to $HOME or /tmp. Only 127.0.0.1 is ever bound or contacted.
+// `.cache/host/`; nothing is written to $HOME, and /tmp gets at most a short symlink (a checkout
+// path too long for a Unix socket, see `socketDir`). Only 127.0.0.1 is ever bound or contacted.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -122,6 +124,31 @@ export function freePort() {
   });
 }
 
+/** The system's temp folder as this process found it (launchBrowser later points TMPDIR elsewhere). */
+const SYSTEM_TMP = tmpdir();
+/**
+ * Longest temp folder that Chromium and VS Code can make their Unix sockets in: a socket path is
+ * at most 107 bytes, and they add up to 53 (`/vscode-ipc-<uuid>.sock`; Chromium's
+ * `/.org.chromium.Chromium.XXXXXX/SingletonSocket` is 46).
+ */
+export const MAX_SOCKET_DIR = 107 - 53;
+
+/**
+ * Where the host's sockets go for the temp folder `dir`: `dir` itself when short enough, else a
+ * short symlink to it in the system's temp folder (`cdh-<pid>-<n>`; removed with the state by
+ * `pruneStaleStates` once its process is gone). Without it a checkout under a long path (a
+ * worktree, a home folder) fails to start Chromium with "Socket path too long".
+ */
+let socketLinks = 0;
+export function socketDir(dir) {
+  if (dir.length <= MAX_SOCKET_DIR) return dir;
+  const link = join(SYSTEM_TMP, `cdh-${process.pid}-${socketLinks++}`);
+  rmSync(link, { force: true });
+  symlinkSync(dir, link, 'dir');
+  if (link.length > MAX_SOCKET_DIR) throw new Error(`the temp folder ${SYSTEM_TMP} is too long for a Unix socket; set TMPDIR to a shorter one`);
+  return link;
+}
+
 /**
  * A state folder under .cache/host/state/<name>: user data, extensions, XDG dirs, tmp, home.
  * User settings: AI features, telemetry, updates, the gallery and the startup editor off, plus `settings`.
@@ -142,6 +169,7 @@ export function stateDirs(name, { fresh = true, settings: extra = {} } = {}) {
     chromeProfile: join(st, 'chromium-profile'),
   };
   for (const k of ['userData', 'extensions', 'home', 'tmp', 'xdgConfig', 'xdgData', 'xdgCache']) mkd(d[k]);
+  d.sockets = socketDir(d.tmp);
   mkd(join(d.userData, 'User'));
   writeFileSync(d.config, 'bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n');
   const settings = {
@@ -179,11 +207,12 @@ export function hostEnv(d) {
     ...env,
     PATH: `${join(NODE24_DIR, 'bin')}:${process.env.PATH}`,
     HOME: d.home,
-    TMPDIR: d.tmp,
+    // Sockets are made in these: a short path (socketDir) to the state's tmp folder.
+    TMPDIR: d.sockets ?? d.tmp,
     XDG_CONFIG_HOME: d.xdgConfig,
     XDG_DATA_HOME: d.xdgData,
     XDG_CACHE_HOME: d.xdgCache,
-    XDG_RUNTIME_DIR: d.tmp,
+    XDG_RUNTIME_DIR: d.sockets ?? d.tmp,
     // No extension gallery: the workbench would otherwise query open-vsx.org. Only 127.0.0.1.
     EXTENSIONS_GALLERY: '{}',
   };
@@ -319,7 +348,7 @@ export async function launchBrowser(d, { viewport = { width: 1440, height: 900 }
   const exe = findChromium();
   if (!exe) throw new Error('chromium not found: run `npm run host:setup`');
   // playwright-core puts its own temp files in os.tmpdir(): keep them under the state folder too.
-  process.env.TMPDIR = d.tmp;
+  process.env.TMPDIR = d.sockets ?? d.tmp;
   const { chromium } = await import('playwright-core');
   rmSync(d.chromeProfile, { recursive: true, force: true });
   const context = await chromium.launchPersistentContext(d.chromeProfile, {
@@ -353,6 +382,16 @@ export function pruneStaleStates() {
     if (!m) continue;
     const pid = Number(m[1]);
     if (pid !== process.pid && !alive(pid)) rmSync(join(dir, e), { recursive: true, force: true });
+  }
+  // Socket links (socketDir) of runs that are gone, or whose state folder is.
+  for (const e of readdirSync(SYSTEM_TMP)) {
+    const m = /^cdh-(\d+)-\d+$/.exec(e);
+    if (!m) continue;
+    const link = join(SYSTEM_TMP, e);
+    try {
+      if (!lstatSync(link).isSymbolicLink()) continue;
+      if ((Number(m[1]) !== process.pid && !alive(Number(m[1]))) || !existsSync(readlinkSync(link))) rmSync(link, { force: true });
+    } catch { /* gone meanwhile */ }
   }
 }
 

@@ -3,13 +3,13 @@
  * folders, the .vsix lister and the packaging checklist. Real processes, real files, 127.0.0.1.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  DEMO_LAUNCH, HOST_DIR, ROOT, TEST_SETTINGS, descendants, hostLaunchArgs, freePort, pruneStaleStates, stateDirs, stopTree, workbenchUrl,
+  DEMO_LAUNCH, HOST_DIR, MAX_SOCKET_DIR, ROOT, TEST_SETTINGS, descendants, hostLaunchArgs, freePort, pruneStaleStates, socketDir, stateDirs, stopTree, workbenchUrl,
 } from '../../host/host.mjs';
 import { listVsix, readmeImages, requiredFiles } from '../../host/package.mjs';
 
@@ -123,6 +123,44 @@ describe('stateDirs', () => {
     writeFileSync(join(d1.userData, 'leftover'), 'x');
     const d2 = stateDirs(name);
     expect(existsSync(join(d2.userData, 'leftover'))).toBe(false);
+  });
+});
+
+describe('socketDir', () => {
+  // A socket name as long as VS Code's (`vscode-ipc-<uuid>.sock`).
+  const sockName = `vscode-ipc-${'0'.repeat(8)}-${'0'.repeat(4)}-${'0'.repeat(4)}-${'0'.repeat(4)}-${'0'.repeat(12)}.sock`;
+  const listen = (path: string) =>
+    new Promise<string>((res) => {
+      const srv = createServer();
+      srv.once('error', (e: NodeJS.ErrnoException) => res(e.code ?? e.message));
+      srv.listen(path, () => srv.close(() => res('ok')));
+    });
+
+  it('gives a deep temp folder a short path that sockets can be made in', async () => {
+    const deep = join(HOST_DIR, 'state', `unit-${process.pid}-sock`, 'a-checkout-path-as-long-as-a-worktree-or-a-home-folder', 'tmp');
+    mkdirSync(deep, { recursive: true });
+    cleanup.push(join(HOST_DIR, 'state', `unit-${process.pid}-sock`));
+    // What Chromium refused ("Socket path too long"; Node's own bind would silently truncate it).
+    expect(Buffer.byteLength(join(deep, sockName))).toBeGreaterThan(107);
+    const short = socketDir(deep);
+    expect(short.length).toBeLessThanOrEqual(MAX_SOCKET_DIR);
+    expect(realpathSync(short)).toBe(realpathSync(deep));
+    expect(Buffer.byteLength(join(short, sockName))).toBeLessThanOrEqual(107);
+    expect(await listen(join(short, sockName))).toBe('ok');
+    expect(existsSync(join(deep, sockName))).toBe(false); // closed: the socket file is gone again
+    rmSync(short, { force: true });
+  });
+
+  it('stateDirs hands the host a socket folder short enough, whatever the checkout path', () => {
+    const d = stateDirs(`unit-${process.pid}-sockets-${'x'.repeat(60)}`);
+    cleanup.push(d.root);
+    expect(d.sockets.length).toBeLessThanOrEqual(MAX_SOCKET_DIR);
+    expect(realpathSync(d.sockets)).toBe(realpathSync(d.tmp));
+    if (d.sockets !== d.tmp) rmSync(d.sockets, { force: true });
+  });
+
+  it('leaves a short folder as it is', () => {
+    expect(socketDir('/tmp/x')).toBe('/tmp/x');
   });
 });
 
