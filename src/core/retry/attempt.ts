@@ -5,6 +5,7 @@
  * whatever the HTTP stack does (`runAttempt`). No retry decision and no verdict text here.
  */
 import type Anthropic from '@anthropic-ai/sdk';
+import { APIError } from '@anthropic-ai/sdk';
 import { HEADERS } from '../data/api-facts';
 import { classify, classifyError, clip, MAX_MESSAGE_LENGTH, type Classification } from '../taxonomy';
 import { headerValue } from './headers';
@@ -212,7 +213,11 @@ async function attemptOnce(ctx: AttemptContext): Promise<AttemptOutcome> {
       .join('');
     return { ok: true, text, status: response.status, headers: response.headers, requestId: response.headers.get(HEADERS.requestId) };
   } catch (err) {
-    if (!ctrl.signal.aborted) ctrl.abort(); // release any half-read body
+    // Release any half-read body. An HTTP error the SDK raised (not streaming, not cut) comes
+    // after it read the whole body: nothing to release, and an abort would only build a
+    // DOMException and run every abort listener of the finished request.
+    const bodyRead = !ctx.stream && ctx.capture.current.cutAt === undefined && err instanceof APIError && typeof err.status === 'number';
+    if (!ctrl.signal.aborted && !bodyRead) ctrl.abort();
     const captured = ctx.capture.current;
     const headers = streamHeaders ?? captured.headers;
     if (why) return abortOutcome(why, ctx, headers, partial, '');

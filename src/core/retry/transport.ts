@@ -60,6 +60,12 @@ function bounded(res: Response, capture: { current: Captured }): Response {
   const type = res.headers.get('content-type') ?? '';
   const success = res.status < 300 && /json|event-stream/i.test(type);
   const limit = success ? SUCCESS_BODY_LIMIT : ERROR_BODY_LIMIT;
+  // A body sent as is (no content-encoding) with a Content-Length within the limit cannot grow
+  // past it (HTTP framing ends it there): no counter needed. This is every ordinary API answer,
+  // and it spares each attempt a TransformStream and a second Response.
+  const length = res.headers.get('content-length');
+  const encoding = res.headers.get('content-encoding');
+  if ((encoding === null || /^\s*identity\s*$/i.test(encoding)) && length !== null && /^\d{1,15}$/.test(length) && Number(length) <= limit) return res;
   let seen = 0;
   const body = res.body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
