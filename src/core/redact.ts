@@ -228,23 +228,24 @@ export const CIRCULAR = '[circular]';
  */
 export function redactDeep<T>(value: T, secrets: readonly string[] | ((text: string) => string)): T {
   const redact = typeof secrets === 'function' ? secrets : createRedactor(secrets);
-  const open = new Set<object>();
-  const walk = (v: unknown, depth: number): unknown => {
-    if (typeof v === 'string') return redact(v);
-    if (!v || typeof v !== 'object') return v;
-    if (depth >= REDACT_MAX_DEPTH) return TOO_DEEP;
-    if (open.has(v)) return CIRCULAR;
-    open.add(v);
-    try {
-      if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
-      const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[redact(k)] = walk(x, depth + 1);
-      return out;
-    } finally {
-      open.delete(v);
-    }
-  };
-  return walk(value, 0) as T;
+  return walkRedact(value, 0, redact, new Set<object>()) as T;
+}
+
+/** redactDeep's walk (a module-level function: no closure per call, it runs for every client event). */
+function walkRedact(v: unknown, depth: number, redact: (text: string) => string, open: Set<object>): unknown {
+  if (typeof v === 'string') return redact(v);
+  if (!v || typeof v !== 'object') return v;
+  if (depth >= REDACT_MAX_DEPTH) return TOO_DEEP;
+  if (open.has(v)) return CIRCULAR;
+  open.add(v);
+  try {
+    if (Array.isArray(v)) return v.map((x) => walkRedact(x, depth + 1, redact, open));
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[redact(k)] = walkRedact(x, depth + 1, redact, open);
+    return out;
+  } finally {
+    open.delete(v);
+  }
 }
 
 export interface KeyDescription {

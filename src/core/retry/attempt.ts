@@ -9,6 +9,7 @@ import { APIError } from '@anthropic-ai/sdk';
 import { HEADERS } from '../data/api-facts';
 import { classify, classifyError, clip, MAX_MESSAGE_LENGTH, type Classification } from '../taxonomy';
 import { headerValue } from './headers';
+import { onAbort } from './sleep';
 import { CTX_HEADER, fmtBytes, type Captured } from './transport';
 import { fmtS, plural } from './verdict';
 import { wireObservable } from './wire';
@@ -72,7 +73,7 @@ async function attemptOnce(ctx: AttemptContext): Promise<AttemptOutcome> {
     ctrl.abort();
   };
   if (ctx.signal?.aborted) onUser();
-  ctx.signal?.addEventListener('abort', onUser, { once: true });
+  const offUser = ctx.signal && !ctx.signal.aborted ? onAbort(ctx.signal, onUser) : undefined;
   const timer = setTimeout(() => {
     why ??= 'timeout';
     ctrl.abort();
@@ -250,7 +251,7 @@ async function attemptOnce(ctx: AttemptContext): Promise<AttemptOutcome> {
     return { ok: false, cls, headers: errHeaders, partialTextLength: partial, timedOut: false, userAborted: false };
   } finally {
     clearTimeout(timer);
-    ctx.signal?.removeEventListener('abort', onUser);
+    offUser?.();
   }
 }
 
@@ -270,16 +271,16 @@ export function runAttempt(attempt: Omit<AttemptContext, 'progress'>): Promise<A
       resolve(abortOutcome(why, ctx, ctx.capture.current.headers, ctx.progress.partial, note));
     }, after);
   };
-  let onUser: (() => void) | undefined;
+  let offUser: (() => void) | undefined;
   const abandoned = new Promise<AttemptOutcome>((resolve) => {
     abandon('timeout', ctx.timeoutMs + ABORT_GRACE_MS, resolve);
-    onUser = () => abandon('user', ABORT_GRACE_MS, resolve);
+    const onUser = () => abandon('user', ABORT_GRACE_MS, resolve);
     if (ctx.signal?.aborted) onUser();
-    else ctx.signal?.addEventListener('abort', onUser, { once: true });
+    else if (ctx.signal) offUser = onAbort(ctx.signal, onUser);
   });
   return Promise.race([attemptOnce(ctx), abandoned]).finally(() => {
     clearTimeout(grace);
-    if (onUser) ctx.signal?.removeEventListener('abort', onUser);
+    offUser?.();
   });
 }
 
