@@ -22,7 +22,7 @@ import { parseRateLimitHeaders } from './headers';
 import { isLimiter, isSaturated, overloadSignal, sharedLimiter, type Limiter, type Permit } from './limiter';
 import { resolvePolicy, type RetryPolicy } from './policy';
 import { abortableSleep } from './sleep';
-import { closeRunContext, openRunContext, safeBaseURL, sharedClient, X_API_KEY_PLACEHOLDER, type Captured, type RunContext } from './transport';
+import { closeRunContext, collectSecrets, isLoopbackOrCustom, openRunContext, safeBaseURL, sharedClient, X_API_KEY_PLACEHOLDER, type Captured, type RunContext } from './transport';
 import { cancelledVerdict, fmtS, preflight, stopVerdict, tooLateVerdict, watchdogVerdict, type AttemptRecord } from './verdict';
 
 export { ABORT_GRACE_MS } from './attempt';
@@ -56,36 +56,6 @@ export const DEFAULT_PROMPT = REQUEST_PROFILE.prompt;
 
 function newRunId(): string {
   return `run_${Date.now().toString(36)}_${Math.floor(Math.random() * 0xffffff).toString(16).padStart(6, '0')}`;
-}
-
-const SECRET_HEADER = /authorization|api[-_]?key|token|secret|cookie|password/i;
-
-function collectSecrets(opts: ConnectionTestOptions): string[] {
-  const out: string[] = [];
-  if (typeof opts.apiKey === 'string' && opts.apiKey.length > 0) out.push(opts.apiKey);
-  for (const [k, v] of Object.entries(opts.headers && typeof opts.headers === 'object' ? opts.headers : {})) {
-    if (typeof v !== 'string' || !SECRET_HEADER.test(k)) continue;
-    out.push(v);
-    const bearer = /^\s*bearer\s+(.+)$/i.exec(v);
-    if (bearer?.[1]) out.push(bearer[1]);
-  }
-  try {
-    const u = new URL(opts.baseURL);
-    if (u.password) out.push(decodeURIComponent(u.password), u.password);
-    if (u.username) out.push(decodeURIComponent(u.username), u.username);
-  } catch {
-    /* invalid URL: reported by the attempt */
-  }
-  return out;
-}
-
-function isLoopbackOrCustom(raw: string): boolean {
-  try {
-    const host = new URL(raw).hostname;
-    return !(host === 'anthropic.com' || host.endsWith('.anthropic.com'));
-  } catch {
-    return false;
-  }
 }
 
 const clock = (): Now => ({ mono: performance.now(), wall: Date.now() });

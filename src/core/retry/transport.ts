@@ -5,7 +5,8 @@
  *   - never follows a redirect (it records where it pointed, credentials stripped),
  *   - reads bodies through a byte counter (1 MB of an error body, 8 MB of a success body),
  *   - records each answer's status and headers, and whether the request was sent (wire.ts),
- * into the context of the run the request belongs to (a private header carries its token).
+ * into the context of the run the request belongs to (a private header carries its token); and
+ * which of a run's options are secrets (for its redactor).
  * No retry logic and no verdict text here.
  */
 import Anthropic from '@anthropic-ai/sdk';
@@ -45,6 +46,38 @@ export function safeBaseURL(raw: string): string {
     return u.toString().replace(/\/$/, '');
   } catch {
     return raw;
+  }
+}
+
+const SECRET_HEADER = /authorization|api[-_]?key|token|secret|cookie|password/i;
+
+/** The run's secrets, for its redactor: the key, secret-looking extra headers (and their Bearer part), URL credentials. */
+export function collectSecrets(opts: { apiKey?: unknown; headers?: unknown; baseURL?: unknown }): string[] {
+  const out: string[] = [];
+  if (typeof opts.apiKey === 'string' && opts.apiKey.length > 0) out.push(opts.apiKey);
+  for (const [k, v] of Object.entries(opts.headers && typeof opts.headers === 'object' ? (opts.headers as Record<string, unknown>) : {})) {
+    if (typeof v !== 'string' || !SECRET_HEADER.test(k)) continue;
+    out.push(v);
+    const bearer = /^\s*bearer\s+(.+)$/i.exec(v);
+    if (bearer?.[1]) out.push(bearer[1]);
+  }
+  try {
+    const u = new URL(String(opts.baseURL));
+    if (u.password) out.push(decodeURIComponent(u.password), u.password);
+    if (u.username) out.push(decodeURIComponent(u.username), u.username);
+  } catch {
+    /* invalid URL: reported by the attempt */
+  }
+  return out;
+}
+
+/** Anything but api.anthropic.com (and its subdomains): the simulator's session header is sent there. */
+export function isLoopbackOrCustom(raw: string): boolean {
+  try {
+    const host = new URL(raw).hostname;
+    return !(host === 'anthropic.com' || host.endsWith('.anthropic.com'));
+  } catch {
+    return false;
   }
 }
 
