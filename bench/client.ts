@@ -5,7 +5,8 @@
  *    (SDK retries off), interleaved.                                       Goal ≤ 0.5 ms.
  * 2. Backoff timer accuracy: |actual − planned| of every backoff, p50/p99, at 1 and 20 runs at
  *    once, next to bare `setTimeout` sleeps of the same lengths at the same time in this process
- *    and in a separate `node` process (the machine's floor), and the client's CPU per attempt.
+ *    and in a separate `node` process (the machine's floor), the bare SDK with the same sleeps
+ *    (no client: what any client on the SDK sees), and CPU per attempt.
  *                                                                          Goal p99 ≤ 10 ms.
  * 3. Storm: 100 concurrent callers against the `storm` scenario (capacity 10), per jitter kind
  *    and the real SDK, all at equal max attempts. Goal: our default needs ≤ 0.6× the attempts
@@ -122,6 +123,10 @@ interface TimerFigures {
   /** Bare sleeps of the same lengths in a separate `node` process at the same time: the machine's floor. */
   childSetTimeoutP50Ms: number;
   childSetTimeoutP99Ms: number;
+  /** No client: the bare SDK (retries off) and setTimeout sleeps of the same lengths, in its own phase. */
+  sdkLoopP50Ms: number;
+  sdkLoopP99Ms: number;
+  sdkLoopCpuPerAttemptMs: number;
   /** CPU time of this process (client + bare sleeps; the simulator has its own) per attempt. */
   cpuPerAttemptMs: number;
   attempts: number;
@@ -233,6 +238,34 @@ async function timerAccuracyAt(runs: number, retries: number, rounds: number, sl
     cpuMs += (d.user + d.system) / 1000;
     childErr.push(...(await inChild));
   }
+  // The same load without our client: the SDK's own per-attempt work, the same sleeps. What any
+  // client built on the SDK would see (its own phase, so the two do not load each other).
+  const sdk = new Anthropic({ baseURL: sim.url, apiKey: API_KEY, maxRetries: 0 });
+  const sdkErr: number[] = [];
+  let sdkCpuMs = 0;
+  let sdkAttempts = 0;
+  const sdkRun = async (delays: number[]) => {
+    for (let i = 0; i <= delays.length; i++) {
+      sdkAttempts++;
+      try {
+        await sdk.messages.create({ model: MODEL, max_tokens: 16, messages: MESSAGES });
+      } catch {
+        /* the scenario answers 529 */
+      }
+      const d = delays[i];
+      if (d === undefined) break;
+      const t = now();
+      await new Promise((r) => setTimeout(r, d));
+      sdkErr.push(Math.abs(now() - t - d));
+    }
+  };
+  for (let round = 0; round < rounds; round++) {
+    const delays = Array.from({ length: runs }, (_, i) => plannedDelays(1000 + round * 100 + i, retries));
+    const c = process.cpuUsage();
+    await Promise.all(delays.map(sdkRun));
+    const d = process.cpuUsage(c);
+    sdkCpuMs += (d.user + d.system) / 1000;
+  }
   await sim.close();
   const cpuPerAttemptMs = cpuMs / attempts;
   const row = (name: string, v: number[]) => [name, String(v.length), percentile(v, 50), percentile(v, 99), Math.max(...v)];
@@ -243,8 +276,9 @@ async function timerAccuracyAt(runs: number, retries: number, rounds: number, sl
     row('caller view (backoff → next attempt start)', observed),
     row('bare setTimeout, same delays, this process', bareErr),
     row('bare setTimeout, same delays, separate process', childErr),
+    row('no client: bare SDK + setTimeout, same delays (own phase)', sdkErr),
   ]);
-  console.log(`client process CPU per attempt (our loop + SDK + undici, ${attempts} attempts): ${fmt(cpuPerAttemptMs, 3)} ms`);
+  console.log(`client process CPU per attempt (our loop + SDK + undici, ${attempts} attempts): ${fmt(cpuPerAttemptMs, 3)} ms; bare SDK alone ${fmt(sdkCpuMs / sdkAttempts, 3)} ms`);
   return {
     runs,
     rounds,
@@ -257,6 +291,9 @@ async function timerAccuracyAt(runs: number, retries: number, rounds: number, sl
     bareSetTimeoutP99Ms: percentile(bareErr, 99),
     childSetTimeoutP50Ms: percentile(childErr, 50),
     childSetTimeoutP99Ms: percentile(childErr, 99),
+    sdkLoopP50Ms: percentile(sdkErr, 50),
+    sdkLoopP99Ms: percentile(sdkErr, 99),
+    sdkLoopCpuPerAttemptMs: sdkCpuMs / sdkAttempts,
     cpuPerAttemptMs,
     attempts,
   };
@@ -275,7 +312,9 @@ async function timerAccuracy(): Promise<{ single: TimerFigures; concurrent: Time
       side('ours: client sleep (backoffDone)', (t) => t.reportedP99Ms),
       side('bare setTimeout, this process', (t) => t.bareSetTimeoutP99Ms),
       side('bare setTimeout, separate process (floor)', (t) => t.childSetTimeoutP99Ms),
+      side('no client: bare SDK + setTimeout (own phase)', (t) => t.sdkLoopP99Ms),
       side('client process CPU ms per attempt (loop + SDK + undici)', (t) => t.cpuPerAttemptMs, 3),
+      side('  bare SDK alone, CPU ms per attempt', (t) => t.sdkLoopCpuPerAttemptMs, 3),
     ]);
     return { single, concurrent };
   } finally {
