@@ -153,6 +153,10 @@ function redactPartial(text: string, c: Compiled): string {
   return text.replace(c.runs, (run) => redactRun(run, c.grams));
 }
 
+/** The per-redactor memo: strings up to this length, at most this many (then it starts over). */
+const MEMO_MAX_LENGTH = 128;
+const MEMO_MAX_ENTRIES = 512;
+
 /**
  * Compile a redactor for a fixed list of secrets plus the seen-secrets registry (cheaper than
  * `redactSecrets` when the same secrets are applied to many strings, as the retrying client does
@@ -163,16 +167,30 @@ export function createRedactor(secrets: readonly string[], exactOnly: readonly s
   const list = Array.isArray(secrets) ? [...secrets] : [];
   let version = -1;
   let compiled: Compiled = { exact: null, grams: new Set(), runs: null };
+  // Short strings recur (event keys, run ids, model names, categories): their answers are kept
+  // until the next recompile, which clears them with the rest of the compiled state.
+  const memo = new Map<string, string>();
   return (text: string): string => {
     if (typeof text !== 'string') return '';
     if (text.length === 0) return text;
     if (version !== registryVersion) {
       compiled = compile(list, exactOnly);
       version = registryVersion;
+      memo.clear();
+    }
+    const short = text.length <= MEMO_MAX_LENGTH;
+    if (short) {
+      const hit = memo.get(text);
+      if (hit !== undefined) return hit;
     }
     let out = compiled.exact ? text.replace(compiled.exact, REDACTED) : text;
     out = redactPartial(out, compiled);
-    return out.replace(KEY_SHAPE, REDACTED);
+    out = out.replace(KEY_SHAPE, REDACTED);
+    if (short) {
+      if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
+      memo.set(text, out);
+    }
+    return out;
   };
 }
 
@@ -210,23 +228,24 @@ export const CIRCULAR = '[circular]';
  */
 export function redactDeep<T>(value: T, secrets: readonly string[] | ((text: string) => string)): T {
   const redact = typeof secrets === 'function' ? secrets : createRedactor(secrets);
-  const open = new Set<object>();
-  const walk = (v: unknown, depth: number): unknown => {
-    if (typeof v === 'string') return redact(v);
-    if (!v || typeof v !== 'object') return v;
-    if (depth >= REDACT_MAX_DEPTH) return TOO_DEEP;
-    if (open.has(v)) return CIRCULAR;
-    open.add(v);
-    try {
-      if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
-      const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[redact(k)] = walk(x, depth + 1);
-      return out;
-    } finally {
-      open.delete(v);
-    }
-  };
-  return walk(value, 0) as T;
+  return walkRedact(value, 0, redact, new Set<object>()) as T;
+}
+
+/** redactDeep's walk (a module-level function: no closure per call, it runs for every client event). */
+function walkRedact(v: unknown, depth: number, redact: (text: string) => string, open: Set<object>): unknown {
+  if (typeof v === 'string') return redact(v);
+  if (!v || typeof v !== 'object') return v;
+  if (depth >= REDACT_MAX_DEPTH) return TOO_DEEP;
+  if (open.has(v)) return CIRCULAR;
+  open.add(v);
+  try {
+    if (Array.isArray(v)) return v.map((x) => walkRedact(x, depth + 1, redact, open));
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[redact(k)] = walkRedact(x, depth + 1, redact, open);
+    return out;
+  } finally {
+    open.delete(v);
+  }
 }
 
 export interface KeyDescription {

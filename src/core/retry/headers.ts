@@ -63,13 +63,17 @@ const KIND_KEYS: Record<(typeof HEADERS.rateLimitKinds)[number], 'requests' | 't
 /** `anthropic-ratelimit-{requests,tokens,input-tokens,output-tokens}-{limit,remaining,reset}`. */
 export function parseRateLimitHeaders(headers: HeadersLike): RateLimitInfo | undefined {
   if (!headers) return undefined;
+  // A `Headers` is read once into a lower-cased record (one pass instead of a dozen lookups, and
+  // parseUnified reuses it): this runs on every attempt.
+  const rec = typeof (headers as Headers).forEach === 'function' && typeof (headers as Headers).get === 'function' ? headersToRecord(headers) : undefined;
+  const get = rec ? (name: string) => rec[name] : (name: string) => headerValue(headers, name);
   const info: RateLimitInfo = {};
   let any = false;
   for (const kind of HEADERS.rateLimitKinds) {
     const base = `${HEADERS.rateLimitPrefix}${kind}-`;
-    const limit = num(headerValue(headers, `${base}limit`));
-    const remaining = num(headerValue(headers, `${base}remaining`));
-    const resetRaw = headerValue(headers, `${base}reset`);
+    const limit = num(get(`${base}limit`));
+    const remaining = num(get(`${base}remaining`));
+    const resetRaw = get(`${base}reset`);
     const reset = resetRaw && !Number.isNaN(Date.parse(resetRaw)) ? resetRaw.trim() : undefined;
     if (limit === undefined && remaining === undefined && reset === undefined) continue;
     const w: RateLimitWindow = {};
@@ -79,7 +83,7 @@ export function parseRateLimitHeaders(headers: HeadersLike): RateLimitInfo | und
     info[KIND_KEYS[kind]] = w;
     any = true;
   }
-  const unified = parseUnified(headers);
+  const unified = parseUnified(rec ?? headers);
   if (unified) {
     info.unified = unified;
     any = true;

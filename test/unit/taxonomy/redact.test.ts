@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeKey, REDACTED, redactSecrets } from '../../../src/core/redact';
+import { createRedactor, describeKey, REDACTED, redactSecrets, rememberSecret } from '../../../src/core/redact';
 import { fakeKey } from '../fake-key';
 
 const KEY = fakeKey('REDACTTEST');
@@ -61,5 +61,25 @@ describe('describeKey', () => {
       if (d.kind === 'unknown') expect(d.prefix.length).toBeLessThanOrEqual(Math.floor(k.length / 4) || 7);
     }
     expect(describeKey('abcdefgh').prefix).toBe('ab');
+  });
+});
+
+describe('createRedactor: its memo of short strings', () => {
+  it('answers a repeated string the same, and forgets on a new remembered secret', () => {
+    const secret = `Zq${'memo'}Secret${Date.now().toString(36)}X9`;
+    const text = `token=${secret}`;
+    const r = createRedactor([]);
+    expect(r(text)).toBe(text); // not a secret yet: passes, and is memoized
+    expect(r(text)).toBe(text);
+    rememberSecret(secret);
+    expect(r(text)).toBe(`token=${REDACTED}`);
+    expect(r(text)).toBe(`token=${REDACTED}`);
+  });
+  it('long strings and many distinct ones still redact', () => {
+    const r = createRedactor([KEY]);
+    for (let i = 0; i < 1200; i++) expect(r(`${i} ${KEY}`)).toBe(`${i} ${REDACTED}`);
+    const long = `${'x'.repeat(300)} ${KEY}`;
+    expect(r(long)).toBe(`${'x'.repeat(300)} ${REDACTED}`);
+    expect(r(long)).toBe(`${'x'.repeat(300)} ${REDACTED}`);
   });
 });
