@@ -91,7 +91,7 @@ const TS_HEADER =
   `}\n\n`;
 
 /** A TypeScript file of exactly `lines` lines. */
-function bigTsFile(lines: number): string {
+export function bigTsFile(lines: number): string {
   const parts: string[] = [TS_HEADER];
   let count = TS_HEADER.split('\n').length;
   for (let i = 0; count < lines; i++) {
@@ -103,7 +103,7 @@ function bigTsFile(lines: number): string {
 }
 
 /** The same file with every top-level handler turned into a method of one class. */
-function classShaped(flat: string): string {
+export function classShaped(flat: string): string {
   const body = flat.replace(/^export async function (handler\d+)\(/gm, 'async $1(').replace(/^/gm, '  ');
   const cut = body.indexOf('  /** Handler 0:');
   // (the last handler of the 8,000-line file is cut off: it is left out, so the class parses)
@@ -116,7 +116,7 @@ function classShaped(flat: string): string {
  * `describe(…)` blocks of `it(…)` blocks that call the SDK (the same handlers, as tests), with a
  * declaration at each level (callback-shaped code: everything sits inside one top-level call).
  */
-function callbackShaped(lines: number): string {
+export function callbackShaped(lines: number): string {
   const head =
     `import Anthropic from '@anthropic-ai/sdk';\n` +
     `import { describe, expect, it } from 'vitest';\n\n` +
@@ -161,7 +161,7 @@ function callbackShaped(lines: number): string {
  * Real code: the SDK's own `lib/` TypeScript sources (classes, closures, streams, tool runners),
  * whole files in path order until 8,000 lines, under one SDK import so the analyzer reads it.
  */
-function realCode(lines: number): string {
+export function realCode(lines: number): string {
   const lib = join(ROOT, 'node_modules/@anthropic-ai/sdk/src/lib');
   const files: string[] = [];
   const walk = (d: string): void => {
@@ -186,7 +186,7 @@ function realCode(lines: number): string {
  * Where edits are typed: just inside the first string literal of `n` lines spread evenly over
  * the file, among the lines indented at least four spaces (inside a function body) that hold one.
  */
-function editPoints(text: string, n: number): number[] {
+export function editPoints(text: string, n: number): number[] {
   const cands: number[] = [];
   let at = 0;
   for (const line of text.split('\n')) {
@@ -209,7 +209,7 @@ async function shippedAnalyzer(dir: string): Promise<typeof import('../src/core/
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    minify: true,
+    minify: !process.env.BENCH_NO_MINIFY, // (unminified: readable profiles)
     legalComments: 'none',
     logLevel: 'silent',
   });
@@ -449,7 +449,9 @@ async function main(): Promise<void> {
   printGoals(goals);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

@@ -11,7 +11,7 @@ import type { Node, Tree } from './parser';
 import { createCtx, type Ctx } from './context';
 import { collectCallAliases, collectCalls, collectCtors, collectImports, ctorNameHits, type CallSite, type NameHits } from './sdk';
 import { descend, indentUnit, lineOf, quoteStyle, setCurrentText, type Src } from './syntax';
-import { callerNames } from './checks/retry-loops';
+import { callerNames, enclosingFunction } from './checks/retry-loops';
 import { helperDeclared } from './checks/fixes';
 import { RULES, RULE_BY_ID, type RuleModule } from './rules/index';
 import type { Anchor } from './rules/rule';
@@ -100,38 +100,138 @@ const FUNCTION_UNITS = new Set([
 ]);
 
 /**
- * A top-level class longer than this is analysed member by member: an edit inside one method
- * re-reads that method, not the whole class (class-shaped files keep all their code in one).
+ * Long code is analysed part by part, so an edit inside one part re-reads that part, not the
+ * whole statement around it: a top-level class longer than this member by member (class-shaped
+ * files keep all their code in one), and a top-level call whose one function argument holds the
+ * code (`describe('…', () => { it(…); … })`, `app.get('/r', async (req, res) => { … })`)
+ * statement by statement, nested calls of that shape in turn.
  */
-const SPLIT_CLASS_CHARS = 2000;
+const SPLIT_CHARS = 2000;
 const CLASS_TYPES = new Set(['class_declaration', 'abstract_class_declaration', 'class_definition']);
 const SPLITTABLE = new Set([...CLASS_TYPES, 'export_statement', 'decorated_definition']);
+const CALLBACKS = new Set(['arrow_function', 'function_expression', 'function']);
 
 /**
- * The members of a long top-level class (its body's named children), or undefined to keep it whole.
- * `reused`: the previous run's members by node id — a member whose subtree the parser reused has
- * the same text, so its type and length are taken from there instead of asked of the tree.
+ * A split node: its span, its body's (the class body, the callback's block), the frame around it.
+ * Its own text outside the body's braces (head: the call and the callback's parameters, or the
+ * class heading; tail: later arguments) belongs to no unit: an edit there re-reads all its units.
  */
-function membersOf(n: Node, text: string, reused?: ReadonlyMap<number, Unit>): { units: Unit[]; nodes: Node[] } | undefined {
-  if (!SPLITTABLE.has(n.type) || n.endIndex - n.startIndex < SPLIT_CLASS_CHARS) return undefined;
+interface Frame { id: number; start: number; end: number; bodyFrom: number; bodyTo: number; call: boolean; up?: Frame }
+
+/** The body to split a node into, or undefined to keep it whole. `top`: a top-level node (classes split only there). */
+function splitBody(n: Node, top: boolean): { body: Node; call: boolean } | undefined {
+  if (n.endIndex - n.startIndex < SPLIT_CHARS) return undefined;
+  const t = n.type;
+  if (t === 'expression_statement') {
+    const call = n.namedChild(0);
+    if (!call || call.type !== 'call_expression') return undefined;
+    const args = call.childForFieldName('arguments');
+    if (!args) return undefined;
+    let body: Node | undefined;
+    for (const a of args.namedChildren as Node[]) {
+      if (!CALLBACKS.has(a.type)) continue;
+      const b = a.childForFieldName('body');
+      if (!b || b.type !== 'statement_block') continue;
+      if (body) return undefined; // two callbacks: kept whole
+      body = b;
+    }
+    return body && body.namedChildCount >= 2 ? { body, call: true } : undefined;
+  }
+  if (!top || !SPLITTABLE.has(t)) return undefined;
   let c: Node | null = n;
   if (c.type === 'export_statement') c = c.childForFieldName('declaration');
   else if (c.type === 'decorated_definition') c = c.childForFieldName('definition');
   if (!c || !CLASS_TYPES.has(c.type)) return undefined;
   const body = c.childForFieldName('body');
-  if (!body) return undefined;
-  const nodes = body.namedChildren as Node[];
-  if (nodes.length < 2) return undefined;
-  const units: Unit[] = new Array(nodes.length);
-  for (let i = 0; i < nodes.length; i++) {
-    const k = nodes[i]!;
-    const o = reused?.get(k.id);
-    const start = k.startIndex;
-    units[i] = o
-      ? { start, end: start + (o.end - o.start), fn: o.fn, type: o.type, id: k.id, parent: n.id }
-      : { ...unitAt(k.type, start, k.endIndex, k.id, text), parent: n.id };
+  return body && body.namedChildCount >= 2 ? { body, call: false } : undefined;
+}
+
+/** The previous run's split units by node id, and each frame's units (an index range into them). */
+interface OldUnits { units: readonly Unit[]; byId: Map<number, Unit>; frames: Map<number, { frame: Frame; from: number; to: number }> }
+
+function oldUnits(units: readonly Unit[]): OldUnits {
+  const byId = new Map<number, Unit>();
+  const frames = new Map<number, { frame: Frame; from: number; to: number }>();
+  for (let i = 0; i < units.length; i++) {
+    const u = units[i]!;
+    if (!u.frame) continue;
+    byId.set(u.id, u);
+    for (let f: Frame | undefined = u.frame; f; f = f.up) {
+      const r = frames.get(f.id);
+      if (r) r.to = i + 1;
+      else frames.set(f.id, { frame: f, from: i, to: i + 1 });
+    }
   }
-  return { units, nodes };
+  return { units, byId, frames };
+}
+
+/**
+ * Copies old units [from, to) moved by `moveBy`, under frame `seed[1]` in place of `seed[0]` (a
+ * nested frame whose subtree the parser reused) or under their own frames moved.
+ */
+function copyUnits(old: readonly Unit[], from: number, to: number, moveBy: number, parent: number, out: Unit[], nodes: (Node | undefined)[], seed?: [Frame, Frame]): void {
+  if (moveBy === 0 && !seed) {
+    for (let i = from; i < to; i++) {
+      out.push(old[i]!);
+      nodes.push(undefined);
+    }
+    return;
+  }
+  const memo = new Map<Frame, Frame>(seed ? [seed] : []);
+  const clone = (f: Frame): Frame => {
+    let c = memo.get(f);
+    if (!c) {
+      c = { id: f.id, start: f.start + moveBy, end: f.end + moveBy, bodyFrom: f.bodyFrom + moveBy, bodyTo: f.bodyTo + moveBy, call: f.call, up: f.up && clone(f.up) };
+      memo.set(f, c);
+    }
+    return c;
+  };
+  for (let i = from; i < to; i++) {
+    const m = old[i]!;
+    out.push({ start: m.start + moveBy, end: m.end + moveBy, fn: m.fn, type: m.type, id: m.id, parent, frame: m.frame && clone(m.frame) });
+    nodes.push(undefined);
+  }
+}
+
+/**
+ * The units of split node `n` (body `body`) into `out`, with their nodes (undefined where copied).
+ * `old`: the previous run's units — a member whose subtree the parser reused has the same text,
+ * so its type and length (a nested frame: all its units) are taken from there instead of asked of
+ * the tree. `parent`: the id of the top-level node.
+ */
+function splitInto(n: Node, body: Node, call: boolean, text: string, old: OldUnits | undefined, up: Frame | undefined, parent: number, out: Unit[], nodes: (Node | undefined)[]): void {
+  const frame: Frame = { id: n.id, start: n.startIndex, end: n.endIndex, bodyFrom: body.startIndex, bodyTo: body.endIndex, call, up };
+  const kids = body.namedChildren as Node[];
+  for (let i = 0; i < kids.length; i++) {
+    const k = kids[i]!;
+    const start = k.startIndex;
+    if (old) {
+      const r = old.frames.get(k.id);
+      if (r) {
+        const moveBy = start - r.frame.start;
+        const f = r.frame;
+        const moved: Frame = { id: f.id, start: f.start + moveBy, end: f.end + moveBy, bodyFrom: f.bodyFrom + moveBy, bodyTo: f.bodyTo + moveBy, call: f.call, up: frame };
+        copyUnits(old.units, r.from, r.to, moveBy, parent, out, nodes, [f, moved]);
+        continue;
+      }
+      const o = old.byId.get(k.id);
+      if (o) {
+        out.push({ start, end: start + (o.end - o.start), fn: o.fn, type: o.type, id: k.id, parent, frame });
+        nodes.push(k);
+        continue;
+      }
+    }
+    const sub = call ? splitBody(k, false) : undefined;
+    if (sub) {
+      splitInto(k, sub.body, true, text, old, frame, parent, out, nodes);
+      continue;
+    }
+    const u = unitAt(k.type, start, k.endIndex, k.id, text);
+    u.parent = parent;
+    u.frame = frame;
+    out.push(u);
+    nodes.push(k);
+  }
 }
 
 /** Cheap per-unit pre-check: units without these words have no call site (phase A). */
@@ -199,10 +299,11 @@ function runSteps(ctx: Ctx, steps: readonly Step[], unitText?: () => string): { 
 const TS_DECLARATION_UNITS = new Set(['import_statement', 'lexical_declaration', 'variable_declaration', 'export_statement']);
 
 /**
- * A unit: a top-level statement, or a member of a long top-level class (`parent`: the class
- * node's id). `id` is its node's id (tree-sitter subtree) in the tree it was read from.
+ * A unit: a top-level statement, or a part of a split top-level node (`parent`: that node's id;
+ * `frame`: the split node it sits in directly). `id` is its node's id (tree-sitter subtree) in
+ * the tree it was read from.
  */
-interface Unit { start: number; end: number; fn: boolean; type: string; error?: boolean; id: number; parent?: number }
+interface Unit { start: number; end: number; fn: boolean; type: string; error?: boolean; id: number; parent?: number; frame?: Frame }
 
 const EXPORTED_DECLARATION = /^export\s+(?:default\s+)?(?:async\s+)?(?:function|class|abstract\s+class|interface|type)\b/;
 
@@ -216,19 +317,18 @@ function unitAt(type: string, start: number, end: number, id: number, text: stri
 }
 
 /**
- * The top-level units of a fresh tree, with their nodes: one wasm call lists them, then each
+ * The units of a fresh tree, with their nodes: one wasm call lists the top level, then each node
  * answers its type and end (a cursor walk takes six calls per unit).
  */
-function unitsOf(tree: Tree, text: string): { units: Unit[]; nodes: Node[] } {
+function unitsOf(tree: Tree, text: string): { units: Unit[]; nodes: (Node | undefined)[] } {
   const top = tree.rootNode.namedChildren as Node[];
   const units: Unit[] = [];
-  const nodes: Node[] = [];
+  const nodes: (Node | undefined)[] = [];
   for (let i = 0; i < top.length; i++) {
     const n = top[i]!;
-    const members = membersOf(n, text);
-    if (members) {
-      units.push(...members.units);
-      nodes.push(...members.nodes);
+    const split = splitBody(n, true);
+    if (split) {
+      splitInto(n, split.body, split.call, text, undefined, undefined, n.id, units, nodes);
     } else {
       units.push(unitAt(n.type, n.startIndex, n.endIndex, n.id, text));
       nodes.push(n);
@@ -238,23 +338,25 @@ function unitsOf(tree: Tree, text: string): { units: Unit[]; nodes: Node[] } {
 }
 
 /**
- * The top-level units after an incremental re-parse. A top-level node whose syntax subtree the
- * parser reused from the previous tree has the same node id (tree-sitter's subtree pointer: the
- * previous tree is still alive while the new one is built, and the edit marked every subtree it
- * touched as changed, so such subtrees are never reused): its type and length are the old unit's,
- * only its start is read. Every other node is read from the tree. Without the previous list, or
- * without a known edit, lists them all.
+ * The units after an incremental re-parse. A top-level node whose syntax subtree the parser
+ * reused from the previous tree has the same node id (tree-sitter's subtree pointer: the previous
+ * tree is still alive while the new one is built, and the edit marked every subtree it touched as
+ * changed, so such subtrees are never reused): its type and length are the old unit's (a split
+ * node: its units, moved), only its start is read. Every other node is read from the tree, with
+ * its node (a split node's parts likewise, reusing what the parser reused inside it). Without the
+ * previous list, or without a known edit, lists them all.
  */
-function unitsAfterEdit(tree: Tree, text: string, old: Unit[] | undefined, dirty: Dirty | undefined): { units: Unit[]; nodes?: Node[] } {
+function unitsAfterEdit(tree: Tree, text: string, old: Unit[] | undefined, dirty: Dirty | undefined): { units: Unit[]; nodes: (Node | undefined)[] } {
   if (!old || !dirty) return unitsOf(tree, text);
   const out: Unit[] = [];
+  const nodes: (Node | undefined)[] = [];
   const delta = dirty.delta;
   let j = 0;
-  /** The previous run's class members by node id (made when a split class changed). */
-  let oldMembers: Map<number, Unit> | undefined;
+  /** The previous run's split units by node id (made when a split node changed). */
+  let index: OldUnits | undefined;
   const cursor = tree.walk();
   try {
-    if (!cursor.gotoFirstChild()) return { units: out };
+    if (!cursor.gotoFirstChild()) return { units: out, nodes };
     do {
       const id = cursor.nodeId;
       const start = cursor.startIndex;
@@ -263,37 +365,56 @@ function unitsAfterEdit(tree: Tree, text: string, old: Unit[] | undefined, dirty
       const o = old[j];
       if (o && o.start === oldStart && o.id === id && o.parent === undefined) {
         out.push({ start, end: start + (o.end - o.start), fn: o.fn, type: o.type, id });
+        nodes.push(undefined);
         j++;
         continue;
       }
       if (o && o.parent === id) {
-        // A split class whose subtree was reused: its members are the old ones, moved.
-        const moveBy = start - oldStart;
-        for (; j < old.length && old[j]!.parent === id; j++) {
-          const m = old[j]!;
-          out.push({ start: m.start + moveBy, end: m.end + moveBy, fn: m.fn, type: m.type, id: m.id, parent: id });
-        }
+        // A split node whose subtree was reused: its units are the old ones, moved.
+        let k = j;
+        while (k < old.length && old[k]!.parent === id) k++;
+        copyUnits(old, j, k, start - oldStart, id, out, nodes);
+        j = k;
         continue;
       }
       if (!cursor.nodeIsNamed) continue;
       const end = cursor.endIndex;
-      if (end - start >= SPLIT_CLASS_CHARS && SPLITTABLE.has(cursor.nodeType)) {
-        if (!oldMembers) {
-          oldMembers = new Map();
-          for (const u of old) if (u.parent !== undefined) oldMembers.set(u.id, u);
-        }
-        const members = membersOf(cursor.currentNode as Node, text, oldMembers);
-        if (members) {
-          out.push(...members.units);
+      if (end - start >= SPLIT_CHARS) {
+        const type = cursor.nodeType;
+        if (type === 'expression_statement' || SPLITTABLE.has(type)) {
+          const node = cursor.currentNode as Node;
+          const split = splitBody(node, true);
+          if (split) {
+            splitInto(node, split.body, split.call, text, index ??= oldUnits(old), undefined, id, out, nodes);
+            continue;
+          }
+          out.push(unitAt(type, start, end, id, text));
+          nodes.push(node);
           continue;
         }
       }
       out.push(unitAt(cursor.nodeType, start, end, id, text));
+      nodes.push(cursor.currentNode as Node);
     } while (cursor.gotoNextSibling());
   } finally {
     cursor.delete();
   }
-  return { units: out };
+  return { units: out, nodes };
+}
+
+/**
+ * A statement inside a split callback whose call sites are not inside a function of its own: what
+ * rules read about the function around a call (its other statements) lies outside the unit, so
+ * its results are not reused.
+ */
+function escapes(src: Src, calls: readonly CallSite[]): void {
+  for (const c of calls) {
+    const fn = enclosingFunction({ src }, c.call);
+    if (!fn || fn.startIndex < src.unitFrom || fn.endIndex > src.unitTo) {
+      src.outside = true;
+      return;
+    }
+  }
 }
 
 function delta0(hit: Stored, u: Unit): boolean {
@@ -431,7 +552,8 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
     }
     return i >= 0;
   };
-  const declUnits = units.filter((u) => !u.fn);
+  // (statements inside a split call's callback are not module level: the unsplit analysis never saw them there)
+  const declUnits = units.filter((u) => !u.fn && !u.frame?.call);
   const imports = collectImports(src, declUnits);
   const ownSdk = imports.classes.size > 0 || imports.namespaces.size > 0 || imports.errors.size > 0 || imports.pyFrom.length > 0
     || (!py && mentions('@anthropic-ai/'));
@@ -476,7 +598,7 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
   for (const c of ctors) keyParts.push(`${c.node.startIndex}:${c.node.endIndex}:${c.binding ?? ''}:${text.slice(c.node.startIndex, c.node.endIndex)}`);
   // Module-level declarations (what identifier lookups can reach), never error regions.
   for (const u of units) {
-    if (u.type === 'ERROR') continue;
+    if (u.type === 'ERROR' || u.frame?.call) continue;
     if (!u.fn) {
       if (py || TS_DECLARATION_UNITS.has(u.type)) keyParts.push(`s${text.slice(u.start, u.end)}`);
     } else if (py) {
@@ -498,9 +620,20 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
     if (u.start >= dirty.end) return u.start - dirty.delta;
     return undefined;
   };
+  /** Frames whose own text (head or tail) the edit touched: none of their units is reused. */
+  const touched = new Map<Frame, boolean>();
+  const frameTouched = (f: Frame): boolean => {
+    let t = touched.get(f);
+    if (t === undefined) {
+      t = (dirty!.start <= f.bodyFrom + 1 && dirty!.end >= f.start) || (dirty!.start <= f.end && dirty!.end >= f.bodyTo - 1)
+        || (f.up !== undefined && frameTouched(f.up));
+      touched.set(f, t);
+    }
+    return t;
+  };
   const lookup = <T extends Stored>(map: Map<number, T> | undefined, u: Unit): T | undefined => {
     const at = oldStart(u);
-    if (at === undefined || !map) return undefined;
+    if (at === undefined || !map || (u.frame && frameTouched(u.frame))) return undefined;
     const hit = map.get(at);
     return hit && hit.end - hit.start === u.end - u.start ? hit : undefined;
   };
@@ -574,9 +707,10 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
       src.unitFrom = u.start;
       src.unitTo = u.end;
       src.outside = false;
-      // (known when the units were listed from the tree at once; an incremental run searches from the root)
+      // (known for every unit read from the tree this run; a reused one searches from the root)
       src.unitNode = unitNodes?.[i];
       const calls = collectCalls(src, imports, ctors, u.start, u.end);
+      if (u.frame?.call) escapes(src, calls);
       // Kept for phase B only where it will look (most units it skips): everything else a unit's
       // analysis touched can be collected young.
       if (bAnchor(u)) unitCalls.set(u.start, calls);
@@ -629,6 +763,7 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
     src.outside = false;
     src.unitNode = unitNodes?.[i];
     const calls = usesSdk ? unitCalls.get(u.start) ?? collectCalls(src, imports, ctors, u.start, u.end) : [];
+    if (u.frame?.call) escapes(src, calls);
     const ctx = createCtx(src, options, imports, usesSdk, ctors, calls, { from: u.start, to: u.end, callers, helperDeclared: declared });
     let unitText: string | undefined;
     const { held, notes } = runSteps(ctx, anchoredSteps, () => (unitText ??= text.slice(u.start, u.end)));
