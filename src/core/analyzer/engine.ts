@@ -8,6 +8,8 @@
  */
 import type { AnalyzeOptions, Finding, RuleId } from './types';
 import type { Node, Tree } from './parser';
+
+type TreeCursor = ReturnType<Tree['walk']>;
 import { createCtx, type Ctx } from './context';
 import { collectCallAliases, collectCalls, collectCtors, collectImports, ctorNameHits, type CallSite, type NameHits } from './sdk';
 import { descend, indentUnit, lineOf, quoteStyle, setCurrentText, type Src } from './syntax';
@@ -54,8 +56,10 @@ export interface UnitCache {
   text: string;
   a: Map<number, UnitA>;
   b: Map<number, Stored>;
-  /** The top-level units of `text` (reused by the next incremental run outside the changed region). */
+  /** The units of `text` (reused by the next incremental run outside the changed region). */
   units?: Unit[];
+  /** This run's number: units and frames whose `gen` is it hold node ids of this run's tree. */
+  gen?: number;
   /** Whole-text substring searches: needle → its first index in `text` (-1: absent). */
   scans?: Map<string, number>;
   /** Where client class names stand in `text` (see ctorNameHits). */
@@ -81,6 +85,12 @@ function firstIndexAfterEdit(needle: string, text: string, prev: number | undefi
 /** The part of the new text an edit touched: [start, end) in new offsets; offsets after it moved by delta. */
 export interface Dirty {
   start: number; end: number; delta: number;
+  /**
+   * Where the syntax changed (the new tree's changed ranges against the edited old one, as one
+   * span in new offsets; absent when not computed): outside it and the edit, the top level is
+   * the previous one, moved.
+   */
+  changed?: { start: number; end: number } | null;
 }
 
 /** Common prefix / suffix of two texts: the dirty range when no edit list is known. */
@@ -116,7 +126,7 @@ const CALLBACKS = new Set(['arrow_function', 'function_expression', 'function'])
  * Its own text outside the body's braces (head: the call and the callback's parameters, or the
  * class heading; tail: later arguments) belongs to no unit: an edit there re-reads all its units.
  */
-interface Frame { id: number; start: number; end: number; bodyFrom: number; bodyTo: number; call: boolean; up?: Frame }
+interface Frame { id: number; gen: number; start: number; end: number; bodyFrom: number; bodyTo: number; call: boolean; up?: Frame }
 
 /** The body to split a node into, or undefined to keep it whole. `top`: a top-level node (classes split only there). */
 function splitBody(n: Node, top: boolean): { body: Node; call: boolean } | undefined {
@@ -149,14 +159,16 @@ function splitBody(n: Node, top: boolean): { body: Node; call: boolean } | undef
 /** The previous run's split units by node id, and each frame's units (an index range into them). */
 interface OldUnits { units: readonly Unit[]; byId: Map<number, Unit>; frames: Map<number, { frame: Frame; from: number; to: number }> }
 
-function oldUnits(units: readonly Unit[]): OldUnits {
+function oldUnits(units: readonly Unit[], prevGen: number): OldUnits {
   const byId = new Map<number, Unit>();
   const frames = new Map<number, { frame: Frame; from: number; to: number }>();
   for (let i = 0; i < units.length; i++) {
     const u = units[i]!;
     if (!u.frame) continue;
-    byId.set(u.id, u);
+    // (an id read from an older tree may name a different node now: its memory is reused)
+    if (u.gen === prevGen) byId.set(u.id, u);
     for (let f: Frame | undefined = u.frame; f; f = f.up) {
+      if (f.gen !== prevGen) continue;
       const r = frames.get(f.id);
       if (r) r.to = i + 1;
       else frames.set(f.id, { frame: f, from: i, to: i + 1 });
@@ -169,7 +181,7 @@ function oldUnits(units: readonly Unit[]): OldUnits {
  * Copies old units [from, to) moved by `moveBy`, under frame `seed[1]` in place of `seed[0]` (a
  * nested frame whose subtree the parser reused) or under their own frames moved.
  */
-function copyUnits(old: readonly Unit[], from: number, to: number, moveBy: number, parent: number, out: Unit[], nodes: (Node | undefined)[], seed?: [Frame, Frame]): void {
+function copyUnits(old: readonly Unit[], from: number, to: number, moveBy: number, parent: number | undefined, out: Unit[], nodes: (Node | undefined)[], seed?: [Frame, Frame]): void {
   if (moveBy === 0 && !seed) {
     for (let i = from; i < to; i++) {
       out.push(old[i]!);
@@ -181,14 +193,14 @@ function copyUnits(old: readonly Unit[], from: number, to: number, moveBy: numbe
   const clone = (f: Frame): Frame => {
     let c = memo.get(f);
     if (!c) {
-      c = { id: f.id, start: f.start + moveBy, end: f.end + moveBy, bodyFrom: f.bodyFrom + moveBy, bodyTo: f.bodyTo + moveBy, call: f.call, up: f.up && clone(f.up) };
+      c = { id: f.id, gen: f.gen, start: f.start + moveBy, end: f.end + moveBy, bodyFrom: f.bodyFrom + moveBy, bodyTo: f.bodyTo + moveBy, call: f.call, up: f.up && clone(f.up) };
       memo.set(f, c);
     }
     return c;
   };
   for (let i = from; i < to; i++) {
     const m = old[i]!;
-    out.push({ start: m.start + moveBy, end: m.end + moveBy, fn: m.fn, type: m.type, id: m.id, parent, frame: m.frame && clone(m.frame) });
+    out.push({ start: m.start + moveBy, end: m.end + moveBy, fn: m.fn, type: m.type, id: m.id, gen: m.gen, parent: parent ?? m.parent, frame: m.frame && clone(m.frame) });
     nodes.push(undefined);
   }
 }
@@ -199,8 +211,8 @@ function copyUnits(old: readonly Unit[], from: number, to: number, moveBy: numbe
  * so its type and length (a nested frame: all its units) are taken from there instead of asked of
  * the tree. `parent`: the id of the top-level node.
  */
-function splitInto(n: Node, body: Node, call: boolean, text: string, old: OldUnits | undefined, up: Frame | undefined, parent: number, out: Unit[], nodes: (Node | undefined)[]): void {
-  const frame: Frame = { id: n.id, start: n.startIndex, end: n.endIndex, bodyFrom: body.startIndex, bodyTo: body.endIndex, call, up };
+function splitInto(n: Node, body: Node, call: boolean, text: string, old: OldUnits | undefined, gen: number, up: Frame | undefined, parent: number, out: Unit[], nodes: (Node | undefined)[]): void {
+  const frame: Frame = { id: n.id, gen, start: n.startIndex, end: n.endIndex, bodyFrom: body.startIndex, bodyTo: body.endIndex, call, up };
   const kids = body.namedChildren as Node[];
   for (let i = 0; i < kids.length; i++) {
     const k = kids[i]!;
@@ -210,23 +222,24 @@ function splitInto(n: Node, body: Node, call: boolean, text: string, old: OldUni
       if (r) {
         const moveBy = start - r.frame.start;
         const f = r.frame;
-        const moved: Frame = { id: f.id, start: f.start + moveBy, end: f.end + moveBy, bodyFrom: f.bodyFrom + moveBy, bodyTo: f.bodyTo + moveBy, call: f.call, up: frame };
+        // (the parser reused its subtree: its id is this tree's too)
+        const moved: Frame = { id: f.id, gen, start: f.start + moveBy, end: f.end + moveBy, bodyFrom: f.bodyFrom + moveBy, bodyTo: f.bodyTo + moveBy, call: f.call, up: frame };
         copyUnits(old.units, r.from, r.to, moveBy, parent, out, nodes, [f, moved]);
         continue;
       }
       const o = old.byId.get(k.id);
       if (o) {
-        out.push({ start, end: start + (o.end - o.start), fn: o.fn, type: o.type, id: k.id, parent, frame });
+        out.push({ start, end: start + (o.end - o.start), fn: o.fn, type: o.type, id: k.id, gen, parent, frame });
         nodes.push(k);
         continue;
       }
     }
     const sub = call ? splitBody(k, false) : undefined;
     if (sub) {
-      splitInto(k, sub.body, true, text, old, frame, parent, out, nodes);
+      splitInto(k, sub.body, true, text, old, gen, frame, parent, out, nodes);
       continue;
     }
-    const u = unitAt(k.type, start, k.endIndex, k.id, text);
+    const u = unitAt(k.type, start, k.endIndex, k.id, gen, text);
     u.parent = parent;
     u.frame = frame;
     out.push(u);
@@ -303,24 +316,24 @@ const TS_DECLARATION_UNITS = new Set(['import_statement', 'lexical_declaration',
  * `frame`: the split node it sits in directly). `id` is its node's id (tree-sitter subtree) in
  * the tree it was read from.
  */
-interface Unit { start: number; end: number; fn: boolean; type: string; error?: boolean; id: number; parent?: number; frame?: Frame }
+interface Unit { start: number; end: number; fn: boolean; type: string; error?: boolean; id: number; gen: number; parent?: number; frame?: Frame }
 
 const EXPORTED_DECLARATION = /^export\s+(?:default\s+)?(?:async\s+)?(?:function|class|abstract\s+class|interface|type)\b/;
 
-function unitAt(type: string, start: number, end: number, id: number, text: string): Unit {
+function unitAt(type: string, start: number, end: number, id: number, gen: number, text: string): Unit {
   if (type === 'export_statement') {
     // export function … / export class …: look at the declaration keyword cheaply.
     const head = text.slice(start, Math.min(end, start + 40));
     if (EXPORTED_DECLARATION.test(head)) type = 'function_declaration';
   }
-  return { start, end, fn: FUNCTION_UNITS.has(type), type, id };
+  return { start, end, fn: FUNCTION_UNITS.has(type), type, id, gen };
 }
 
 /**
  * The units of a fresh tree, with their nodes: one wasm call lists the top level, then each node
  * answers its type and end (a cursor walk takes six calls per unit).
  */
-function unitsOf(tree: Tree, text: string): { units: Unit[]; nodes: (Node | undefined)[] } {
+function unitsOf(tree: Tree, text: string, gen: number): { units: Unit[]; nodes: (Node | undefined)[] } {
   const top = tree.rootNode.namedChildren as Node[];
   const units: Unit[] = [];
   const nodes: (Node | undefined)[] = [];
@@ -328,12 +341,109 @@ function unitsOf(tree: Tree, text: string): { units: Unit[]; nodes: (Node | unde
     const n = top[i]!;
     const split = splitBody(n, true);
     if (split) {
-      splitInto(n, split.body, split.call, text, undefined, undefined, n.id, units, nodes);
+      splitInto(n, split.body, split.call, text, undefined, gen, undefined, n.id, units, nodes);
     } else {
-      units.push(unitAt(n.type, n.startIndex, n.endIndex, n.id, text));
+      units.push(unitAt(n.type, n.startIndex, n.endIndex, n.id, gen, text));
       nodes.push(n);
     }
   }
+  return { units, nodes };
+}
+
+/** Reads one top-level node into units (a long one: its parts). */
+function readTopNode(node: Node, text: string, old: () => OldUnits, gen: number, out: Unit[], nodes: (Node | undefined)[]): void {
+  const split = splitBody(node, true);
+  if (split) {
+    splitInto(node, split.body, split.call, text, old(), gen, undefined, node.id, out, nodes);
+    return;
+  }
+  out.push(unitAt(node.type, node.startIndex, node.endIndex, node.id, gen, text));
+  nodes.push(node);
+}
+
+/** Reads one top-level node at the cursor into units (a long one: its parts). */
+function readTop(cursor: TreeCursor, text: string, old: () => OldUnits, gen: number, out: Unit[], nodes: (Node | undefined)[]): void {
+  const id = cursor.nodeId;
+  const start = cursor.startIndex;
+  const end = cursor.endIndex;
+  if (end - start >= SPLIT_CHARS) {
+    const type = cursor.nodeType;
+    if (type === 'expression_statement' || SPLITTABLE.has(type)) {
+      const node = cursor.currentNode as Node;
+      const split = splitBody(node, true);
+      if (split) {
+        splitInto(node, split.body, split.call, text, old(), gen, undefined, id, out, nodes);
+        return;
+      }
+      out.push(unitAt(type, start, end, id, gen, text));
+      nodes.push(node);
+      return;
+    }
+  }
+  out.push(unitAt(cursor.nodeType, start, end, id, gen, text));
+  nodes.push(cursor.currentNode as Node);
+}
+
+/** The split top-level node holding unit `u`, if it is part of one. */
+function topFrame(u: Unit): Frame | undefined {
+  let f = u.frame;
+  while (f?.up) f = f.up;
+  return f;
+}
+
+/** Where the top-level node holding unit `u` starts and ends. */
+function topSpan(u: Unit): { start: number; end: number } {
+  return topFrame(u) ?? u;
+}
+
+/**
+ * The units after an incremental re-parse whose changed ranges are known: only the top-level
+ * nodes from the edit and the changed syntax on are read from the tree, until one that is a
+ * previous top-level node exactly (moved); the units of the top-level nodes before them are the
+ * previous ones, those from that node on the previous ones moved. (The changed ranges alone do
+ * not bound it: when error recovery splits a function, the part before the edit is not among
+ * them.) Undefined when the boundary before them does not line up.
+ */
+function unitsAroundEdit(tree: Tree, text: string, old: Unit[], dirty: Dirty, changed: { start: number; end: number }, gen: number): { units: Unit[]; nodes: (Node | undefined)[] } | undefined {
+  const r0 = Math.min(dirty.start, changed.start);
+  const r1 = Math.max(dirty.end, changed.end);
+  const delta = dirty.delta;
+  const root = tree.rootNode as Node & { firstChildForIndex(i: number): Node | null };
+  // Before: whole top-level nodes ending by r0 (old offsets are new ones there); the last must
+  // still be a top-level node of the new tree.
+  let i = 0;
+  while (i < old.length && topSpan(old[i]!).end <= r0) i++;
+  const from = i > 0 ? topSpan(old[i - 1]!).end : 0;
+  if (i > 0) {
+    const last = root.firstChildForIndex(from - 1);
+    if (!last || last.startIndex !== topSpan(old[i - 1]!).start || last.endIndex !== from) return undefined;
+  }
+  let index: OldUnits | undefined;
+  const oldIndex = (): OldUnits => (index ??= oldUnits(old, gen - 1));
+  const mid: Unit[] = [];
+  const midNodes: (Node | undefined)[] = [];
+  let j = i;
+  let rest = old.length;
+  // (the first top-level node ending after `from`; the tree cursor's own search answers nothing here)
+  let n = root.firstChildForIndex(from);
+  if (n && n.startIndex < from) return undefined;
+  for (; n; n = n.nextSibling) {
+    const start = n.startIndex;
+    if (start >= r1) {
+      while (j < old.length && topSpan(old[j]!).start + delta < start) j++;
+      const g = j < old.length ? topSpan(old[j]!) : undefined;
+      if (g && g.start + delta === start && g.end + delta === n.endIndex) {
+        rest = j;
+        break;
+      }
+    }
+    if (n.isNamed) readTopNode(n, text, oldIndex, gen, mid, midNodes);
+  }
+  const units: Unit[] = old.slice(0, i);
+  const nodes: (Node | undefined)[] = new Array(i);
+  units.push(...mid);
+  nodes.push(...midNodes);
+  if (rest < old.length) copyUnits(old, rest, old.length, delta, undefined, units, nodes);
   return { units, nodes };
 }
 
@@ -343,17 +453,23 @@ function unitsOf(tree: Tree, text: string): { units: Unit[]; nodes: (Node | unde
  * tree is still alive while the new one is built, and the edit marked every subtree it touched as
  * changed, so such subtrees are never reused): its type and length are the old unit's (a split
  * node: its units, moved), only its start is read. Every other node is read from the tree, with
- * its node (a split node's parts likewise, reusing what the parser reused inside it). Without the
+ * its node (a split node's parts likewise, reusing what the parser reused inside it). With the
+ * changed ranges known, only the top-level nodes around the edit are visited. Without the
  * previous list, or without a known edit, lists them all.
  */
-function unitsAfterEdit(tree: Tree, text: string, old: Unit[] | undefined, dirty: Dirty | undefined): { units: Unit[]; nodes: (Node | undefined)[] } {
-  if (!old || !dirty) return unitsOf(tree, text);
+function unitsAfterEdit(tree: Tree, text: string, old: Unit[] | undefined, dirty: Dirty | undefined, gen: number): { units: Unit[]; nodes: (Node | undefined)[] } {
+  if (!old || !dirty) return unitsOf(tree, text, gen);
+  if (dirty.changed !== undefined) {
+    const around = unitsAroundEdit(tree, text, old, dirty, dirty.changed ?? { start: dirty.start, end: dirty.end }, gen);
+    if (around) return around;
+  }
   const out: Unit[] = [];
   const nodes: (Node | undefined)[] = [];
   const delta = dirty.delta;
   let j = 0;
   /** The previous run's split units by node id (made when a split node changed). */
   let index: OldUnits | undefined;
+  const oldIndex = (): OldUnits => (index ??= oldUnits(old, gen - 1));
   const cursor = tree.walk();
   try {
     if (!cursor.gotoFirstChild()) return { units: out, nodes };
@@ -363,13 +479,13 @@ function unitsAfterEdit(tree: Tree, text: string, old: Unit[] | undefined, dirty
       const oldStart = start < dirty.start ? start : start - delta;
       while (j < old.length && old[j]!.start < oldStart && old[j]!.parent !== id) j++;
       const o = old[j];
-      if (o && o.start === oldStart && o.id === id && o.parent === undefined) {
-        out.push({ start, end: start + (o.end - o.start), fn: o.fn, type: o.type, id });
+      if (o && o.gen === gen - 1 && o.start === oldStart && o.id === id && o.parent === undefined) {
+        out.push({ start, end: start + (o.end - o.start), fn: o.fn, type: o.type, id, gen });
         nodes.push(undefined);
         j++;
         continue;
       }
-      if (o && o.parent === id) {
+      if (o && o.parent === id && topFrame(o)?.gen === gen - 1) {
         // A split node whose subtree was reused: its units are the old ones, moved.
         let k = j;
         while (k < old.length && old[k]!.parent === id) k++;
@@ -378,23 +494,7 @@ function unitsAfterEdit(tree: Tree, text: string, old: Unit[] | undefined, dirty
         continue;
       }
       if (!cursor.nodeIsNamed) continue;
-      const end = cursor.endIndex;
-      if (end - start >= SPLIT_CHARS) {
-        const type = cursor.nodeType;
-        if (type === 'expression_statement' || SPLITTABLE.has(type)) {
-          const node = cursor.currentNode as Node;
-          const split = splitBody(node, true);
-          if (split) {
-            splitInto(node, split.body, split.call, text, index ??= oldUnits(old), undefined, id, out, nodes);
-            continue;
-          }
-          out.push(unitAt(type, start, end, id, text));
-          nodes.push(node);
-          continue;
-        }
-      }
-      out.push(unitAt(cursor.nodeType, start, end, id, text));
-      nodes.push(cursor.currentNode as Node);
+      readTop(cursor, text, oldIndex, gen, out, nodes);
     } while (cursor.gotoNextSibling());
   } finally {
     cursor.delete();
@@ -539,7 +639,8 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
     text, py, typed: options.language === 'typescript' || options.language === 'typescriptreact',
     root: tree.rootNode, scopeCache: new Map(), mutationCache: new Map(), unitFrom: 0, unitTo: text.length, outside: false,
   };
-  const { units, nodes: unitNodes } = unitsAfterEdit(tree, text, cache?.units, dirtyHint);
+  const gen = (cache?.gen ?? 0) + 1;
+  const { units, nodes: unitNodes } = unitsAfterEdit(tree, text, cache?.units, dirtyHint, gen);
   const scans = new Map<string, number>();
   /** The edit from the cached text to this one, when known. */
   const edit = cache && dirtyHint && cache.text.length + dirtyHint.delta === text.length ? dirtyHint : undefined;
@@ -611,7 +712,7 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
   }
   const global = keyParts.join('\u0001');
   const reuse = cache && cache.global === global ? cache : undefined;
-  const next: UnitCache = { global, callersKey: '', text, a: new Map(), b: new Map(), units, scans, ctorHits };
+  const next: UnitCache = { global, callersKey: '', text, a: new Map(), b: new Map(), units, gen, scans, ctorHits };
   const dirty = reuse ? dirtyHint ?? diffRange(reuse.text, text) : undefined;
   /** Where a unit of the new text started in the cached text, if its text is certainly unchanged. */
   const oldStart = (u: Unit): number | undefined => {

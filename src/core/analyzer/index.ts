@@ -89,11 +89,25 @@ export function createAnalyzer(host?: { wasmDir?: string }): Analyzer {
             : { start: o, end: o + ch.text.length, delta: shift };
         }
         const leads = one
-          ? text.length === cur.length + one.text.length - one.rangeLength && text.startsWith(one.text, one.rangeOffset)
-            && text.startsWith(cur.slice(0, one.rangeOffset)) && text.endsWith(cur.slice(one.rangeOffset + one.rangeLength))
+          // (slices compare as memory; startsWith walks them character by character)
+          ? text.length === cur.length + one.text.length - one.rangeLength
+            && text.slice(one.rangeOffset, one.rangeOffset + one.text.length) === one.text
+            && text.slice(0, one.rangeOffset) === cur.slice(0, one.rangeOffset)
+            && text.slice(one.rangeOffset + one.text.length) === cur.slice(one.rangeOffset + one.rangeLength)
           : cur === text;
         dirty = ok && leads ? d : undefined;
         tree = dirty ? await pool.parse(text, options.language, prev.tree) : await pool.parse(text, options.language);
+        if (dirty) {
+          // Where the syntax changed (one span): the engine reads the tree only around it and the edit.
+          const ranges = tree.getChangedRanges(prev.tree);
+          let start = Infinity;
+          let end = -Infinity;
+          for (const r of ranges) {
+            start = Math.min(start, r.startIndex);
+            end = Math.max(end, r.endIndex);
+          }
+          dirty = { ...dirty, changed: ranges.length > 0 ? { start, end } : null };
+        }
       } else if (prev && prev.language === options.language && prev.text === text) {
         tree = prev.tree.copy();
       } else {

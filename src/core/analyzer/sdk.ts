@@ -668,6 +668,7 @@ export interface CallAlias { method: 'create' | 'stream'; recText: string; beta:
 const ALIAS_TS = /\b(?:const|let|var)\s+([\p{ID_Start}$_][\p{ID_Continue}$]*)\s*=\s*([\w$.]+?)\s*\.\s*messages\s*\.\s*(create|stream)\b/gu;
 const ALIAS_PY = /^[ \t]*([\p{ID_Start}_][\p{ID_Continue}]*)[ \t]*=[ \t]*([\w.]+?)\.messages\.(create|stream)\b/gmu;
 
+const ALIAS_END = /\s*\.\s*(?:create|stream)\b/uy;
 /** Characters a match of ALIAS_TS can hold (surrogates: either half of an astral identifier character). */
 const ALIAS_CHAR = /[\s\p{ID_Continue}]/u;
 function aliasChar(c: number): boolean {
@@ -677,8 +678,9 @@ function aliasChar(c: number): boolean {
 
 /**
  * The matches of ALIAS_TS / ALIAS_PY in `text`, as a scan of the whole text finds them, searching
- * only around each `messages`: every match holds one, and consists of characters `aliasChar`
- * accepts (Python: of one line), so it lies in the run of such characters (the line) around it.
+ * only around each `messages .create` / `.stream`: every match ends in one, and consists of
+ * characters `aliasChar` accepts (Python: of one line), so it lies in the run of such characters
+ * (the line) around it.
  * The regex runs on that run alone, which starts and ends where a whole-text scan's matches
  * cannot continue (a whole-text regex over a long file costs more than the rest of an edit).
  */
@@ -687,7 +689,9 @@ export function aliasMatches(text: string, py: boolean): RegExpExecArray[] {
   const out: RegExpExecArray[] = [];
   let done = 0;
   for (let h = text.indexOf('messages'); h >= 0; h = text.indexOf('messages', Math.max(h + 1, done))) {
-    if (h < done) continue;
+    // (a match ends in `messages .create` / `.stream`: a run without one has none)
+    ALIAS_END.lastIndex = h + 8;
+    if (h < done || !ALIAS_END.test(text)) continue;
     let a = h;
     let b = h + 8;
     if (py) {
