@@ -368,7 +368,9 @@ async function main(): Promise<void> {
       // At each place in turn: insert one character inside the string, then delete it.
       const at = points[Math.floor(i / 2) % points.length]!;
       const change: ContentChange = i % 2 === 0 ? { rangeOffset: at, rangeLength: 0, text: 'x' } : { rangeOffset: at, rangeLength: 1, text: '' };
-      cur = cur.slice(0, change.rangeOffset) + change.text + cur.slice(change.rangeOffset + change.rangeLength);
+      // (a fresh flat string, as TextDocument.getText() hands it over: not the concatenation, which
+      // the first search over it would have to flatten)
+      cur = Buffer.from(cur.slice(0, change.rangeOffset) + change.text + cur.slice(change.rangeOffset + change.rangeLength)).toString();
       const t = now();
       const got = await analyzer.analyzeIncremental(key, cur, opts, [change]);
       if (i >= warmEdits) ms.push(now() - t);

@@ -11,7 +11,7 @@ import type { Node, Tree } from './parser';
 
 type TreeCursor = ReturnType<Tree['walk']>;
 import { createCtx, type Ctx } from './context';
-import { collectCallAliases, collectCalls, collectCtors, collectImports, ctorNameHits, type CallSite, type NameHits } from './sdk';
+import { aliasMatchesAfterEdit, collectCallAliases, collectCalls, collectCtors, collectImports, ctorNameHits, type CallSite, type NameHits } from './sdk';
 import { descend, indentUnit, lineOf, quoteStyle, setCurrentText, type Src } from './syntax';
 import { callerNames, enclosingFunction } from './checks/retry-loops';
 import { helperDeclared } from './checks/fixes';
@@ -64,22 +64,27 @@ export interface UnitCache {
   scans?: Map<string, number>;
   /** Where client class names stand in `text` (see ctorNameHits). */
   ctorHits?: NameHits;
+  /** The call-alias search's matches in `text` (see aliasMatchesAfterEdit). */
+  aliasHits?: RegExpExecArray[];
 }
 
 /**
  * The first index of `needle` in `text`, answered from the previous text's answer when the edit
  * cannot have changed it: an occurrence wholly before the edit stays first; when the old text had
- * none, any new one must overlap the edited range, so only a window around it is searched.
+ * none, or its first lies wholly after the edit, any new one before it must overlap the edited
+ * range, so only a window around it is searched.
  */
-function firstIndexAfterEdit(needle: string, text: string, prev: number | undefined, dirty: Dirty | undefined): number {
+export function firstIndexAfterEdit(needle: string, text: string, prev: number | undefined, dirty: Dirty | undefined): number {
   if (prev === undefined || !dirty) return text.indexOf(needle);
   const len = needle.length;
-  if (prev >= 0) return prev + len <= dirty.start ? prev : text.indexOf(needle);
+  if (prev >= 0 && prev + len <= dirty.start) return prev;
+  // (an old first occurrence wholly after the edit is still there, moved: only one overlapping
+  // the edit can come before it)
+  if (prev >= 0 && prev < dirty.end - dirty.delta) return text.indexOf(needle);
   const w0 = Math.max(0, dirty.start - len + 1);
   const w1 = Math.min(text.length, dirty.end + len - 1);
-  if (w1 - w0 < len) return -1;
-  const i = text.slice(w0, w1).indexOf(needle);
-  return i < 0 ? -1 : w0 + i;
+  const i = w1 - w0 < len ? -1 : text.slice(w0, w1).indexOf(needle);
+  return i >= 0 ? w0 + i : prev >= 0 ? prev + dirty.delta : -1;
 }
 
 /** The part of the new text an edit touched: [start, end) in new offsets; offsets after it moved by delta. */
@@ -668,8 +673,10 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
   if (usesSdk && !ownSdk) imports.onlyViaProject = true;
   const ctorHits = usesSdk ? ctorNameHits(text, imports, cache?.ctorHits, edit) : undefined;
   const ctors = usesSdk ? collectCtors(src, imports, ctorHits) : [];
+  let aliasHits: RegExpExecArray[] | undefined;
   if (usesSdk && mentions('.messages')) {
-    const aliases = collectCallAliases(src);
+    aliasHits = aliasMatchesAfterEdit(text, py, cache?.aliasHits, edit);
+    const aliases = collectCallAliases(src, aliasHits);
     if (aliases.size > 0) imports.callAliases = aliases;
   }
   const declared = mentions(py ? RETRY_HELPER_NAMES.python : RETRY_HELPER_NAMES.typescript) && helperDeclared(text, py);
@@ -712,7 +719,7 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
   }
   const global = keyParts.join('\u0001');
   const reuse = cache && cache.global === global ? cache : undefined;
-  const next: UnitCache = { global, callersKey: '', text, a: new Map(), b: new Map(), units, gen, scans, ctorHits };
+  const next: UnitCache = { global, callersKey: '', text, a: new Map(), b: new Map(), units, gen, scans, ctorHits, aliasHits };
   const dirty = reuse ? dirtyHint ?? diffRange(reuse.text, text) : undefined;
   /** Where a unit of the new text started in the cached text, if its text is certainly unchanged. */
   const oldStart = (u: Unit): number | undefined => {

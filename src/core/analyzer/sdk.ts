@@ -709,12 +709,43 @@ export function aliasMatches(text: string, py: boolean): RegExpExecArray[] {
 }
 
 /**
+ * aliasMatches of `text`, from the previous text's (`prev`) and the edit between them (new
+ * offsets; `delta`: how far later offsets moved): only the runs around the edit are searched
+ * again — every other run is unchanged, so are its matches (moved).
+ */
+export function aliasMatchesAfterEdit(text: string, py: boolean, prev: readonly RegExpExecArray[] | undefined, dirty: { start: number; end: number; delta: number } | undefined): RegExpExecArray[] {
+  if (!prev || !dirty) return aliasMatches(text, py);
+  let a = Math.min(dirty.start, text.length);
+  let b = Math.min(dirty.end, text.length);
+  if (py) {
+    a = a > 0 ? text.lastIndexOf('\n', a - 1) + 1 : 0;
+    b = text.indexOf('\n', b);
+    if (b < 0) b = text.length;
+  } else {
+    while (a > 0 && aliasChar(text.charCodeAt(a - 1))) a--;
+    while (b < text.length && aliasChar(text.charCodeAt(b))) b++;
+  }
+  const out: RegExpExecArray[] = [];
+  let i = 0;
+  for (; i < prev.length && prev[i]!.index + prev[i]![0].length <= a; i++) out.push(prev[i]!);
+  if (text.slice(a, b).includes('messages')) for (const m of scan(py ? ALIAS_PY : ALIAS_TS, text, a, b)) out.push(m);
+  for (; i < prev.length; i++) {
+    const m = prev[i]!;
+    if (m.index < b - dirty.delta) continue;
+    const moved = m.slice() as unknown as RegExpExecArray;
+    moved.index = m.index + dirty.delta;
+    out.push(moved);
+  }
+  return out;
+}
+
+/**
  * Names bound to `client.messages.create` (TS: also `.bind(…)`): found by a text search,
  * confirmed by the tree (the declaration's value is exactly that member, or its `.bind(…)` call).
  */
-export function collectCallAliases(src: Src): Map<string, CallAlias> {
+export function collectCallAliases(src: Src, matches: readonly RegExpExecArray[] = aliasMatches(src.text, src.py)): Map<string, CallAlias> {
   const out = new Map<string, CallAlias>();
-  for (const m of aliasMatches(src.text, src.py)) {
+  for (const m of matches) {
     const nameAt = src.text.indexOf(m[1]!, m.index);
     const id = descend(src, nameAt, nameAt + m[1]!.length);
     const holder = id?.parent;

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { aliasMatches } from '../../../src/core/analyzer/sdk';
+import { aliasMatches, aliasMatchesAfterEdit } from '../../../src/core/analyzer/sdk';
 import { scan } from '../../../src/core/analyzer/syntax';
+import { firstIndexAfterEdit } from '../../../src/core/analyzer/engine';
 import { fixtures, rng } from './helpers';
 
 // The whole-text patterns aliasMatches stands for (sdk.ts's ALIAS_TS / ALIAS_PY).
@@ -45,5 +46,52 @@ describe('aliasMatches: the alias search around each `messages` finds what a who
       found += whole(t, py).length;
     }
     expect(found).toBeGreaterThan(1500);
+  });
+});
+
+describe('firstIndexAfterEdit: a word\'s first index after an edit, from the previous answer', () => {
+  it('equals indexOf on the new text for random edits before, inside and after the occurrences', () => {
+    const r = rng(7);
+    const words = ['thinking', 'ab', 'x'];
+    let checked = 0;
+    for (let n = 0; n < 3000; n++) {
+      const needle = words[n % words.length]!;
+      let text = '';
+      for (let k = 0, m = Math.floor(r() * 12); k < m; k++) text += r() < 0.3 ? needle : ['a', 'b', ' ', 'thin', 'king', 'x\n'][Math.floor(r() * 6)]!;
+      const prev = text.indexOf(needle);
+      const at = Math.floor(r() * (text.length + 1));
+      const del = Math.min(text.length - at, Math.floor(r() * 6));
+      const ins = r() < 0.5 ? '' : [needle, 'a', needle.slice(1), needle.slice(0, -1), 'zz'][Math.floor(r() * 5)]!;
+      const next = text.slice(0, at) + ins + text.slice(at + del);
+      const dirty = { start: at, end: at + ins.length, delta: ins.length - del };
+      expect(firstIndexAfterEdit(needle, next, prev, dirty), JSON.stringify({ text, at, del, ins, needle })).toBe(next.indexOf(needle));
+      checked++;
+    }
+    expect(checked).toBe(3000);
+  });
+});
+
+describe('aliasMatchesAfterEdit: the alias search after an edit, from the previous matches', () => {
+  it('equals a fresh search for random edits on texts full of aliases (TypeScript and Python)', () => {
+    const r = rng(23);
+    const TS = ['const ask = client.messages.create;\n', 'let s = c.beta.messages.stream\n', 'x(', ')', ' ', '\n', 'messages', '.create', 'const ', '= ', '𝒳', ';'];
+    const PY = ['ask = client.messages.create\n', 's = c.messages.stream\n', '  ', '\n', 'messages', '.create', 'x = ', '(', '#'];
+    let found = 0;
+    for (let n = 0; n < 2000; n++) {
+      const py = n % 2 === 1;
+      const parts = py ? PY : TS;
+      let text = '';
+      for (let k = 0, m = 3 + Math.floor(r() * 20); k < m; k++) text += parts[Math.floor(r() * parts.length)]!;
+      const prev = aliasMatches(text, py);
+      const at = Math.floor(r() * (text.length + 1));
+      const del = Math.min(text.length - at, Math.floor(r() * 8));
+      const ins = r() < 0.4 ? '' : parts[Math.floor(r() * parts.length)]!.slice(0, 1 + Math.floor(r() * 12));
+      const next = text.slice(0, at) + ins + text.slice(at + del);
+      const got = aliasMatchesAfterEdit(next, py, prev, { start: at, end: at + ins.length, delta: ins.length - del }).map((m) => [m.index, m[0], m[1], m[3]]);
+      const want = aliasMatches(next, py).map((m) => [m.index, m[0], m[1], m[3]]);
+      expect(got, JSON.stringify({ text, at, del, ins, py })).toEqual(want);
+      found += want.length;
+    }
+    expect(found).toBeGreaterThan(1000);
   });
 });
