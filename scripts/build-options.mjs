@@ -29,11 +29,19 @@ export function cliBuild(common, outdir) {
     plugins: [{
       name: 'cli-subcommands',
       setup(build) {
-        // In the dispatcher only: `import('./lint')` → require('./cli-lint.js') at run time.
+        // In the dispatcher only: `import('./lint')` → require('./cli-lint.js') at run time, through
+        // a one-line module so the dispatcher's import() becomes a require(): Node's import() of a
+        // CommonJS file runs the ESM loader and scans the whole bundle for its exports
+        // (cjs-module-lexer) first — most of a one-file lint's start.
         build.onResolve({ filter: subcommand }, (args) => {
           if (!/[\\/]src[\\/]cli[\\/]main\.ts$/.test(args.importer)) return undefined;
-          return { path: `./cli-${subcommand.exec(args.path)[1]}.js`, external: true };
+          return { path: subcommand.exec(args.path)[1], namespace: 'cli-subcommand' };
         });
+        build.onLoad({ filter: /.*/, namespace: 'cli-subcommand' }, (args) => ({
+          contents: `module.exports = require(${JSON.stringify(`./cli-${args.path}.js`)});`,
+          loader: 'js',
+        }));
+        build.onResolve({ filter: /^\.\/cli-[a-z]+\.js$/, namespace: 'cli-subcommand' }, (args) => ({ path: args.path, external: true }));
       },
     }],
   };

@@ -11,7 +11,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fsp, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import pkg from '../../package.json';
+import { setFlagsFromString } from 'node:v8';
+// (named: the bundle keeps these three fields, not the whole manifest with its settings schema)
+import { name as PKG_NAME, repository as PKG_REPOSITORY, version as PKG_VERSION } from '../../package.json';
 import {
   fixAllText,
   MAX_FIX_PASSES,
@@ -37,8 +39,8 @@ export const SKIP_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git', '
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 /** `fix` re-analyzes and re-applies at most this many times per file. */
 
-const VERSION: string = (pkg as { version: string }).version;
-const REPO_URL: string | undefined = repoUrl(pkg as Record<string, unknown>);
+const VERSION: string = PKG_VERSION;
+const REPO_URL: string | undefined = repoUrl({ repository: PKG_REPOSITORY });
 
 function repoUrl(p: Record<string, unknown>): string | undefined {
   const r = p.repository;
@@ -56,7 +58,7 @@ function packageRoot(): string {
   for (let i = 0; i < 4; i++) {
     try {
       const p = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string };
-      if (p.name === (pkg as { name: string }).name) return dir;
+      if (p.name === PKG_NAME) return dir;
     } catch { /* keep walking up */ }
     dir = dirname(dir);
   }
@@ -475,6 +477,24 @@ export async function lintPaths(paths: readonly string[], opts: LintOptions, ana
   return { entries, skipped, candidates: files.length, analyzed };
 }
 
+/**
+ * V8 moves a wasm function to its optimizing compiler once it has run a budget of code; with the
+ * default budget the parser's hot functions are recompiled within the first file, which on a
+ * short run costs more CPU than it saves (a one-file lint: about a third of its start). A
+ * budget ten times higher leaves short runs on the baseline code; a workspace scan still tiers
+ * up its hot loops. Process-wide, so only the CLI's own commands set it, before the first parse.
+ */
+export const CLI_WASM_TIERING_BUDGET = 20_000_000;
+function cliWasmTiering(): void {
+  // (a budget given on the command line wins: `node --wasm-tiering-budget=… claude-doctor …`)
+  if (`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`.includes('--wasm-tiering-budget')) return;
+  try {
+    setFlagsFromString(`--wasm-tiering-budget=${CLI_WASM_TIERING_BUDGET}`);
+  } catch {
+    // an engine without the flag: its own default
+  }
+}
+
 export async function lintCommand(argv: string[], io: Io = processIo()): Promise<number> {
   let format: 'text' | 'json' | 'sarif';
   let opts: LintOptions;
@@ -491,6 +511,7 @@ export async function lintCommand(argv: string[], io: Io = processIo()): Promise
     allowSkipped = Boolean(flags['allow-skipped']);
     opts = parseCommon(flags);
     paths = positionals.length ? positionals : ['.'];
+    cliWasmTiering();
     report = await lintPaths(paths, opts);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -709,6 +730,7 @@ export async function fixCommand(argv: string[], io: Io = processIo()): Promise<
     throw e;
   }
   const s = style(io.color);
+  cliWasmTiering();
   const analyzer = getAnalyzer();
   const versions = new SdkVersionCache(opts.sdk);
   const totals = new Map<RuleId, number>();

@@ -8,10 +8,12 @@
  */
 import type { AnalyzeOptions, Finding, RuleId } from './types';
 import type { Node, Tree } from './parser';
+
+type TreeCursor = ReturnType<Tree['walk']>;
 import { createCtx, type Ctx } from './context';
-import { collectCallAliases, collectCalls, collectCtors, collectImports, ctorNameHits, type CallSite, type NameHits } from './sdk';
+import { aliasMatchesAfterEdit, collectCallAliases, collectCalls, collectCtors, collectImports, ctorNameHits, type CallSite, type NameHits } from './sdk';
 import { descend, indentUnit, lineOf, quoteStyle, setCurrentText, type Src } from './syntax';
-import { callerNames } from './checks/retry-loops';
+import { callerNames, enclosingFunction } from './checks/retry-loops';
 import { helperDeclared } from './checks/fixes';
 import { RULES, RULE_BY_ID, type RuleModule } from './rules/index';
 import type { Anchor } from './rules/rule';
@@ -54,33 +56,46 @@ export interface UnitCache {
   text: string;
   a: Map<number, UnitA>;
   b: Map<number, Stored>;
-  /** The top-level units of `text` (reused by the next incremental run outside the changed region). */
+  /** The units of `text` (reused by the next incremental run outside the changed region). */
   units?: Unit[];
+  /** This run's number: units and frames whose `gen` is it hold node ids of this run's tree. */
+  gen?: number;
   /** Whole-text substring searches: needle → its first index in `text` (-1: absent). */
   scans?: Map<string, number>;
   /** Where client class names stand in `text` (see ctorNameHits). */
   ctorHits?: NameHits;
+  /** The call-alias search's matches in `text` (see aliasMatchesAfterEdit). */
+  aliasHits?: RegExpExecArray[];
 }
 
 /**
  * The first index of `needle` in `text`, answered from the previous text's answer when the edit
  * cannot have changed it: an occurrence wholly before the edit stays first; when the old text had
- * none, any new one must overlap the edited range, so only a window around it is searched.
+ * none, or its first lies wholly after the edit, any new one before it must overlap the edited
+ * range, so only a window around it is searched.
  */
-function firstIndexAfterEdit(needle: string, text: string, prev: number | undefined, dirty: Dirty | undefined): number {
+export function firstIndexAfterEdit(needle: string, text: string, prev: number | undefined, dirty: Dirty | undefined): number {
   if (prev === undefined || !dirty) return text.indexOf(needle);
   const len = needle.length;
-  if (prev >= 0) return prev + len <= dirty.start ? prev : text.indexOf(needle);
+  if (prev >= 0 && prev + len <= dirty.start) return prev;
+  // (an old first occurrence wholly after the edit is still there, moved: only one overlapping
+  // the edit can come before it)
+  if (prev >= 0 && prev < dirty.end - dirty.delta) return text.indexOf(needle);
   const w0 = Math.max(0, dirty.start - len + 1);
   const w1 = Math.min(text.length, dirty.end + len - 1);
-  if (w1 - w0 < len) return -1;
-  const i = text.slice(w0, w1).indexOf(needle);
-  return i < 0 ? -1 : w0 + i;
+  const i = w1 - w0 < len ? -1 : text.slice(w0, w1).indexOf(needle);
+  return i >= 0 ? w0 + i : prev >= 0 ? prev + dirty.delta : -1;
 }
 
 /** The part of the new text an edit touched: [start, end) in new offsets; offsets after it moved by delta. */
 export interface Dirty {
   start: number; end: number; delta: number;
+  /**
+   * Where the syntax changed (the new tree's changed ranges against the edited old one, as one
+   * span in new offsets; absent when not computed): outside it and the edit, the top level is
+   * the previous one, moved.
+   */
+  changed?: { start: number; end: number } | null;
 }
 
 /** Common prefix / suffix of two texts: the dirty range when no edit list is known. */
@@ -100,38 +115,141 @@ const FUNCTION_UNITS = new Set([
 ]);
 
 /**
- * A top-level class longer than this is analysed member by member: an edit inside one method
- * re-reads that method, not the whole class (class-shaped files keep all their code in one).
+ * Long code is analysed part by part, so an edit inside one part re-reads that part, not the
+ * whole statement around it: a top-level class longer than this member by member (class-shaped
+ * files keep all their code in one), and a top-level call whose one function argument holds the
+ * code (`describe('…', () => { it(…); … })`, `app.get('/r', async (req, res) => { … })`)
+ * statement by statement, nested calls of that shape in turn.
  */
-const SPLIT_CLASS_CHARS = 2000;
+const SPLIT_CHARS = 2000;
 const CLASS_TYPES = new Set(['class_declaration', 'abstract_class_declaration', 'class_definition']);
 const SPLITTABLE = new Set([...CLASS_TYPES, 'export_statement', 'decorated_definition']);
+const CALLBACKS = new Set(['arrow_function', 'function_expression', 'function']);
 
 /**
- * The members of a long top-level class (its body's named children), or undefined to keep it whole.
- * `reused`: the previous run's members by node id — a member whose subtree the parser reused has
- * the same text, so its type and length are taken from there instead of asked of the tree.
+ * A split node: its span, its body's (the class body, the callback's block), the frame around it.
+ * Its own text outside the body's braces (head: the call and the callback's parameters, or the
+ * class heading; tail: later arguments) belongs to no unit: an edit there re-reads all its units.
  */
-function membersOf(n: Node, text: string, reused?: ReadonlyMap<number, Unit>): { units: Unit[]; nodes: Node[] } | undefined {
-  if (!SPLITTABLE.has(n.type) || n.endIndex - n.startIndex < SPLIT_CLASS_CHARS) return undefined;
+interface Frame { id: number; gen: number; start: number; end: number; bodyFrom: number; bodyTo: number; call: boolean; up?: Frame }
+
+/** The body to split a node into, or undefined to keep it whole. `top`: a top-level node (classes split only there). */
+function splitBody(n: Node, top: boolean): { body: Node; call: boolean } | undefined {
+  if (n.endIndex - n.startIndex < SPLIT_CHARS) return undefined;
+  const t = n.type;
+  if (t === 'expression_statement') {
+    const call = n.namedChild(0);
+    if (!call || call.type !== 'call_expression') return undefined;
+    const args = call.childForFieldName('arguments');
+    if (!args) return undefined;
+    let body: Node | undefined;
+    for (const a of args.namedChildren as Node[]) {
+      if (!CALLBACKS.has(a.type)) continue;
+      const b = a.childForFieldName('body');
+      if (!b || b.type !== 'statement_block') continue;
+      if (body) return undefined; // two callbacks: kept whole
+      body = b;
+    }
+    return body && body.namedChildCount >= 2 ? { body, call: true } : undefined;
+  }
+  if (!top || !SPLITTABLE.has(t)) return undefined;
   let c: Node | null = n;
   if (c.type === 'export_statement') c = c.childForFieldName('declaration');
   else if (c.type === 'decorated_definition') c = c.childForFieldName('definition');
   if (!c || !CLASS_TYPES.has(c.type)) return undefined;
   const body = c.childForFieldName('body');
-  if (!body) return undefined;
-  const nodes = body.namedChildren as Node[];
-  if (nodes.length < 2) return undefined;
-  const units: Unit[] = new Array(nodes.length);
-  for (let i = 0; i < nodes.length; i++) {
-    const k = nodes[i]!;
-    const o = reused?.get(k.id);
-    const start = k.startIndex;
-    units[i] = o
-      ? { start, end: start + (o.end - o.start), fn: o.fn, type: o.type, id: k.id, parent: n.id }
-      : { ...unitAt(k.type, start, k.endIndex, k.id, text), parent: n.id };
+  return body && body.namedChildCount >= 2 ? { body, call: false } : undefined;
+}
+
+/** The previous run's split units by node id, and each frame's units (an index range into them). */
+interface OldUnits { units: readonly Unit[]; byId: Map<number, Unit>; frames: Map<number, { frame: Frame; from: number; to: number }> }
+
+function oldUnits(units: readonly Unit[], prevGen: number): OldUnits {
+  const byId = new Map<number, Unit>();
+  const frames = new Map<number, { frame: Frame; from: number; to: number }>();
+  for (let i = 0; i < units.length; i++) {
+    const u = units[i]!;
+    if (!u.frame) continue;
+    // (an id read from an older tree may name a different node now: its memory is reused)
+    if (u.gen === prevGen) byId.set(u.id, u);
+    for (let f: Frame | undefined = u.frame; f; f = f.up) {
+      if (f.gen !== prevGen) continue;
+      const r = frames.get(f.id);
+      if (r) r.to = i + 1;
+      else frames.set(f.id, { frame: f, from: i, to: i + 1 });
+    }
   }
-  return { units, nodes };
+  return { units, byId, frames };
+}
+
+/**
+ * Copies old units [from, to) moved by `moveBy`, under frame `seed[1]` in place of `seed[0]` (a
+ * nested frame whose subtree the parser reused) or under their own frames moved.
+ */
+function copyUnits(old: readonly Unit[], from: number, to: number, moveBy: number, parent: number | undefined, out: Unit[], nodes: (Node | undefined)[], seed?: [Frame, Frame]): void {
+  if (moveBy === 0 && !seed) {
+    for (let i = from; i < to; i++) {
+      out.push(old[i]!);
+      nodes.push(undefined);
+    }
+    return;
+  }
+  const memo = new Map<Frame, Frame>(seed ? [seed] : []);
+  const clone = (f: Frame): Frame => {
+    let c = memo.get(f);
+    if (!c) {
+      c = { id: f.id, gen: f.gen, start: f.start + moveBy, end: f.end + moveBy, bodyFrom: f.bodyFrom + moveBy, bodyTo: f.bodyTo + moveBy, call: f.call, up: f.up && clone(f.up) };
+      memo.set(f, c);
+    }
+    return c;
+  };
+  for (let i = from; i < to; i++) {
+    const m = old[i]!;
+    out.push({ start: m.start + moveBy, end: m.end + moveBy, fn: m.fn, type: m.type, id: m.id, gen: m.gen, parent: parent ?? m.parent, frame: m.frame && clone(m.frame) });
+    nodes.push(undefined);
+  }
+}
+
+/**
+ * The units of split node `n` (body `body`) into `out`, with their nodes (undefined where copied).
+ * `old`: the previous run's units — a member whose subtree the parser reused has the same text,
+ * so its type and length (a nested frame: all its units) are taken from there instead of asked of
+ * the tree. `parent`: the id of the top-level node.
+ */
+function splitInto(n: Node, body: Node, call: boolean, text: string, old: OldUnits | undefined, gen: number, up: Frame | undefined, parent: number, out: Unit[], nodes: (Node | undefined)[]): void {
+  const frame: Frame = { id: n.id, gen, start: n.startIndex, end: n.endIndex, bodyFrom: body.startIndex, bodyTo: body.endIndex, call, up };
+  const kids = body.namedChildren as Node[];
+  for (let i = 0; i < kids.length; i++) {
+    const k = kids[i]!;
+    const start = k.startIndex;
+    if (old) {
+      const r = old.frames.get(k.id);
+      if (r) {
+        const moveBy = start - r.frame.start;
+        const f = r.frame;
+        // (the parser reused its subtree: its id is this tree's too)
+        const moved: Frame = { id: f.id, gen, start: f.start + moveBy, end: f.end + moveBy, bodyFrom: f.bodyFrom + moveBy, bodyTo: f.bodyTo + moveBy, call: f.call, up: frame };
+        copyUnits(old.units, r.from, r.to, moveBy, parent, out, nodes, [f, moved]);
+        continue;
+      }
+      const o = old.byId.get(k.id);
+      if (o) {
+        out.push({ start, end: start + (o.end - o.start), fn: o.fn, type: o.type, id: k.id, gen, parent, frame });
+        nodes.push(k);
+        continue;
+      }
+    }
+    const sub = call ? splitBody(k, false) : undefined;
+    if (sub) {
+      splitInto(k, sub.body, true, text, old, gen, frame, parent, out, nodes);
+      continue;
+    }
+    const u = unitAt(k.type, start, k.endIndex, k.id, gen, text);
+    u.parent = parent;
+    u.frame = frame;
+    out.push(u);
+    nodes.push(k);
+  }
 }
 
 /** Cheap per-unit pre-check: units without these words have no call site (phase A). */
@@ -199,101 +317,209 @@ function runSteps(ctx: Ctx, steps: readonly Step[], unitText?: () => string): { 
 const TS_DECLARATION_UNITS = new Set(['import_statement', 'lexical_declaration', 'variable_declaration', 'export_statement']);
 
 /**
- * A unit: a top-level statement, or a member of a long top-level class (`parent`: the class
- * node's id). `id` is its node's id (tree-sitter subtree) in the tree it was read from.
+ * A unit: a top-level statement, or a part of a split top-level node (`parent`: that node's id;
+ * `frame`: the split node it sits in directly). `id` is its node's id (tree-sitter subtree) in
+ * the tree it was read from.
  */
-interface Unit { start: number; end: number; fn: boolean; type: string; error?: boolean; id: number; parent?: number }
+interface Unit { start: number; end: number; fn: boolean; type: string; error?: boolean; id: number; gen: number; parent?: number; frame?: Frame }
 
 const EXPORTED_DECLARATION = /^export\s+(?:default\s+)?(?:async\s+)?(?:function|class|abstract\s+class|interface|type)\b/;
 
-function unitAt(type: string, start: number, end: number, id: number, text: string): Unit {
+function unitAt(type: string, start: number, end: number, id: number, gen: number, text: string): Unit {
   if (type === 'export_statement') {
     // export function … / export class …: look at the declaration keyword cheaply.
     const head = text.slice(start, Math.min(end, start + 40));
     if (EXPORTED_DECLARATION.test(head)) type = 'function_declaration';
   }
-  return { start, end, fn: FUNCTION_UNITS.has(type), type, id };
+  return { start, end, fn: FUNCTION_UNITS.has(type), type, id, gen };
 }
 
 /**
- * The top-level units of a fresh tree, with their nodes: one wasm call lists them, then each
+ * The units of a fresh tree, with their nodes: one wasm call lists the top level, then each node
  * answers its type and end (a cursor walk takes six calls per unit).
  */
-function unitsOf(tree: Tree, text: string): { units: Unit[]; nodes: Node[] } {
+function unitsOf(tree: Tree, text: string, gen: number): { units: Unit[]; nodes: (Node | undefined)[] } {
   const top = tree.rootNode.namedChildren as Node[];
   const units: Unit[] = [];
-  const nodes: Node[] = [];
+  const nodes: (Node | undefined)[] = [];
   for (let i = 0; i < top.length; i++) {
     const n = top[i]!;
-    const members = membersOf(n, text);
-    if (members) {
-      units.push(...members.units);
-      nodes.push(...members.nodes);
+    const split = splitBody(n, true);
+    if (split) {
+      splitInto(n, split.body, split.call, text, undefined, gen, undefined, n.id, units, nodes);
     } else {
-      units.push(unitAt(n.type, n.startIndex, n.endIndex, n.id, text));
+      units.push(unitAt(n.type, n.startIndex, n.endIndex, n.id, gen, text));
       nodes.push(n);
     }
   }
   return { units, nodes };
 }
 
+/** Reads one top-level node into units (a long one: its parts). */
+function readTopNode(node: Node, text: string, old: () => OldUnits, gen: number, out: Unit[], nodes: (Node | undefined)[]): void {
+  const split = splitBody(node, true);
+  if (split) {
+    splitInto(node, split.body, split.call, text, old(), gen, undefined, node.id, out, nodes);
+    return;
+  }
+  out.push(unitAt(node.type, node.startIndex, node.endIndex, node.id, gen, text));
+  nodes.push(node);
+}
+
+/** Reads one top-level node at the cursor into units (a long one: its parts). */
+function readTop(cursor: TreeCursor, text: string, old: () => OldUnits, gen: number, out: Unit[], nodes: (Node | undefined)[]): void {
+  const id = cursor.nodeId;
+  const start = cursor.startIndex;
+  const end = cursor.endIndex;
+  if (end - start >= SPLIT_CHARS) {
+    const type = cursor.nodeType;
+    if (type === 'expression_statement' || SPLITTABLE.has(type)) {
+      const node = cursor.currentNode as Node;
+      const split = splitBody(node, true);
+      if (split) {
+        splitInto(node, split.body, split.call, text, old(), gen, undefined, id, out, nodes);
+        return;
+      }
+      out.push(unitAt(type, start, end, id, gen, text));
+      nodes.push(node);
+      return;
+    }
+  }
+  out.push(unitAt(cursor.nodeType, start, end, id, gen, text));
+  nodes.push(cursor.currentNode as Node);
+}
+
+/** The split top-level node holding unit `u`, if it is part of one. */
+function topFrame(u: Unit): Frame | undefined {
+  let f = u.frame;
+  while (f?.up) f = f.up;
+  return f;
+}
+
+/** Where the top-level node holding unit `u` starts and ends. */
+function topSpan(u: Unit): { start: number; end: number } {
+  return topFrame(u) ?? u;
+}
+
 /**
- * The top-level units after an incremental re-parse. A top-level node whose syntax subtree the
- * parser reused from the previous tree has the same node id (tree-sitter's subtree pointer: the
- * previous tree is still alive while the new one is built, and the edit marked every subtree it
- * touched as changed, so such subtrees are never reused): its type and length are the old unit's,
- * only its start is read. Every other node is read from the tree. Without the previous list, or
- * without a known edit, lists them all.
+ * The units after an incremental re-parse whose changed ranges are known: only the top-level
+ * nodes from the edit and the changed syntax on are read from the tree, until one that is a
+ * previous top-level node exactly (moved); the units of the top-level nodes before them are the
+ * previous ones, those from that node on the previous ones moved. (The changed ranges alone do
+ * not bound it: when error recovery splits a function, the part before the edit is not among
+ * them.) Undefined when the boundary before them does not line up.
  */
-function unitsAfterEdit(tree: Tree, text: string, old: Unit[] | undefined, dirty: Dirty | undefined): { units: Unit[]; nodes?: Node[] } {
-  if (!old || !dirty) return unitsOf(tree, text);
+function unitsAroundEdit(tree: Tree, text: string, old: Unit[], dirty: Dirty, changed: { start: number; end: number }, gen: number): { units: Unit[]; nodes: (Node | undefined)[] } | undefined {
+  const r0 = Math.min(dirty.start, changed.start);
+  const r1 = Math.max(dirty.end, changed.end);
+  const delta = dirty.delta;
+  const root = tree.rootNode as Node & { firstChildForIndex(i: number): Node | null };
+  // Before: whole top-level nodes ending by r0 (old offsets are new ones there); the last must
+  // still be a top-level node of the new tree.
+  let i = 0;
+  while (i < old.length && topSpan(old[i]!).end <= r0) i++;
+  const from = i > 0 ? topSpan(old[i - 1]!).end : 0;
+  if (i > 0) {
+    const last = root.firstChildForIndex(from - 1);
+    if (!last || last.startIndex !== topSpan(old[i - 1]!).start || last.endIndex !== from) return undefined;
+  }
+  let index: OldUnits | undefined;
+  const oldIndex = (): OldUnits => (index ??= oldUnits(old, gen - 1));
+  const mid: Unit[] = [];
+  const midNodes: (Node | undefined)[] = [];
+  let j = i;
+  let rest = old.length;
+  // (the first top-level node ending after `from`; the tree cursor's own search answers nothing here)
+  let n = root.firstChildForIndex(from);
+  if (n && n.startIndex < from) return undefined;
+  for (; n; n = n.nextSibling) {
+    const start = n.startIndex;
+    if (start >= r1) {
+      while (j < old.length && topSpan(old[j]!).start + delta < start) j++;
+      const g = j < old.length ? topSpan(old[j]!) : undefined;
+      if (g && g.start + delta === start && g.end + delta === n.endIndex) {
+        rest = j;
+        break;
+      }
+    }
+    if (n.isNamed) readTopNode(n, text, oldIndex, gen, mid, midNodes);
+  }
+  const units: Unit[] = old.slice(0, i);
+  const nodes: (Node | undefined)[] = new Array(i);
+  units.push(...mid);
+  nodes.push(...midNodes);
+  if (rest < old.length) copyUnits(old, rest, old.length, delta, undefined, units, nodes);
+  return { units, nodes };
+}
+
+/**
+ * The units after an incremental re-parse. A top-level node whose syntax subtree the parser
+ * reused from the previous tree has the same node id (tree-sitter's subtree pointer: the previous
+ * tree is still alive while the new one is built, and the edit marked every subtree it touched as
+ * changed, so such subtrees are never reused): its type and length are the old unit's (a split
+ * node: its units, moved), only its start is read. Every other node is read from the tree, with
+ * its node (a split node's parts likewise, reusing what the parser reused inside it). With the
+ * changed ranges known, only the top-level nodes around the edit are visited. Without the
+ * previous list, or without a known edit, lists them all.
+ */
+function unitsAfterEdit(tree: Tree, text: string, old: Unit[] | undefined, dirty: Dirty | undefined, gen: number): { units: Unit[]; nodes: (Node | undefined)[] } {
+  if (!old || !dirty) return unitsOf(tree, text, gen);
+  if (dirty.changed !== undefined) {
+    const around = unitsAroundEdit(tree, text, old, dirty, dirty.changed ?? { start: dirty.start, end: dirty.end }, gen);
+    if (around) return around;
+  }
   const out: Unit[] = [];
+  const nodes: (Node | undefined)[] = [];
   const delta = dirty.delta;
   let j = 0;
-  /** The previous run's class members by node id (made when a split class changed). */
-  let oldMembers: Map<number, Unit> | undefined;
+  /** The previous run's split units by node id (made when a split node changed). */
+  let index: OldUnits | undefined;
+  const oldIndex = (): OldUnits => (index ??= oldUnits(old, gen - 1));
   const cursor = tree.walk();
   try {
-    if (!cursor.gotoFirstChild()) return { units: out };
+    if (!cursor.gotoFirstChild()) return { units: out, nodes };
     do {
       const id = cursor.nodeId;
       const start = cursor.startIndex;
       const oldStart = start < dirty.start ? start : start - delta;
       while (j < old.length && old[j]!.start < oldStart && old[j]!.parent !== id) j++;
       const o = old[j];
-      if (o && o.start === oldStart && o.id === id && o.parent === undefined) {
-        out.push({ start, end: start + (o.end - o.start), fn: o.fn, type: o.type, id });
+      if (o && o.gen === gen - 1 && o.start === oldStart && o.id === id && o.parent === undefined) {
+        out.push({ start, end: start + (o.end - o.start), fn: o.fn, type: o.type, id, gen });
+        nodes.push(undefined);
         j++;
         continue;
       }
-      if (o && o.parent === id) {
-        // A split class whose subtree was reused: its members are the old ones, moved.
-        const moveBy = start - oldStart;
-        for (; j < old.length && old[j]!.parent === id; j++) {
-          const m = old[j]!;
-          out.push({ start: m.start + moveBy, end: m.end + moveBy, fn: m.fn, type: m.type, id: m.id, parent: id });
-        }
+      if (o && o.parent === id && topFrame(o)?.gen === gen - 1) {
+        // A split node whose subtree was reused: its units are the old ones, moved.
+        let k = j;
+        while (k < old.length && old[k]!.parent === id) k++;
+        copyUnits(old, j, k, start - oldStart, id, out, nodes);
+        j = k;
         continue;
       }
       if (!cursor.nodeIsNamed) continue;
-      const end = cursor.endIndex;
-      if (end - start >= SPLIT_CLASS_CHARS && SPLITTABLE.has(cursor.nodeType)) {
-        if (!oldMembers) {
-          oldMembers = new Map();
-          for (const u of old) if (u.parent !== undefined) oldMembers.set(u.id, u);
-        }
-        const members = membersOf(cursor.currentNode as Node, text, oldMembers);
-        if (members) {
-          out.push(...members.units);
-          continue;
-        }
-      }
-      out.push(unitAt(cursor.nodeType, start, end, id, text));
+      readTop(cursor, text, oldIndex, gen, out, nodes);
     } while (cursor.gotoNextSibling());
   } finally {
     cursor.delete();
   }
-  return { units: out };
+  return { units: out, nodes };
+}
+
+/**
+ * A statement inside a split callback whose call sites are not inside a function of its own: what
+ * rules read about the function around a call (its other statements) lies outside the unit, so
+ * its results are not reused.
+ */
+function escapes(src: Src, calls: readonly CallSite[]): void {
+  for (const c of calls) {
+    const fn = enclosingFunction({ src }, c.call);
+    if (!fn || fn.startIndex < src.unitFrom || fn.endIndex > src.unitTo) {
+      src.outside = true;
+      return;
+    }
+  }
 }
 
 function delta0(hit: Stored, u: Unit): boolean {
@@ -418,7 +644,8 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
     text, py, typed: options.language === 'typescript' || options.language === 'typescriptreact',
     root: tree.rootNode, scopeCache: new Map(), mutationCache: new Map(), unitFrom: 0, unitTo: text.length, outside: false,
   };
-  const { units, nodes: unitNodes } = unitsAfterEdit(tree, text, cache?.units, dirtyHint);
+  const gen = (cache?.gen ?? 0) + 1;
+  const { units, nodes: unitNodes } = unitsAfterEdit(tree, text, cache?.units, dirtyHint, gen);
   const scans = new Map<string, number>();
   /** The edit from the cached text to this one, when known. */
   const edit = cache && dirtyHint && cache.text.length + dirtyHint.delta === text.length ? dirtyHint : undefined;
@@ -431,7 +658,8 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
     }
     return i >= 0;
   };
-  const declUnits = units.filter((u) => !u.fn);
+  // (statements inside a split call's callback are not module level: the unsplit analysis never saw them there)
+  const declUnits = units.filter((u) => !u.fn && !u.frame?.call);
   const imports = collectImports(src, declUnits);
   const ownSdk = imports.classes.size > 0 || imports.namespaces.size > 0 || imports.errors.size > 0 || imports.pyFrom.length > 0
     || (!py && mentions('@anthropic-ai/'));
@@ -445,8 +673,10 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
   if (usesSdk && !ownSdk) imports.onlyViaProject = true;
   const ctorHits = usesSdk ? ctorNameHits(text, imports, cache?.ctorHits, edit) : undefined;
   const ctors = usesSdk ? collectCtors(src, imports, ctorHits) : [];
+  let aliasHits: RegExpExecArray[] | undefined;
   if (usesSdk && mentions('.messages')) {
-    const aliases = collectCallAliases(src);
+    aliasHits = aliasMatchesAfterEdit(text, py, cache?.aliasHits, edit);
+    const aliases = collectCallAliases(src, aliasHits);
     if (aliases.size > 0) imports.callAliases = aliases;
   }
   const declared = mentions(py ? RETRY_HELPER_NAMES.python : RETRY_HELPER_NAMES.typescript) && helperDeclared(text, py);
@@ -476,7 +706,7 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
   for (const c of ctors) keyParts.push(`${c.node.startIndex}:${c.node.endIndex}:${c.binding ?? ''}:${text.slice(c.node.startIndex, c.node.endIndex)}`);
   // Module-level declarations (what identifier lookups can reach), never error regions.
   for (const u of units) {
-    if (u.type === 'ERROR') continue;
+    if (u.type === 'ERROR' || u.frame?.call) continue;
     if (!u.fn) {
       if (py || TS_DECLARATION_UNITS.has(u.type)) keyParts.push(`s${text.slice(u.start, u.end)}`);
     } else if (py) {
@@ -489,7 +719,7 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
   }
   const global = keyParts.join('\u0001');
   const reuse = cache && cache.global === global ? cache : undefined;
-  const next: UnitCache = { global, callersKey: '', text, a: new Map(), b: new Map(), units, scans, ctorHits };
+  const next: UnitCache = { global, callersKey: '', text, a: new Map(), b: new Map(), units, gen, scans, ctorHits, aliasHits };
   const dirty = reuse ? dirtyHint ?? diffRange(reuse.text, text) : undefined;
   /** Where a unit of the new text started in the cached text, if its text is certainly unchanged. */
   const oldStart = (u: Unit): number | undefined => {
@@ -498,9 +728,20 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
     if (u.start >= dirty.end) return u.start - dirty.delta;
     return undefined;
   };
+  /** Frames whose own text (head or tail) the edit touched: none of their units is reused. */
+  const touched = new Map<Frame, boolean>();
+  const frameTouched = (f: Frame): boolean => {
+    let t = touched.get(f);
+    if (t === undefined) {
+      t = (dirty!.start <= f.bodyFrom + 1 && dirty!.end >= f.start) || (dirty!.start <= f.end && dirty!.end >= f.bodyTo - 1)
+        || (f.up !== undefined && frameTouched(f.up));
+      touched.set(f, t);
+    }
+    return t;
+  };
   const lookup = <T extends Stored>(map: Map<number, T> | undefined, u: Unit): T | undefined => {
     const at = oldStart(u);
-    if (at === undefined || !map) return undefined;
+    if (at === undefined || !map || (u.frame && frameTouched(u.frame))) return undefined;
     const hit = map.get(at);
     return hit && hit.end - hit.start === u.end - u.start ? hit : undefined;
   };
@@ -574,9 +815,10 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
       src.unitFrom = u.start;
       src.unitTo = u.end;
       src.outside = false;
-      // (known when the units were listed from the tree at once; an incremental run searches from the root)
+      // (known for every unit read from the tree this run; a reused one searches from the root)
       src.unitNode = unitNodes?.[i];
       const calls = collectCalls(src, imports, ctors, u.start, u.end);
+      if (u.frame?.call) escapes(src, calls);
       // Kept for phase B only where it will look (most units it skips): everything else a unit's
       // analysis touched can be collected young.
       if (bAnchor(u)) unitCalls.set(u.start, calls);
@@ -629,6 +871,7 @@ function runRulesIn(tree: Tree, text: string, options: AnalyzeOptions, cache: Un
     src.outside = false;
     src.unitNode = unitNodes?.[i];
     const calls = usesSdk ? unitCalls.get(u.start) ?? collectCalls(src, imports, ctors, u.start, u.end) : [];
+    if (u.frame?.call) escapes(src, calls);
     const ctx = createCtx(src, options, imports, usesSdk, ctors, calls, { from: u.start, to: u.end, callers, helperDeclared: declared });
     let unitText: string | undefined;
     const { held, notes } = runSteps(ctx, anchoredSteps, () => (unitText ??= text.slice(u.start, u.end)));

@@ -75,10 +75,12 @@ export function createAnalyzer(host?: { wasmDir?: string }): Analyzer {
         let cur = prev.text;
         let ok = true;
         let d: Dirty | undefined;
+        const one = changes.length === 1 ? changes[0]! : undefined;
         for (const ch of changes) {
           if (ch.rangeOffset < 0 || ch.rangeOffset + ch.rangeLength > cur.length) { ok = false; break; }
           prev.tree.edit(treeEdit(cur, ch.rangeOffset, ch.rangeLength, ch.text));
-          cur = cur.slice(0, ch.rangeOffset) + ch.text + cur.slice(ch.rangeOffset + ch.rangeLength);
+          // (one change: checked against the new text piece by piece below, without building it)
+          if (!one) cur = cur.slice(0, ch.rangeOffset) + ch.text + cur.slice(ch.rangeOffset + ch.rangeLength);
           const o = ch.rangeOffset;
           const shift = ch.text.length - ch.rangeLength;
           const map = (x: number): number => (x < o ? x : x >= o + ch.rangeLength ? x + shift : o + ch.text.length);
@@ -86,8 +88,26 @@ export function createAnalyzer(host?: { wasmDir?: string }): Analyzer {
             ? { start: Math.min(map(d.start), o), end: Math.max(map(d.end), o + ch.text.length), delta: d.delta + shift }
             : { start: o, end: o + ch.text.length, delta: shift };
         }
-        dirty = ok && cur === text ? d : undefined;
+        const leads = one
+          // (slices compare as memory; startsWith walks them character by character)
+          ? text.length === cur.length + one.text.length - one.rangeLength
+            && text.slice(one.rangeOffset, one.rangeOffset + one.text.length) === one.text
+            && text.slice(0, one.rangeOffset) === cur.slice(0, one.rangeOffset)
+            && text.slice(one.rangeOffset + one.text.length) === cur.slice(one.rangeOffset + one.rangeLength)
+          : cur === text;
+        dirty = ok && leads ? d : undefined;
         tree = dirty ? await pool.parse(text, options.language, prev.tree) : await pool.parse(text, options.language);
+        if (dirty) {
+          // Where the syntax changed (one span): the engine reads the tree only around it and the edit.
+          const ranges = tree.getChangedRanges(prev.tree);
+          let start = Infinity;
+          let end = -Infinity;
+          for (const r of ranges) {
+            start = Math.min(start, r.startIndex);
+            end = Math.max(end, r.endIndex);
+          }
+          dirty = { ...dirty, changed: ranges.length > 0 ? { start, end } : null };
+        }
       } else if (prev && prev.language === options.language && prev.text === text) {
         tree = prev.tree.copy();
       } else {

@@ -234,6 +234,9 @@ function memoizeNodeGetters(mod: TreeSitterModule): void {
   Object.defineProperty(proto, '__claudeDoctorMemo', { value: true });
 }
 
+/** Characters per input read of an incremental parse. */
+const PARSE_CHUNK = 1024;
+
 /** One parser per grammar; grammars are process-wide. */
 export class ParserPool {
   private readonly languages = new Map<Grammar, Promise<Language>>();
@@ -272,7 +275,12 @@ export class ParserPool {
 
   async parse(text: string, language: AnalyzerLanguage, oldTree?: Tree): Promise<Tree> {
     const parser = await this.parser(grammarFor(language));
-    const tree = parser.parse(text, oldTree ?? null);
+    // Read in chunks: given the string itself, the runtime hands tree-sitter `text.slice(index)`
+    // and copies 5,119 characters of it into wasm memory on every read, and an incremental parse
+    // reads again after every subtree it reuses.
+    const tree = oldTree
+      ? parser.parse((index: number) => text.slice(index, index + PARSE_CHUNK), oldTree)
+      : parser.parse(text, null);
     if (!tree) throw new Error('claude-doctor: tree-sitter returned no tree');
     return tree;
   }

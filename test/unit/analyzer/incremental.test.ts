@@ -203,6 +203,117 @@ describe('long classes are analysed member by member', () => {
   }
 });
 
+describe('callbacks passed to top-level calls are analysed statement by statement', () => {
+  /** A fixture's code inside `describe(…)`: once directly in its callback, then in `it(…)` callbacks until the call is long. */
+  const wrapped = (text: string): string => {
+    const imports: string[] = [];
+    const body = text.replace(/^import\b[^;]*?(?:from\s*)?['"][^'"\n]+['"];?[ \t]*\n/gm, (m) => {
+      imports.push(m);
+      return '';
+    }).replace(/^export\s+(?:default\s+)?/gm, '');
+    const parts = [`${imports.join('')}\ndescribe('fixture', () => {\n${body}\n`];
+    for (let i = 0; parts.join('').length < 2600; i++) parts.push(`  it('case ${i}', async () => {\n${body}\n  });\n\n`);
+    return `${parts.join('')}});\n`;
+  };
+
+  it('incremental equals full under random edits on every TypeScript/JavaScript fixture wrapped in describe/it', async () => {
+    const inc = createAnalyzer();
+    const full = createAnalyzer();
+    const r = rng(16);
+    let steps = 0;
+    let withFindings = 0;
+    for (const f of fixtures((n) => !n.endsWith('.py'))) {
+      const key = `mem://wrapped/${f.name}`;
+      let text = wrapped(f.text);
+      const first = await full.analyze(text, f.options);
+      if (first.length > 0) withFindings++;
+      expect(await inc.analyzeIncremental(key, text, f.options)).toEqual(first);
+      for (let i = 0; i < 12; i++) {
+        const change = randomChange(text, r);
+        text = apply(text, change);
+        expect(await inc.analyzeIncremental(key, text, f.options, [change]), `${f.name} step ${i}`).toEqual(await full.analyze(text, f.options));
+        steps++;
+      }
+      inc.forget(key);
+    }
+    expect(steps).toBeGreaterThan(500);
+    expect(withFindings).toBeGreaterThan(25);
+  }, 240_000);
+
+  /** `groups` describe(…) blocks of ten it(…) blocks each, inside one top-level describe(…). */
+  const testFile = (groups: number, extra = ''): string => `import Anthropic from '@anthropic-ai/sdk';\nconst client = new Anthropic();\n\ndescribe('handlers', () => {\n  const tag = 'h';\n${extra}\n${
+    Array.from({ length: groups }, (_, g) => `  describe('group ${g}', () => {\n${Array.from({ length: 10 }, (_, k) => {
+      const i = g * 10 + k;
+      return `    it('task ${i}', async () => {\n      const r = await client.messages.create({ model: '${i % 7 === 3 ? 'claude-3-opus-20240229' : 'claude-haiku-4-5'}', ${i % 5 === 2 ? '' : 'max_tokens: 64, '}messages: [{ role: 'user', content: \`task ${i} \${tag}\` }] });\n      expect(r.content.length).toBeGreaterThan(0);\n    });\n`;
+    }).join('\n')}  });\n`).join('\n')}});\n`;
+
+  it('an edit inside one it(…) re-reads that statement only: every other finding is the same object', async () => {
+    const a = createAnalyzer();
+    const opts = { language: 'typescript' as const };
+    const text = testFile(5);
+    const first = await a.analyzeIncremental('doc', text, opts);
+    expect(first.filter((f) => f.rule === 'retired-model')).toHaveLength(7);
+    const at = text.indexOf('task 25 ') + 5;
+    const edited = text.slice(0, at) + 'z' + text.slice(at);
+    const second = await a.analyzeIncremental('doc', edited, opts, [{ rangeOffset: at, rangeLength: 0, text: 'z' }]);
+    expect(second).toEqual(await a.analyze(edited, opts));
+    expect(second).toHaveLength(first.length);
+    const before = first.filter((f) => f.end < at);
+    const after = first.filter((f) => f.start > at);
+    expect(before.length).toBeGreaterThan(5);
+    expect(after.length).toBeGreaterThan(5);
+    // the units before the edit kept their results (the same objects, task 24 of the same group
+    // included); those after moved by one
+    for (let i = 0; i < before.length; i++) expect(second[i]).toBe(before[i]);
+    for (let i = 0; i < after.length; i++) expect(second[second.length - after.length + i]!.start).toBe(after[i]!.start + 1);
+  });
+
+  it('edits to a callback\'s own text (its parameters, later arguments) re-read the statements inside it', async () => {
+    const a = createAnalyzer();
+    const opts = { language: 'typescript' as const };
+    // A retry loop directly in the callback: its try calls Claude only through the callback's parameter.
+    const loop = `  for (let attempt = 0; attempt < 3; attempt++) {\n    try {\n      await ask('q');\n      break;\n    } catch (e) {\n      await new Promise((r) => setTimeout(r, 1000));\n    }\n  }\n`;
+    let text = testFile(3, loop).replace("describe('handlers', () => {", "describe('handlers', async () => {");
+    const rules = (fs: readonly { rule: string }[]): number => fs.filter((f) => f.rule === 'retry-without-jitter').length;
+    expect(rules(await a.analyzeIncremental('doc', text, opts))).toBe(0);
+    const steps: [string, string, number][] = [
+      ["describe('handlers', async () => {", "describe('handlers', async (ask: (q: string) => Promise<unknown>) => {", 1],
+      ["(ask: (q: string) => Promise<unknown>) => {", "(asks: (q: string) => Promise<unknown>) => {", 0],
+      ["(asks: (q: string) => Promise<unknown>) => {", "(ask: (q: string) => Promise<unknown>) => {", 1],
+      // a later argument (the tail) and back
+      ["    });\n  });\n});\n", "    });\n  });\n}, 10_000);\n", 1],
+      ["(ask: (q: string) => Promise<unknown>) => {", "() => {", 0],
+    ];
+    for (const [from, to, jitter] of steps) {
+      const at = text.indexOf(from);
+      expect(at, from).toBeGreaterThanOrEqual(0);
+      const change: ContentChange = { rangeOffset: at, rangeLength: from.length, text: to };
+      text = apply(text, change);
+      const got = await a.analyzeIncremental('doc', text, opts, [change]);
+      expect(got, to).toEqual(await a.analyze(text, opts));
+      expect(rules(got), to).toBe(jitter);
+    }
+  });
+
+  it('a call directly in the callback reads its other statements: deleting one is seen', async () => {
+    const a = createAnalyzer();
+    const opts = { language: 'typescript' as const };
+    const unshift = "  history.unshift({ role: 'system', content: 'Be brief.' });\n";
+    // (`history` is the callback's parameter: the rule reads the callback's statements before the call)
+    let text = testFile(3, `${unshift}  const warm = client.messages.create({ model: 'claude-haiku-4-5', max_tokens: 8, messages: history });\n`)
+      .replace("describe('handlers', () => {", "describe('handlers', (history: { role: string; content: string }[]) => {");
+    const first = await a.analyzeIncremental('doc', text, opts);
+    expect(first).toEqual(await a.analyze(text, opts));
+    expect(first.some((f) => f.rule === 'system-message-first')).toBe(true);
+    const at = text.indexOf(unshift);
+    const change: ContentChange = { rangeOffset: at, rangeLength: unshift.length, text: '' };
+    text = apply(text, change);
+    const got = await a.analyzeIncremental('doc', text, opts, [change]);
+    expect(got).toEqual(await a.analyze(text, opts));
+    expect(got.some((f) => f.rule === 'system-message-first')).toBe(false);
+  });
+});
+
 describe('rules gated on a word (`mentions`)', () => {
   it('switch on when an edit types the word in, and off when it is deleted', async () => {
     const inc = createAnalyzer();
