@@ -682,7 +682,7 @@ class Simulator {
           others = stormBackground(background, halfLife, now - st.stormStart);
         }
         if (this.stormInFlight + others < capacity) return false;
-        this.overloaded(ctx);
+        this.overloaded(ctx, retryAfterHeaders());
         return true;
       }
       case 'rate-limited': {
