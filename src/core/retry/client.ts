@@ -17,9 +17,10 @@ import { classify, classifyError, clip, MAX_MESSAGE_LENGTH, type Classification 
 import { isRetryBudget, RetryBudget } from './budget';
 import type { AttemptEvent, BackoffReason, ClientEvent, RateLimitInfo, ResultEvent, Verdict } from './events';
 import { headerValue, parseRateLimitHeaders } from './headers';
-import { isLimiter, isSaturated, overloadSignal, sharedLimiter, type Limiter, type Permit } from './limiter';
+import { isLimiter, overloadSignal, queuePaces, sharedLimiter, type Limiter, type Permit } from './limiter';
 import { computeBackoff, parseRetryAfter, resolvePolicy, type RetryPolicy } from './policy';
 import { abortableSleep } from './sleep';
+import { paceOverload } from './throttle';
 import { unwatch, watchSend, wireObservable } from './wire';
 
 export interface ConnectionTestOptions {
@@ -939,6 +940,7 @@ async function run(
         outcome = await runAttempt({ client, capture, ctxToken, retryCount: attempt - 1, model, maxTokens, prompt, stream, timeoutMs, ...(signal ? { signal } : {}) });
         latencyMs = performance.now() - a0;
         permit?.release(outcome.ok ? 'success' : overloadSignal(outcome.cls.status, outcome.cls.category));
+        if (policy.throttle) policy.throttle.record(outcome.ok ? 'success' : overloadSignal(outcome.cls.status, outcome.cls.category)); // storm-policy hook (throttle.ts)
       } finally {
         permit?.release('ignore');
       }
@@ -1051,12 +1053,16 @@ async function run(
         delay = computeBackoff(retriesUsed, policy, prevDelay, random);
         reason = 'jitter';
       }
+      // storm-policy hook (throttle.ts): jitter on top of a 529/503 retry-after; policy.throttle's holds.
+      const room = Math.min(Math.max(policy.maxDelayMs, policy.maxRetryAfterMs), deadlineAt !== undefined ? deadlineAt - performance.now() - attemptFloor() - DEADLINE_MARGIN_MS : Infinity);
+      delay = paceOverload({ delayMs: delay, reason, status: cls.status, category: cls.category, retryAfterSpread: policy.retryAfterSpread, throttle: policy.throttle, random, draw: () => computeBackoff(retriesUsed, policy, prevDelay, random), roomMs: room });
       // While the shared limiter is throttling (others queued, or every slot taken), an overload
       // answer's retry waits in its queue instead of a jittered sleep: the queue already spreads
       // the retries (FIFO, admitted only as slots free up), and a sleep on top only leaves slots
       // idle. A run alone never sees a saturated limiter, so it keeps its jittered backoff; a
-      // server's retry-after is always honoured.
-      const paced = reason === 'jitter' && limiter !== undefined && overloadSignal(cls.status, cls.category) === 'overload' && isSaturated(limiter);
+      // server's retry-after is always honoured. Only while a success came back since the last
+      // cut (queuePaces, limiter.ts): after nothing but 529s the queue would re-send at 529 speed.
+      const paced = reason === 'jitter' && limiter !== undefined && overloadSignal(cls.status, cls.category) === 'overload' && queuePaces(limiter);
 
       // 5. Retry budget (shared token bucket).
       if (budget && !budget.canRetry()) {
