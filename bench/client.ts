@@ -488,7 +488,7 @@ async function main(): Promise<void> {
 
   const storms: StormResult[] = [];
   for (const serviceTimeMs of QUICK ? [100] : [100, 500]) {
-    const s = await storm(serviceTimeMs, QUICK ? 3 : serviceTimeMs >= 500 ? 4 : 6);
+    const s = await storm(serviceTimeMs, QUICK ? 3 : serviceTimeMs >= 500 ? 4 : 8);
     storms.push(s);
     goals.push(...s.goals);
   }

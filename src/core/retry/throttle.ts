@@ -15,10 +15,11 @@
  *    Default `spread 1` (the retry lands in [RA, 2·RA]): the server's demand is its estimate of the
  *    storm's time scale, so the callers told the same thing spread over one more such period.
  *    Measured in bench/client.ts (100 callers, capacity 10, `retry-after: 1` on every 529, one
- *    limiter per caller, 2026-12-04 on 2 loaded cores): with the retry-after waited exactly, 218–268
- *    attempts at 95–100 % success (service 100 ms) and 398 at 54 % (500 ms); with the jitter 170–196
- *    and 309, both at 100 %. A larger spread saves a few more attempts and costs a lone caller more
- *    time: with spread 1 it waits 1.5 × the demand on average instead of the demand.
+ *    limiter per caller, 2026-12-04, 2 cores): with the retry-after waited exactly, 384 attempts at
+ *    60 % success (service 100 ms; 218–268 at 95–100 % on a loaded machine, whose first wave is
+ *    spread by itself) and 400 at 50 % (500 ms); with the jitter 201 and 313, both at 100 %. A
+ *    larger spread saves a few more attempts and costs a lone caller more time: with spread 1 it
+ *    waits 1.5 × the demand on average instead of the demand.
  *
  * 2. **Adaptive throttle** (`AdaptiveThrottle`, opt-in: `policy.throttle`). Client-side adaptive
  *    throttling as in the Google SRE book ("Handling Overload"): over a sliding window of this
@@ -32,13 +33,14 @@
  *    to twice what it accepts, so a throttled client still probes for recovery); `window 30 s` in
  *    `buckets 10` (the book uses two minutes for long-lived RPC clients; 529 storms clear in
  *    seconds to minutes and a connection test lives seconds); `maxHolds 4`.
- *    Measured per caller (same bench, no retry-after): 187–204 attempts against 205–240 without
- *    it at 100 ms service — about the least possible for callers that share nothing, 190 — and 295
- *    at 100 % success against 392 at 90 % at 500 ms; but completion 1.3–1.8× longer (4.7× against
- *    3.7× the floor at 100 ms, 2.7× against 1.45× at 500 ms). It is not on by default: a caller
- *    that knows only its own run cannot tell a storm of 100 callers from one of 1 (its history is
- *    1–5 attempts, all overloads, so p is 1/2, 2/3, …), so the holds stretch a lone run's backoff
- *    too, and a lone run's waits are the contract (its first retries wait exactly full jitter).
+ *    Measured per caller (same bench, no retry-after): 187–208 attempts against 205–243 without
+ *    it at 100 ms service — about the least possible for callers that share nothing, 190 — and
+ *    295–309 at 100 % success against 392–396 at 89–90 % at 500 ms; but completion 1.3–2.3× longer
+ *    (4.4–4.7× against 2.8–3.7× the floor at 100 ms, 2.7–3.2× against 1.4× at 500 ms). Not on by
+ *    default: a caller that knows only its own run cannot tell a storm of 100 callers from one of
+ *    1 (its history is 1–5 attempts, all overloads, so p is 1/2, 2/3, …), so the holds stretch a
+ *    lone run's backoff too, and a lone run's waits are the contract (its first retries wait
+ *    exactly full jitter).
  *    It is meant for a client that keeps sending through a storm, whose window also holds its
  *    other requests.
  *
