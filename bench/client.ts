@@ -8,16 +8,21 @@
  *    and in a separate `node` process (the machine's floor), the bare SDK with the same sleeps
  *    (no client: what any client on the SDK sees), and CPU per attempt.
  *                                                                          Goal p99 ≤ 10 ms.
- * 3. Storm: 100 concurrent callers against the `storm` scenario (capacity 10), per jitter kind
- *    and the real SDK, all at equal max attempts. Goal: our default needs ≤ 0.6× the attempts
- *    of the SDK formula at equal or better success, and completes within 2× the physical floor.
+ * 3. Storm: 100 concurrent callers against the `storm` scenario (capacity 10, no simulated
+ *    background), without and with `retry-after` on every 529, side by side: our default with the
+ *    process-wide limiter (all callers in one process), one limiter per caller (nothing shared),
+ *    real child processes (each its own process-wide state), and the real SDK at maxRetries 2 (its
+ *    default) and 4 (our default). Goals, on the rows without a shared limiter: ≤ 0.6× the SDK's
+ *    attempts at ≥ its success, completion ≤ 1.5× the physical floor, ratios within ±10 % over
+ *    the repetitions.
  *
- * `npx tsx bench/client.ts [--quick] [--timers]` (`--timers`: section 2 only)
+ * `npx tsx bench/client.ts [--quick] [--timers] [--only storm]` (`--timers`: section 2 only; `--only storm`: section 3 only)
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { RetryBudget } from '../src/core/retry/budget';
 import { runConnectionTest } from '../src/core/retry/client';
-import { DEFAULT_POLICY, type JitterKind, type RetryPolicy } from '../src/core/retry/policy';
+import { AdaptiveLimiter } from '../src/core/retry/limiter';
+import { DEFAULT_POLICY, type RetryPolicy } from '../src/core/retry/policy';
+import { AdaptiveThrottle } from '../src/core/retry/throttle';
 import type { ClientEvent } from '../src/core/retry/events';
 import {
   fmt,
@@ -37,6 +42,8 @@ import {
 const QUICK = process.argv.includes('--quick');
 /** `--timers`: only section 2 (backoff timer accuracy). */
 const TIMERS_ONLY = process.argv.includes('--timers');
+/** `--only storm`: section 3 alone. */
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 /** Key-shaped for the client, made at run time (no key-like string in the repository). */
 const API_KEY = `${['sk', 'ant', 'api03', 'bench'].join('-')}-${'0'.repeat(28)}`;
 const MODEL = 'claude-haiku-4-5';
@@ -341,46 +348,104 @@ function timerGoals(ta: { single: TimerFigures; concurrent: TimerFigures }): Goa
 // 3. Storm
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Where the callers' state lives:
+ * - `shared`: 100 runs in this process, the default policy: one process-wide limiter for the endpoint.
+ * - `per-caller`: 100 runs in this process, each with its own limiter (and throttle, when the row
+ *   has one): nothing shared, as if every caller were its own process.
+ * - `children`: real separate `node` processes, each running its callers with the default policy.
+ * - `sdk`: the real `@anthropic-ai/sdk` client, its own retries, one client for all callers.
+ */
+type StormMode = 'shared' | 'per-caller' | 'children' | 'sdk';
+
 interface StormKind {
   name: string;
-  jitter?: JitterKind;
-  realSdk?: boolean;
-  /** Extra policy fields, built fresh per run (a shared budget must start full each run). */
+  mode: StormMode;
+  /** `sdk`: the SDK's maxRetries. */
+  sdkRetries?: number;
+  /** Extra policy fields per caller, built fresh for every caller (per-caller state). */
   extra?: () => Partial<RetryPolicy>;
-  /** Not one of the compared kinds: a what-if shown for the report. */
+  /** The rows the goals are checked against (deployments without a shared limiter). */
+  goalRow?: boolean;
   whatIf?: boolean;
+}
+
+interface StormRun {
+  attempts: number; // server-counted requests
+  success: number; // 0..1
+  completionMs: number;
 }
 
 interface StormRow {
   name: string;
+  retryAfter: boolean;
+  goalRow: boolean;
+  whatIf: boolean;
+  runs: StormRun[];
   attempts: number;
-  success: number; // 0..1
+  success: number;
   completionMs: number;
-  overFloor: number;
-  serverRequests: number;
-  maxInFlight: number;
 }
 
 const CALLERS = 100;
 const CAPACITY = 10;
+/** `children` rows: this many processes × CALLERS / CHILDREN callers each. */
+const CHILDREN = 10;
+/** The `retry-after` every 529 carries in the "with retry-after" rows (seconds; the header's real form). */
+const STORM_RETRY_AFTER_S = 1;
 
-async function stormOnce(
-  serviceTimeMs: number,
-  kind: StormKind,
-  maxRetries: number,
-  seed: number,
-): Promise<StormRow> {
-  const sim = await startSimulatorProcess({ port: 0, scenario: 'storm;background=0', capacity: CAPACITY, serviceTimeMs, apiKey: API_KEY });
-  const floor = (CALLERS * serviceTimeMs) / CAPACITY;
-  let attempts = 0;
-  let ok = 0;
-  const t0 = now();
-  if (kind.realSdk) {
-    const counting: typeof fetch = (input, init) => {
-      attempts++;
-      return fetch(input, init);
+interface Child {
+  send(m: unknown): void;
+  next<T>(key: string): Promise<T>;
+  close(): Promise<void>;
+}
+
+async function startChildren(n: number): Promise<Child[]> {
+  const { spawn } = await import('node:child_process');
+  const { join } = await import('node:path');
+  const script = join(__dirname, 'storm-child.ts');
+  const children = Array.from({ length: n }, () => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const next = <T>(key: string) =>
+      new Promise<T>((res, rej) => {
+        const onMessage = (m: Record<string, unknown>) => {
+          if (m && typeof m === 'object' && key in m) {
+            proc.off('message', onMessage);
+            proc.off('exit', onExit);
+            res(m[key] as T);
+          }
+        };
+        const onExit = (code: number | null) => rej(new Error(`storm child exited (${code})`));
+        proc.on('message', onMessage);
+        proc.once('exit', onExit);
+      });
+    const up = next<boolean>('up');
+    return {
+      up,
+      child: {
+        send: (m: unknown) => proc.send(m as never),
+        next,
+        close: async () => {
+          if (proc.exitCode !== null) return;
+          const gone = new Promise<void>((r) => proc.once('exit', () => r()));
+          proc.send('exit');
+          await gone;
+        },
+      } satisfies Child,
     };
-    const client = new Anthropic({ baseURL: sim.url, apiKey: API_KEY, maxRetries, fetch: counting, timeout: 60_000 });
+  });
+  await Promise.all(children.map((c) => c.up));
+  return children.map((c) => c.child);
+}
+
+async function stormOnce(serviceTimeMs: number, kind: StormKind, retryAfter: boolean, seed: number, children: Child[]): Promise<StormRun> {
+  const scenario = `storm;background=0${retryAfter ? `;retryAfter=${STORM_RETRY_AFTER_S}` : ''}`;
+  const sim = await startSimulatorProcess({ port: 0, scenario, capacity: CAPACITY, serviceTimeMs, apiKey: API_KEY });
+  let ok = 0;
+  let t0 = now();
+  if (kind.mode === 'sdk') {
+    const client = new Anthropic({ baseURL: sim.url, apiKey: API_KEY, maxRetries: kind.sdkRetries!, timeout: 60_000 });
+    t0 = now();
     await Promise.all(
       Array.from({ length: CALLERS }, async () => {
         try {
@@ -391,20 +456,29 @@ async function stormOnce(
         }
       }),
     );
+  } else if (kind.mode === 'children') {
+    const per = CALLERS / children.length;
+    const ready = children.map((c, i) => {
+      const p = c.next<boolean>('ready');
+      c.send({ storm: { url: sim.url, apiKey: API_KEY, model: MODEL, callers: per, seed: seed * 1000 + i, policy: { maxRetries: DEFAULT_POLICY.maxRetries } } });
+      return p;
+    });
+    await Promise.all(ready);
+    const done = children.map((c) => c.next<{ attempts: number; ok: number }>('done'));
+    t0 = now();
+    for (const c of children) c.send('go');
+    for (const d of await Promise.all(done)) ok += d.ok;
   } else {
-    const policy: Partial<RetryPolicy> = { ...DEFAULT_POLICY, maxRetries, ...(kind.jitter ? { jitter: kind.jitter } : {}), ...(kind.extra?.() ?? {}) };
     const rng = seeded(seed);
+    t0 = now();
     await Promise.all(
       Array.from({ length: CALLERS }, async (_, i) => {
-        const r = await runConnectionTest({
-          baseURL: sim.url,
-          apiKey: API_KEY,
-          model: MODEL,
-          policy,
-          timeoutMs: 60_000,
-          random: seeded(Math.floor(rng() * 2 ** 31) + i),
-        });
-        attempts += r.attempts;
+        const policy: Partial<RetryPolicy> = {
+          maxRetries: DEFAULT_POLICY.maxRetries,
+          ...(kind.mode === 'per-caller' ? { limiter: new AdaptiveLimiter() } : {}),
+          ...(kind.extra?.() ?? {}),
+        };
+        const r = await runConnectionTest({ baseURL: sim.url, apiKey: API_KEY, model: MODEL, policy, timeoutMs: 60_000, random: seeded(Math.floor(rng() * 2 ** 31) + i) });
         if (r.ok) ok++;
       }),
     );
@@ -412,59 +486,140 @@ async function stormOnce(
   const completionMs = now() - t0;
   const stats = await sim.stats();
   await sim.close();
-  return {
-    name: kind.name,
-    attempts,
-    success: ok / CALLERS,
-    completionMs,
-    overFloor: completionMs / floor,
-    serverRequests: stats.requests,
-    maxInFlight: stats.maxInFlight,
-  };
+  return { attempts: stats.requests, success: ok / CALLERS, completionMs };
 }
 
-async function storm(serviceTimeMs: number, reps: number): Promise<{ rows: StormRow[]; floorMs: number; maxRetries: number }> {
-  const maxRetries = DEFAULT_POLICY.maxRetries;
-  // The default row uses the process-wide shared adaptive limiter (limiter.ts), as every run in one
-  // process does by default; each storm gets a fresh one (a new simulator port is a new endpoint).
-  // The jitter rows compare backoff formulas alone, so they turn the limiter off.
-  const off = { limiter: false } as const;
+const meanOf = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+
+/** Standard error of the mean of `v`, relative to the mean. */
+function relSe(v: readonly number[]): number {
+  if (v.length < 2) return NaN;
+  const m = meanOf(v);
+  const sd = Math.sqrt(v.reduce((a, x) => a + (x - m) ** 2, 0) / (v.length - 1));
+  return sd / Math.sqrt(v.length) / m;
+}
+
+/**
+ * A ratio of two rows' means over their repetitions: the ratio, its ± (standard error of the
+ * ratio, from both rows' standard errors, in %), and the range of single runs against the
+ * reference's mean.
+ */
+interface Ratio {
+  mean: number;
+  min: number;
+  max: number;
+  sePct: number;
+}
+
+function ratio(values: readonly number[], reference: readonly number[]): Ratio {
+  const ref = meanOf(reference);
+  const r = values.map((v) => v / ref);
+  const self = values === reference;
+  const se = self ? relSe(values) : Math.hypot(relSe(values), relSe(reference));
+  return { mean: meanOf(values) / ref, min: Math.min(...r), max: Math.max(...r), sePct: 100 * se };
+}
+
+const showRatio = (r: Ratio): string => `${fmt(r.mean)}× ±${fmt(r.sePct, 0)} % (${fmt(r.min)}–${fmt(r.max)})`;
+
+interface StormResult {
+  serviceTimeMs: number;
+  reps: number;
+  floorMs: number;
+  floorRetryAfterMs: number;
+  rows: StormRow[];
+  goals: Goal[];
+  maxSpreadPct: number;
+}
+
+async function storm(serviceTimeMs: number, reps: number): Promise<StormResult> {
   const kinds: StormKind[] = [
-    { name: `default policy (${DEFAULT_POLICY.jitter} + shared limiter)` },
-    { name: `default policy without limiter`, extra: () => off },
-    { name: 'full jitter', jitter: 'full', extra: () => off },
-    { name: 'equal jitter', jitter: 'equal', extra: () => off },
-    { name: 'decorrelated jitter', jitter: 'decorrelated', extra: () => off },
-    { name: 'no jitter', jitter: 'none', extra: () => off },
-    { name: 'SDK formula (our client)', jitter: 'sdk', extra: () => off },
-    { name: 'real SDK 1.12.0', realSdk: true },
-    { name: 'what-if: default + shared retry budget 10/0.1', extra: () => ({ ...off, retryBudget: new RetryBudget({ maxTokens: 10, tokenRatio: 0.1 }) }), whatIf: true },
-    { name: 'what-if: full jitter, base 2 s', jitter: 'full', extra: () => ({ ...off, baseDelayMs: 2000 }), whatIf: true },
+    { name: 'ours: shared limiter (100 runs, one process)', mode: 'shared' },
+    { name: 'ours: one limiter per caller (nothing shared)', mode: 'per-caller', goalRow: true },
+    { name: `ours: ${CHILDREN} child processes × ${CALLERS / CHILDREN} callers`, mode: 'children', goalRow: true },
+    { name: 'real SDK, maxRetries 2 (its default)', mode: 'sdk', sdkRetries: 2 },
+    { name: `real SDK, maxRetries ${DEFAULT_POLICY.maxRetries}`, mode: 'sdk', sdkRetries: DEFAULT_POLICY.maxRetries },
+    { name: 'what-if: per caller, retry-after exact (spread 0)', mode: 'per-caller', extra: () => ({ retryAfterSpread: 0 }), whatIf: true },
+    { name: 'what-if: per caller + SRE throttle per caller', mode: 'per-caller', extra: () => ({ throttle: new AdaptiveThrottle() }), whatIf: true },
   ];
+  const children = await startChildren(CHILDREN);
   const rows: StormRow[] = [];
-  for (const kind of kinds) {
-    const runs: StormRow[] = [];
-    for (let r = 0; r < reps; r++) runs.push(await stormOnce(serviceTimeMs, kind, maxRetries, 7 + r));
-    const avg = (f: (x: StormRow) => number) => runs.reduce((s, x) => s + f(x), 0) / runs.length;
-    rows.push({
-      name: kind.name,
-      attempts: avg((x) => x.attempts),
-      success: avg((x) => x.success),
-      completionMs: avg((x) => x.completionMs),
-      overFloor: avg((x) => x.overFloor),
-      serverRequests: avg((x) => x.serverRequests),
-      maxInFlight: Math.max(...runs.map((x) => x.maxInFlight)),
-    });
+  try {
+    for (const retryAfter of [false, true]) {
+      for (const kind of kinds) {
+        // The exact-retry-after what-if only differs from its base row when 529s carry retry-after.
+        if (kind.extra && !retryAfter && kind.name.includes('spread 0')) continue;
+        const runs: StormRun[] = [];
+        for (let r = 0; r < reps; r++) runs.push(await stormOnce(serviceTimeMs, kind, retryAfter, 7 + r, children));
+        rows.push({
+          name: kind.name,
+          retryAfter,
+          goalRow: kind.goalRow === true,
+          whatIf: kind.whatIf === true,
+          runs,
+          attempts: meanOf(runs.map((x) => x.attempts)),
+          success: meanOf(runs.map((x) => x.success)),
+          completionMs: meanOf(runs.map((x) => x.completionMs)),
+        });
+      }
+    }
+  } finally {
+    await Promise.all(children.map((c) => c.close()));
   }
+
+  // The physical floor: CALLERS requests through CAPACITY slots of serviceTimeMs each. With
+  // retry-after on every 529, a caller that honours it cannot retry before the demand, so the
+  // floor is the first CAPACITY served at once, the rest after the demand.
   const floorMs = (CALLERS * serviceTimeMs) / CAPACITY;
-  const sdkRow = rows.find((r) => r.name.startsWith('SDK formula'))!;
-  table(
-    `Storm: ${CALLERS} callers, capacity ${CAPACITY}, service ${serviceTimeMs} ms (floor ${floorMs} ms), ` +
-      `max ${maxRetries + 1} attempts each, mean of ${reps} run${reps === 1 ? '' : 's'}`,
-    ['policy', 'attempts', 'vs SDK formula', 'success %', 'completion ms', '× floor'],
-    rows.map((r) => [r.name, fmt(r.attempts, 1), `${fmt(r.attempts / sdkRow.attempts)}×`, fmt(r.success * 100, 1), fmt(r.completionMs, 0), fmt(r.overFloor)]),
-  );
-  return { rows, floorMs, maxRetries };
+  const floorRetryAfterMs = STORM_RETRY_AFTER_S * 1000 + ((CALLERS - CAPACITY) * serviceTimeMs) / CAPACITY;
+  const goals: Goal[] = [];
+  let maxSpreadPct = 0;
+  for (const retryAfter of [false, true]) {
+    const set = rows.filter((r) => r.retryAfter === retryAfter);
+    const sdk2 = set.find((r) => r.name.includes('maxRetries 2'))!;
+    const sdk4 = set.find((r) => r.name.includes(`maxRetries ${DEFAULT_POLICY.maxRetries}`))!;
+    const floor = retryAfter ? floorRetryAfterMs : floorMs;
+    // The least any policy can send without shared state: every caller's first attempt (nobody
+    // knows of the others yet) plus one attempt per further success it must reach.
+    const need = Math.max(sdk2.success, sdk4.success) * CALLERS;
+    const minimum = CALLERS + Math.max(0, need - CAPACITY);
+    const ra = retryAfter ? `with retry-after: ${STORM_RETRY_AFTER_S} on every 529` : 'without retry-after';
+    table(
+      `Storm ${ra}: ${CALLERS} callers, capacity ${CAPACITY}, service ${serviceTimeMs} ms, floor ${fmt(floor, 0)} ms` +
+        `${retryAfter ? ` (incl. the demand; ${fmt(floorMs, 0)} ms without)` : ''}, ours at most ${DEFAULT_POLICY.maxRetries + 1} attempts, ` +
+        `${reps} runs each: mean ± standard error (single runs min–max)`,
+      ['policy', 'attempts', '× SDK maxRetries 2', `× SDK maxRetries ${DEFAULT_POLICY.maxRetries}`, 'success %', '× floor'],
+      set.map((r) => {
+        const att = r.runs.map((x) => x.attempts);
+        const a2 = ratio(att, r === sdk2 ? att : sdk2.runs.map((x) => x.attempts));
+        const a4 = ratio(att, r === sdk4 ? att : sdk4.runs.map((x) => x.attempts));
+        const fl = ratio(r.runs.map((x) => x.completionMs), [floor]);
+        fl.sePct = 100 * relSe(r.runs.map((x) => x.completionMs));
+        if (r.goalRow) maxSpreadPct = Math.max(maxSpreadPct, a2.sePct, a4.sePct);
+        const succ = r.runs.map((x) => x.success * 100);
+        return [
+          r.name,
+          `${fmt(r.attempts, 0)} (${Math.min(...att)}–${Math.max(...att)})`,
+          showRatio(a2),
+          showRatio(a4),
+          `${fmt(r.success * 100, 0)} (${fmt(Math.min(...succ), 0)}–${fmt(Math.max(...succ), 0)})`,
+          showRatio(fl),
+        ];
+      }),
+    );
+    console.log(
+      `least possible without shared state at the SDK's best success (${fmt(need, 0)} of ${CALLERS}): ${fmt(minimum, 0)} attempts = ` +
+        `${fmt(minimum / sdk2.attempts)}× SDK maxRetries 2, ${fmt(minimum / sdk4.attempts)}× SDK maxRetries ${DEFAULT_POLICY.maxRetries}`,
+    );
+    for (const r of set.filter((x) => x.goalRow)) {
+      const label = `storm ${serviceTimeMs} ms ${retryAfter ? '+ retry-after' : 'no retry-after'}, ${r.name.replace(/^ours: /, '').replace(/ \(.*\)$/, '')}`;
+      goals.push(goal(`${label}: attempts / SDK maxRetries 2`, r.attempts / sdk2.attempts, '×', '<=', 0.6));
+      goals.push(goal(`${label}: attempts / SDK maxRetries ${DEFAULT_POLICY.maxRetries}`, r.attempts / sdk4.attempts, '×', '<=', 0.6));
+      goals.push(goal(`${label}: success − best SDK success`, (r.success - Math.max(sdk2.success, sdk4.success)) * 100, 'pts', '>=', 0));
+      goals.push(goal(`${label}: completion / floor`, r.completionMs / floor, '×', '<=', 1.5));
+    }
+  }
+  goals.push(goal(`storm ${serviceTimeMs} ms: largest ± (standard error) of a goal row's attempt ratio, ${reps} runs`, maxSpreadPct, '%', '<=', 10));
+  return { serviceTimeMs, reps, floorMs, floorRetryAfterMs, rows, goals, maxSpreadPct };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -477,25 +632,24 @@ async function main(): Promise<void> {
     printGoals(timerGoals(await timerAccuracy()));
     return;
   }
-  const oh = await overhead();
-  goals.push(goal('client overhead per attempt (median wall)', oh.overheadMedianMs as number, 'ms', '<=', 0.5));
-  goals.push(goal('client overhead per attempt (CPU time)', oh.cpuOverheadMs as number, 'ms', '<=', 0.5));
-  const ta = await timerAccuracy();
-  goals.push(...timerGoals(ta));
+  let oh: Record<string, unknown> | undefined;
+  let ta: Awaited<ReturnType<typeof timerAccuracy>> | undefined;
+  if (ONLY === undefined) {
+    oh = await overhead();
+    goals.push(goal('client overhead per attempt (median wall)', oh.overheadMedianMs as number, 'ms', '<=', 0.5));
+    goals.push(goal('client overhead per attempt (CPU time)', oh.cpuOverheadMs as number, 'ms', '<=', 0.5));
+    ta = await timerAccuracy();
+    goals.push(...timerGoals(ta));
+  }
 
-  const storms: Record<string, unknown>[] = [];
+  const storms: StormResult[] = [];
   for (const serviceTimeMs of QUICK ? [100] : [100, 500]) {
-    const reps = QUICK ? 1 : serviceTimeMs >= 500 ? 2 : 3;
-    const s = await storm(serviceTimeMs, reps);
-    storms.push({ serviceTimeMs, ...s });
-    const def = s.rows[0]!;
-    const sdkRow = s.rows.find((r) => r.name.startsWith('SDK formula'))!;
-    goals.push(goal(`storm ${serviceTimeMs} ms: default attempts / SDK formula attempts`, def.attempts / sdkRow.attempts, '×', '<=', 0.6));
-    goals.push(goal(`storm ${serviceTimeMs} ms: default success − SDK formula success`, (def.success - sdkRow.success) * 100, 'pts', '>=', 0));
-    goals.push(goal(`storm ${serviceTimeMs} ms: default completion / floor`, def.overFloor, '×', '<=', 2));
+    const s = await storm(serviceTimeMs, QUICK ? 3 : serviceTimeMs >= 500 ? 4 : 8);
+    storms.push(s);
+    goals.push(...s.goals);
   }
   printGoals(goals);
-  writeResults('client', { overhead: oh, timerAccuracy: ta, storms, goals });
+  writeResults(ONLY ? `client-${ONLY}` : 'client', { overhead: oh, timerAccuracy: ta, storms, goals });
 }
 
 main().catch((e) => {

@@ -19,7 +19,7 @@ import { isRetryBudget, RetryBudget } from './budget';
 import { advance, attemptFloor, attemptTimeoutMs, decide, tooLateToStart, type Now, type RetryState } from './decide';
 import type { AttemptEvent, ClientEvent, ResultEvent, Verdict } from './events';
 import { parseRateLimitHeaders } from './headers';
-import { isLimiter, isSaturated, overloadSignal, sharedLimiter, type Limiter, type Permit } from './limiter';
+import { isLimiter, overloadSignal, queuePaces, sharedLimiter, type Limiter, type Permit } from './limiter';
 import { resolvePolicy, type RetryPolicy } from './policy';
 import { abortableSleep } from './sleep';
 import { closeRunContext, collectSecrets, isLoopbackOrCustom, openRunContext, safeBaseURL, sharedClient, X_API_KEY_PLACEHOLDER, type Captured, type RunContext } from './transport';
@@ -327,7 +327,9 @@ async function run(
           timeoutMs: attemptTimeoutMs(timeoutMs, rs.deadlineAt, clock()), ...(signal ? { signal } : {}),
         });
         latencyMs = performance.now() - a0;
-        permit?.release(outcome.ok ? 'success' : overloadSignal(outcome.cls.status, outcome.cls.category));
+        const loadSignal = outcome.ok ? 'success' : overloadSignal(outcome.cls.status, outcome.cls.category);
+        permit?.release(loadSignal);
+        if (policy.throttle) policy.throttle.record(loadSignal); // the opt-in per-client throttle (throttle.ts)
       } finally {
         permit?.release('ignore');
       }
@@ -335,7 +337,7 @@ async function run(
       record(attempt, outcome, latencyMs, startedAt);
 
       // Step "decide".
-      rs.limiterSaturated = limiter !== undefined && isSaturated(limiter);
+      rs.limiterSaturated = limiter !== undefined && queuePaces(limiter);
       if (budget) rs.budgetOpen = budget.canRetry();
       const d = decide(rs, outcome, policy, clock());
       if (d.action === 'stop') {

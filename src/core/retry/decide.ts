@@ -2,7 +2,8 @@
  * The retry decision, pure: given the run's state, the attempt's outcome, the policy and the
  * time, either "retry after this delay" or "stop, for this reason". No I/O, no clock, no text,
  * no events: the loop in client.ts reads the clock and the shared objects (retry budget, limiter)
- * once, calls `decide`, and acts; verdict.ts turns a `Stop` into words.
+ * once, calls `decide`, and acts; verdict.ts turns a `Stop` into words. (The one exception is
+ * the opt-in `policy.throttle`, throttle.ts: its holds count in its own window.)
  *
  * The order of the checks is the policy's precedence:
  *   1. success / cancelled            4. how long: retry-after (≤ maxRetryAfterMs) else jitter
@@ -16,6 +17,7 @@ import type { BackoffReason } from './events';
 import type { HeadersLike } from './headers';
 import { overloadSignal } from './limiter';
 import { computeBackoff, parseRetryAfter, type RetryPolicy } from './policy';
+import { paceOverload } from './throttle';
 
 /**
  * Near the deadline, an attempt is started only with at least this much time left (or the run's
@@ -41,7 +43,10 @@ export interface RetryState {
   stream: boolean;
   /** Whether the retry budget allows a retry now; undefined without a budget. */
   budgetOpen?: boolean;
-  /** The limiter is throttling (others queued, or every slot taken); false without a limiter. */
+  /**
+   * The limiter's queue paces retries (limiter.ts `queuePaces`: others queued or every slot taken,
+   * and a success came back since its last cut); false without a limiter.
+   */
   limiterSaturated: boolean;
   /** The jitter source (called only when a jittered wait is computed). */
   random: () => number;
@@ -138,10 +143,25 @@ export function decide(state: RetryState, outcome: Outcome, policy: RetryPolicy,
     delayMs = computeBackoff(state.retriesUsed, policy, state.prevDelayMs, state.random);
     reason = 'jitter';
   }
+  // Jitter on top of a 529/503's retry-after (callers told the same thing must not retry in
+  // lockstep) and the opt-in throttle's holds (throttle.ts); never below the server's demand,
+  // never past the deadline less one attempt, nor past the longest wait the settle budget allows.
+  const roomMs = Math.min(
+    Math.max(policy.maxDelayMs, policy.maxRetryAfterMs),
+    state.deadlineAt !== undefined ? state.deadlineAt - now.mono - attemptFloor(state.fastestMs) - DEADLINE_MARGIN_MS : Infinity,
+  );
+  delayMs = paceOverload({
+    delayMs, reason, status: cls.status, category: cls.category, roomMs, random: state.random,
+    ...(policy.retryAfterSpread !== undefined ? { retryAfterSpread: policy.retryAfterSpread } : {}),
+    ...(policy.throttle !== undefined ? { throttle: policy.throttle } : {}),
+    draw: () => computeBackoff(state.retriesUsed, policy, state.prevDelayMs, state.random),
+  });
   // While the limiter is throttling, an overload answer's retry waits in its queue instead of a
   // jittered sleep: the queue already spreads the retries (FIFO, admitted only as slots free up),
-  // and a sleep on top only leaves slots idle. A run alone never sees a saturated limiter, so it
-  // keeps its jittered backoff; a server's retry-after is always honoured.
+  // and a sleep on top only leaves slots idle. Only once a success came back since the limiter's
+  // last cut (queuePaces): after nothing but 529s the queue would re-send at 529 speed. A run alone
+  // never sees a saturated limiter, so it keeps its jittered backoff; a server's retry-after is
+  // always honoured.
   const paced = reason === 'jitter' && state.limiterSaturated && overloadSignal(cls.status, cls.category) === 'overload';
 
   // 5. Retry budget (shared token bucket).

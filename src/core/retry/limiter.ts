@@ -16,6 +16,11 @@
  * - Waiting is not an attempt. It ends at the caller's deadline or AbortSignal; cancellation
  *   leaves the queue at once and never leaks a permit.
  *
+ * - The client lets an overload's retry wait in the queue instead of sleeping its backoff only
+ *   while a success has come back since the last decrease (`queuePaces`): with one limiter per
+ *   process and many processes storming one endpoint, every slot is otherwise freed by a 529
+ *   answered in milliseconds and queued retries would be re-sent at that speed.
+ *
  * One caller alone never waits: the limit is never below 1 and it holds one permit at a time.
  *
  * Defaults, and why: `initialLimit 8` — a storm of callers starting cold sends at most 8 before the
@@ -58,6 +63,8 @@ export interface LimiterSnapshot {
   decreases: number;
   increases: number;
   granted: number;
+  /** False from a decrease until the next success: every answer since the cut was an overload. */
+  successSinceDecrease?: boolean;
 }
 
 export interface Permit {
@@ -130,6 +137,7 @@ export class AdaptiveLimiter implements Limiter {
   #decreases = 0;
   #increases = 0;
   #granted = 0;
+  #successSinceDecrease = true;
 
   constructor(opts: LimiterOptions = {}) {
     const d = DEFAULT_LIMITER_OPTIONS;
@@ -166,6 +174,7 @@ export class AdaptiveLimiter implements Limiter {
       decreases: this.#decreases,
       increases: this.#increases,
       granted: this.#granted,
+      successSinceDecrease: this.#successSinceDecrease,
     };
   }
 
@@ -228,7 +237,10 @@ export class AdaptiveLimiter implements Limiter {
         this.#inFlight--;
         this.#lastActivity = this.#now();
         if (sig === 'overload') this.#onOverload(epoch);
-        else if (sig === 'success' && underLoad) this.#onSuccess();
+        else if (sig === 'success') {
+          this.#successSinceDecrease = true;
+          if (underLoad) this.#onSuccess();
+        }
         this.#pump();
       },
     };
@@ -239,6 +251,7 @@ export class AdaptiveLimiter implements Limiter {
     if (epoch !== this.#epoch) return; // this congestion was already answered by a decrease
     this.#epoch++;
     this.#decreases++;
+    this.#successSinceDecrease = false;
     this.#limit = Math.max(this.minLimit, this.#limit * this.decreaseFactor);
   }
 
@@ -301,6 +314,20 @@ export function resetSharedLimiters(): void {
 export function isSaturated(l: Limiter): boolean {
   const s = l.snapshot();
   return s.queued > 0 || s.inFlight >= s.limit;
+}
+
+/**
+ * True when an overload answer's retry may wait in the limiter's queue instead of sleeping its
+ * backoff: the limiter is saturated and a success has come back since its last decrease, so slots
+ * are being freed by answers the server had room for. Without such a success — every answer since
+ * the cut was an overload, as when many processes, each with its own limiter, storm one endpoint
+ * — a queued retry would be granted the slot of the next 529 and re-sent as fast as 529s come
+ * back (a 529 is answered in milliseconds, far faster than a success), burning a run's attempts
+ * within one service time; so it sleeps its backoff. A limiter whose snapshot lacks the field
+ * counts as having seen one.
+ */
+export function queuePaces(l: Limiter): boolean {
+  return isSaturated(l) && l.snapshot().successSinceDecrease !== false;
 }
 
 /** Which answers tell the limiter "too much load": 529 overloaded, 503 unavailable, 429 rate limit. */

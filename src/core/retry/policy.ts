@@ -6,6 +6,7 @@ import { HEADERS, SDK } from '../data/api-facts';
 import type { JitterKind } from './events';
 import { headerValue, type HeadersLike } from './headers';
 import { isLimiter, type Limiter } from './limiter';
+import { isThrottle, type AdaptiveThrottle } from './throttle';
 
 export type { JitterKind } from './events';
 
@@ -32,6 +33,13 @@ export interface RetryPolicy {
    * under overload (one run alone never waits). A `Limiter`: use that one. `false`: none.
    */
   limiter?: Limiter | false;
+  /**
+   * Jitter on top of a 529/503 `retry-after` (throttle.ts): the wait is
+   * retry-after + random(0, spread · retry-after). Absent: 1. 0: wait exactly the demand.
+   */
+  retryAfterSpread?: number;
+  /** Per-client adaptive throttle (throttle.ts, SRE style) that may hold a retry after an overload. Absent/`false`: none. */
+  throttle?: AdaptiveThrottle | false;
 }
 
 /**
@@ -90,6 +98,8 @@ export function resolvePolicy(partial?: Partial<RetryPolicy> | null): RetryPolic
   }
   if (typeof p.fallbackModel === 'string' && p.fallbackModel.trim()) out.fallbackModel = p.fallbackModel.trim();
   if (p.limiter === false || isLimiter(p.limiter)) out.limiter = p.limiter;
+  if (finiteNonNeg(p.retryAfterSpread)) out.retryAfterSpread = Math.min(10, p.retryAfterSpread);
+  if (p.throttle === false || isThrottle(p.throttle)) out.throttle = p.throttle;
   return out;
 }
 

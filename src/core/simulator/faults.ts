@@ -164,7 +164,7 @@ export function apiFault(fc: FaultContext, spec: ScenarioSpec, session: string, 
         others = stormBackground(background, halfLife, now - st.stormStart);
       }
       if (fc.stormInFlight + others < capacity) return null;
-      return overloaded();
+      return overloaded(retryAfterHeaders());
     }
     case 'rate-limited': {
       if (!sessions.takeFault(spec, session)) return null;

@@ -99,7 +99,7 @@ const KEYS: Record<ScenarioName, Record<string, KeyKind>> = {
   reset: { count: 'count' },
   'stream-overloaded': { count: 'count', deltas: 'uint' },
   flaky: { seed: 'int', rate: 'rate' },
-  storm: { capacity: 'uint', background: 'uint', halfLifeMs: 'uint' },
+  storm: { capacity: 'uint', background: 'uint', halfLifeMs: 'uint', retryAfter: 'uint', retryAfterMs: 'uint' },
   'auth-error': { count: 'count' },
   slow: { delayMs: 'uint' },
   'gateway-timeout': { count: 'count' },

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { startSimulator } from '../../../src/core/simulator';
 import { runConnectionTest } from '../../../src/core/retry/client';
 import type { AttemptStartEvent, BackoffEvent, ClientEvent, ResultEvent } from '../../../src/core/retry/events';
-import { AdaptiveLimiter, isSaturated, overloadSignal, resetSharedLimiters, sharedLimiter, type Permit } from '../../../src/core/retry/limiter';
+import { AdaptiveLimiter, isSaturated, overloadSignal, queuePaces, resetSharedLimiters, sharedLimiter, type Limiter, type Permit } from '../../../src/core/retry/limiter';
 import { resolvePolicy } from '../../../src/core/retry/policy';
 import { runStorm, useSimulator } from './simulated';
 import { fakeKey } from '../fake-key';
@@ -346,4 +346,54 @@ describe('client with the limiter', () => {
     // the same storm without it took 49–123).
     expect(withL.attempts).toBeLessThanOrEqual(55);
   }, 60_000);
+});
+
+describe('queue pacing needs a success since the last decrease (storms across processes)', () => {
+  it('queuePaces: saturated and no decrease yet, or a success since it', async () => {
+    const l = new AdaptiveLimiter({ initialLimit: 4, decreaseFactor: 0.5, increase: 0 });
+    const held = await Promise.all(Array.from({ length: 4 }, () => grant(l)));
+    expect([isSaturated(l), queuePaces(l)]).toEqual([true, true]);
+    expect(l.snapshot().successSinceDecrease).toBe(true);
+    held[0]!.release('overload'); // limit 2, 3 in flight: saturated, but only overloads since the cut
+    expect([isSaturated(l), queuePaces(l), l.snapshot().successSinceDecrease]).toEqual([true, false, false]);
+    held[1]!.release('success'); // 2 in flight, limit 2: still saturated, and the server had room once
+    expect([isSaturated(l), queuePaces(l)]).toEqual([true, true]);
+    held[2]!.release('ignore');
+    expect(queuePaces(l)).toBe(false); // 1 in flight: not saturated
+    held[3]!.release('ignore');
+  });
+
+  it('a limiter without the field paces as before', () => {
+    const custom: Limiter = {
+      acquire: async () => ({ ok: false, reason: 'aborted', waitedMs: 0, snapshot: custom.snapshot() }),
+      snapshot: () => ({ limit: 1, inFlight: 1, queued: 0, slowStart: false, decreases: 3, increases: 0, granted: 1 }),
+    };
+    expect(queuePaces(custom)).toBe(true);
+  });
+
+  it('callers sharing a limiter that sees only 529s sleep their backoff instead of re-sending at 529 speed', async () => {
+    const l = new AdaptiveLimiter({ initialLimit: 8 });
+    const runs = await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        const events: ClientEvent[] = [];
+        const result = await runConnectionTest({
+          baseURL: env.sim.url,
+          apiKey: KEY,
+          model: 'claude-haiku-4-5',
+          timeoutMs: 5000,
+          headers: { 'x-simulate-scenario': 'overloaded;count=always' },
+          policy: { baseDelayMs: 20, maxDelayMs: 80, maxRetries: 3, limiter: l },
+          onEvent: (e) => events.push(e),
+        });
+        return { result, events };
+      }),
+    );
+    for (const { result, events } of runs) {
+      expect(result).toMatchObject({ ok: false, attempts: 4 });
+      // Every failed attempt but the last is followed by a jittered sleep (and maybe a queue wait).
+      const jittered = events.filter((e): e is BackoffEvent => e.event === 'backoff' && e.reason === 'jitter');
+      expect(jittered).toHaveLength(3);
+    }
+    expect(l.snapshot().successSinceDecrease).toBe(false);
+  });
 });

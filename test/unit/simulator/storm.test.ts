@@ -88,3 +88,20 @@ describe('storm with background load', () => {
     expect(attempts.filter((a) => a.status === 529).length).toBe(r.attempts - 1);
   });
 });
+
+describe('storm with retry-after', () => {
+  it('retryAfter=S and retryAfterMs=N put that demand on every 529, not on the 200s', async () => {
+    const s = await sim({ serviceTimeMs: 1 });
+    const bare = await post(s, msg(), scen('storm;background=40', 'ra0'));
+    expect(bare.status).toBe(529);
+    expect(bare.headers.get('retry-after')).toBeNull();
+    const sec = await post(s, msg(), scen('storm;background=40;retryAfter=2', 'ra1'));
+    expect(sec.status).toBe(529);
+    expect(sec.headers.get('retry-after')).toBe('2');
+    const ms = await post(s, msg(), scen('storm;background=40;retryAfterMs=1500', 'ra2'));
+    expect([ms.status, ms.headers.get('retry-after-ms'), ms.headers.get('retry-after')]).toEqual([529, '1500', '2']);
+    const ok = await post(s, msg(), scen('storm;background=0;retryAfter=2', 'ra3'));
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('retry-after')).toBeNull();
+  });
+});
