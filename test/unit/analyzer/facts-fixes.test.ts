@@ -326,7 +326,7 @@ describe('Python: flagged, rejected like the API, fix accepted', () => {
 
 // ---------------------------------------------------------------------------------------------
 // Python handlers: the fixed handler run by python3 against exceptions shaped as the SDK raises
-// them (the `anthropic` package itself is not installable here: docs/design.md).
+// them (the `anthropic` package itself is not installable here: docs/internals.md, Simulator).
 // ---------------------------------------------------------------------------------------------
 
 const STUB = `
