@@ -103,7 +103,7 @@ describe('one deep redaction', () => {
     walk(join(ROOT, 'src'));
     const impl = files.filter((f) => /function\s+redactDeep\b|redactDeep\s*=\s*(\(|function)/.test(readFileSync(f, 'utf8')));
     expect(impl.map((f) => f.slice(ROOT.length + 1))).toEqual(['src/core/redact.ts']);
-    for (const user of ['src/core/retry/client.ts', 'src/core/log/store.ts', 'src/extension/connection/panel.ts', 'src/extension/log/controller.ts', 'src/cli/test.ts']) {
+    for (const user of ['src/core/retry/client.ts', 'src/core/log/store.ts', 'src/extension/connection/panel.ts', 'src/extension/log/controller.ts', 'src/cli/test-printer.ts']) {
       expect(readFileSync(join(ROOT, user), 'utf8')).toMatch(/import \{[^}]*\bredactDeep\b[^}]*\} from '(\.\.\/)+(core\/)?redact'/);
     }
   });
