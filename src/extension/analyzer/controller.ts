@@ -56,12 +56,7 @@ export class AnalyzerController implements vscode.Disposable {
   dependentRuns = 0;
 
   constructor(private readonly context: vscode.ExtensionContext) {
-    const dist = vscode.Uri.joinPath(context.extensionUri, 'dist');
-    this.engines = new AnalyzerEngines({
-      script: vscode.Uri.joinPath(dist, 'analyzer-worker.js').fsPath,
-      wasmDir: vscode.Uri.joinPath(dist, 'wasm').fsPath,
-      log: (line) => this.log().error(line),
-    });
+    this.engines = new AnalyzerEngines(context.extensionUri, (line) => this.log().error(line));
     this.closed = new ClosedFiles({
       isOpen: (key) => this.docs.has(key),
       liveFindings: (key) => this.snapshots.get(key)?.findings.length ?? 0,

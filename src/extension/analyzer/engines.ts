@@ -4,14 +4,14 @@
  * for larger ones, each created on first use. It remembers which engine holds each document's
  * tree, so that the other one forgets it when a document moves across the threshold.
  */
+import * as vscode from 'vscode';
 import { createAnalyzer, type Analyzer } from '../../core/analyzer';
 import { WORKER_MIN_CHARS } from './languages';
 import { AnalyzerWorkerClient, type WorkerEngine } from './workerClient';
 
-export interface EnginePaths {
-  /** dist/analyzer-worker.js */
+/** The extension's dist/analyzer-worker.js and dist/wasm, and where the worker's failures are logged. */
+interface EnginePaths {
   script: string;
-  /** dist/wasm */
   wasmDir: string;
   log(line: string): void;
 }
@@ -30,7 +30,12 @@ export class AnalyzerEngines {
   /** Times the in-thread engine was created (0 until a document mentions the SDK). */
   loads = 0;
 
-  constructor(private readonly paths: EnginePaths) {}
+  private readonly paths: EnginePaths;
+
+  constructor(extensionUri: vscode.Uri, log: (line: string) => void) {
+    const dist = vscode.Uri.joinPath(extensionUri, 'dist');
+    this.paths = { script: vscode.Uri.joinPath(dist, 'analyzer-worker.js').fsPath, wasmDir: vscode.Uri.joinPath(dist, 'wasm').fsPath, log };
+  }
 
   /** The engine and its grammars: created on the first document that mentions the SDK. */
   private inThread(): Analyzer {
