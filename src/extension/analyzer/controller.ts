@@ -7,102 +7,65 @@
 import * as vscode from 'vscode';
 import {
   analysable,
-  createAnalyzer,
-  languageFromPath,
   mentionsClaudeSdk,
   ProjectIndex,
   RULES,
   type ProjectImports,
-  type Analyzer,
   type AnalyzeOptions,
   type AnalyzerLanguage,
   type Finding,
   type RuleId,
   type SdkVersions,
-  type Severity,
 } from '../../core/analyzer';
-import { LineIndex } from '../../core/analyzer/lineIndex';
 import { DocumentScheduler, type Change } from '../../core/editor/scheduler';
 import { mergeSdk, parseSettings, type AnalyzerSettings } from '../../core/editor/settings';
 import { MANIFEST_GLOB, SdkVersionCache } from '../../core/analyzer/versionCache';
 import { sdkVersionsFor } from './sdkVersions';
-import { analyzerLanguageOf, MAX_LIVE_CHARS, readSourceText, tooLargeNote, WORKER_MIN_CHARS, workerFailedNote } from './languages';
+import { analyzerLanguageOf, MAX_LIVE_CHARS, readSourceText, tooLargeNote, workerFailedNote } from './languages';
+import { ClosedFiles, readText } from './closedFiles';
 import { AnalyzerWorkerError } from './protocol';
-import { AnalyzerWorkerClient, type WorkerEngine } from './workerClient';
+import { AnalyzerEngines, type WorkerStats } from './engines';
+import { diagnosticsFor, snapshot, type Snapshot } from './diagnostics';
 
 declare const __TEST_HOOKS__: boolean;
 
 export { analyzerLanguageOf, LANGUAGE_IDS, MAX_LIVE_CHARS } from './languages';
 
-export const DIAGNOSTIC_SOURCE = 'Claude Doctor';
+export { DIAGNOSTIC_SOURCE, toRange, type Snapshot } from './diagnostics';
 
-/** One analyzed text: what the diagnostics and the code actions were computed from. */
-export interface Snapshot {
-  uri: vscode.Uri;
-  /** Document version, or -1 for a file read from disk. */
-  version: number;
-  text: string;
-  /** Built on first use: a 2 MB text's takes several ms, and a note needs none. */
-  readonly index: LineIndex;
-  language: AnalyzerLanguage;
-  findings: Finding[];
-  /** Why the file was not analysed, shown as one information diagnostic (too large to analyse live). */
-  note?: string;
-}
-
-const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
-  error: vscode.DiagnosticSeverity.Error,
-  warning: vscode.DiagnosticSeverity.Warning,
-  info: vscode.DiagnosticSeverity.Information,
-  hint: vscode.DiagnosticSeverity.Hint,
-};
-
-const DEPRECATED_RULES = new Set<string>(RULES.filter((r) => r.deprecatedCode).map((r) => r.id));
 const MANIFEST_SETTLE_MS = 250;
 /** Source files and the configs whose `paths` resolve imports: the project index re-reads them when they change on disk. */
 const PROJECT_GLOB = '**/{*.ts,*.tsx,*.mts,*.cts,*.js,*.jsx,*.mjs,*.cjs,*.py,*.pyi,tsconfig*.json,jsconfig*.json}';
 
-/** A snapshot whose line index is built when first read. */
-function snapshot(s: Omit<Snapshot, 'index'>): Snapshot {
-  let index: LineIndex | undefined;
-  return Object.defineProperty(s, 'index', { get: () => (index ??= new LineIndex(s.text)), enumerable: true }) as Snapshot;
-}
-
-export function toRange(index: LineIndex, start: number, end: number): vscode.Range {
-  const a = index.positionAt(start);
-  const b = index.positionAt(Math.max(start, end));
-  return new vscode.Range(a.line, a.character, b.line, b.character);
-}
-
 export class AnalyzerController implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('claudeDoctor');
-  private analyzer: Analyzer | undefined;
-  /** The engine on a worker thread, for large texts: started on the first one. */
-  private worker: AnalyzerWorkerClient | undefined;
-  /** Texts of at least this many characters go to the worker (a test seam may move it). */
-  workerMinChars = WORKER_MIN_CHARS;
-  private workerDeadlineMs: number | undefined;
-  /** Which engine holds each document's tree: the other one forgets it when a document moves. */
-  private readonly holder = new Map<string, WorkerEngine>();
+  /** The in-thread engine and the worker's (engines.ts): which one analyses a text, by its size. */
+  private readonly engines: AnalyzerEngines;
   private settings: AnalyzerSettings;
   private readonly versions = new SdkVersionCache();
   private readonly docs = new Map<string, vscode.TextDocument>();
   private readonly snapshots = new Map<string, Snapshot>();
-  /** Closed files whose diagnostics came from Scan Workspace. */
-  readonly scanned = new Set<string>();
-  /** Files a workspace scan covered: closing one re-reads it from disk instead of clearing. */
-  readonly scanCovered = new Set<string>();
+  /** Files that are not open, for Scan Workspace (closedFiles.ts). */
+  private readonly closed: ClosedFiles;
   readonly scheduler: DocumentScheduler<Snapshot | undefined>;
   private readonly disposables: vscode.Disposable[] = [];
   private output: vscode.LogOutputChannel | undefined;
-  /** Times the engine was created (0 until a document mentions the SDK). */
-  engineLoads = 0;
   /** Which modules export clients and constants (created on first use; reads other files only through it). */
   private project: ProjectIndex | undefined;
   /** Importers re-analysed because a module they read changed (for the integration tests). */
   dependentRuns = 0;
 
   constructor(private readonly context: vscode.ExtensionContext) {
+    this.engines = new AnalyzerEngines(context.extensionUri, (line) => this.log().error(line));
+    this.closed = new ClosedFiles({
+      isOpen: (key) => this.docs.has(key),
+      liveFindings: (key) => this.snapshots.get(key)?.findings.length ?? 0,
+      enabled: () => this.settings.enabled,
+      analyzeText: (uri, text, language) => this.analyzeText(uri, text, language),
+      publish: (snap) => this.publish(snap),
+      clear: (uri) => this.collection.delete(uri),
+      error: (line) => this.log().error(line),
+    });
     this.settings = this.readSettings();
     this.scheduler = new DocumentScheduler<Snapshot | undefined>({
       delayMs: () => this.settings.debounceMs,
@@ -165,7 +128,7 @@ export class AnalyzerController implements vscode.Disposable {
   private index(): ProjectIndex {
     this.project ??= new ProjectIndex(
       { read: (file) => this.readPath(file) },
-      { moduleFacts: (text, language) => this.engineFor(text.length).moduleFacts(text, language) },
+      { moduleFacts: (text, language) => this.engines.for(text.length).moduleFacts(text, language) },
     );
     return this.project;
   }
@@ -211,19 +174,9 @@ export class AnalyzerController implements vscode.Disposable {
       if (this.docs.has(key)) {
         this.dependentRuns++;
         this.scheduler.schedule(key, undefined, false);
-      } else if (this.scanCovered.has(key)) closed.push(uri);
+      } else if (this.closed.covered.has(key)) closed.push(uri);
     }
-    if (closed.length === 0) return;
-    void (async () => {
-      for (const uri of closed) {
-        const text = await this.readText(uri);
-        if (text === undefined) this.forgetClosed(uri);
-        else {
-          this.dependentRuns++;
-          await this.analyzeClosed(uri, text);
-        }
-      }
-    })().catch((e: unknown) => this.log().error(String(e)));
+    this.closed.reread(closed, () => { this.dependentRuns++; });
   }
 
   private readSettings(): AnalyzerSettings {
@@ -238,45 +191,23 @@ export class AnalyzerController implements vscode.Disposable {
     return this.output;
   }
 
-  /** The engine and its grammars: created on the first document that mentions the SDK. */
-  private engine(): Analyzer {
-    if (!this.analyzer) {
-      this.engineLoads++;
-      this.analyzer = createAnalyzer({ wasmDir: vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'wasm').fsPath });
-    }
-    return this.analyzer;
-  }
-
-  /** The worker engine: started on the first large text, restarted after a crash or a hang. */
-  private workerEngine(): AnalyzerWorkerClient {
-    this.worker ??= new AnalyzerWorkerClient({
-      script: vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'analyzer-worker.js').fsPath,
-      wasmDir: vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'wasm').fsPath,
-      log: (line) => this.log().error(line),
-      ...(this.workerDeadlineMs ? { deadlineMs: this.workerDeadlineMs } : {}),
-    });
-    return this.worker;
-  }
-
-  /** The engine for a text of `chars` characters. */
-  private engineFor(chars: number): WorkerEngine {
-    return chars >= this.workerMinChars ? this.workerEngine() : this.engine();
-  }
-
   /** Forgets a document's tree, in whichever engine holds it. */
   private forgetTree(key: string): void {
-    this.holder.get(key)?.forget(key);
-    this.holder.delete(key);
+    this.engines.forgetTree(key);
   }
 
   get engineLoaded(): boolean {
-    return this.analyzer !== undefined || this.worker !== undefined;
+    return this.engines.loaded;
+  }
+
+  /** Times the in-thread engine was created (0 until a document mentions the SDK). */
+  get engineLoads(): number {
+    return this.engines.loads;
   }
 
   /** The worker's counters (for the integration tests and bug reports). */
-  get workerStats(): AnalyzerWorkerClient['stats'] & { running: boolean; minChars: number } {
-    const w = this.worker;
-    return { ...(w?.stats ?? { starts: 0, crashes: 0, hangs: 0, requests: 0, resent: 0 }), running: w?.running ?? false, minChars: this.workerMinChars };
+  get workerStats(): WorkerStats {
+    return this.engines.workerStats;
   }
 
   /** Test builds only: move the size threshold, or make the worker's next analysis crash or hang. */
@@ -287,15 +218,10 @@ export class AnalyzerController implements vscode.Disposable {
       this.forgetTree(cmd.coldRun);
       this.scheduler.schedule(cmd.coldRun, undefined, true);
     }
-    if (cmd.minChars !== undefined) this.workerMinChars = cmd.minChars;
-    if (cmd.deadlineMs !== undefined) {
-      // A new worker with that deadline on the next request; every document parses fully there.
-      this.workerDeadlineMs = cmd.deadlineMs || undefined;
-      void this.worker?.dispose();
-      this.worker = undefined;
-      for (const [key, held] of this.holder) if (held !== this.analyzer) this.holder.delete(key);
-    }
-    if (cmd.arm) this.workerEngine().arm(cmd.arm);
+    if (cmd.minChars !== undefined) this.engines.minChars = cmd.minChars;
+    // A new worker with that deadline on the next request; every document parses fully there.
+    if (cmd.deadlineMs !== undefined) this.engines.setWorkerDeadline(cmd.deadlineMs);
+    if (cmd.arm) this.engines.armWorker(cmd.arm);
   }
 
   get currentSettings(): AnalyzerSettings {
@@ -325,7 +251,7 @@ export class AnalyzerController implements vscode.Disposable {
     if (!analyzerLanguageOf(doc)) return;
     const key = doc.uri.toString();
     this.docs.set(key, doc);
-    this.scanned.delete(key);
+    this.closed.scanned.delete(key);
     this.scheduler.schedule(key, changes, immediate);
   }
 
@@ -342,33 +268,14 @@ export class AnalyzerController implements vscode.Disposable {
       this.project.invalidate(doc.uri.fsPath);
       this.dependentsIfExportsChanged(doc.uri.fsPath);
     }
-    if (this.scanCovered.has(key) && doc.uri.scheme !== 'untitled') {
-      const uri = doc.uri;
-      void this.readText(uri)
-        .then(async (text) => {
-          if (text === undefined) this.forgetClosed(uri);
-          else await this.analyzeClosed(uri, text);
-        })
-        .catch((e: unknown) => this.log().error(String(e)));
-    }
+    if (this.closed.covered.has(key) && doc.uri.scheme !== 'untitled') this.closed.reread([doc.uri]);
   }
 
   /** Settings or manifests changed: open documents now, scanned closed files from disk. */
   reanalyzeAll(): void {
     for (const key of this.docs.keys()) this.scheduler.schedule(key, undefined, true);
     // Every closed file a scan covered: one whose problems are now all disabled may get them back.
-    const closed = [...this.scanCovered].filter((key) => !this.docs.has(key));
-    void (async () => {
-      for (const key of closed) {
-        const uri = vscode.Uri.parse(key);
-        const text = await this.readText(uri);
-        if (text === undefined) {
-          this.forgetClosed(uri);
-          continue;
-        }
-        await this.analyzeClosed(uri, text);
-      }
-    })().catch((e: unknown) => this.log().error(String(e)));
+    this.closed.reread([...this.closed.covered].filter((key) => !this.docs.has(key)).map((key) => vscode.Uri.parse(key)));
   }
 
   private async run(key: string, changes: Change[] | undefined): Promise<Snapshot | undefined> {
@@ -394,21 +301,16 @@ export class AnalyzerController implements vscode.Disposable {
       return snapshot({ ...base, findings: [] });
     }
     const sdk = await this.sdkFor(doc.uri);
-    const engine = this.engineFor(text.length);
-    const held = this.holder.get(key);
-    if (held !== engine) {
-      // Moved across the threshold: the other engine's tree is dropped, this one parses fully.
-      held?.forget(key);
-      this.holder.set(key, engine);
-    }
+    // Moved across the threshold: the other engine's tree is dropped, this one parses fully.
+    const { engine, holds } = this.engines.forDocument(key, text.length);
     try {
-      const findings = await engine.analyzeIncremental(key, text, this.options(language, sdk, project), held === engine ? changes : undefined);
+      const findings = await engine.analyzeIncremental(key, text, this.options(language, sdk, project), holds ? changes : undefined);
       return snapshot({ ...base, findings });
     } catch (e) {
       if (!(e instanceof AnalyzerWorkerError) || e.reason === 'stopped') throw e;
       // The worker died on this text (it was restarted): the file says so instead of going silent.
       this.log().error(`analysis of ${key}: ${e.message}`);
-      this.holder.delete(key);
+      this.engines.lostTree(key);
       return snapshot({ ...base, findings: [], note: workerFailedNote(e.reason) });
     }
   }
@@ -427,7 +329,7 @@ export class AnalyzerController implements vscode.Disposable {
     const project = await this.projectFor(doc.uri, text, language);
     if (!analysable(text, { language, project })) return snapshot({ ...base, findings: [] });
     const sdk = await this.sdkFor(doc.uri);
-    const findings = await this.engineFor(text.length).analyze(text, this.options(language, sdk, project));
+    const findings = await this.engines.for(text.length).analyze(text, this.options(language, sdk, project));
     return snapshot({ ...base, findings });
   }
 
@@ -436,50 +338,16 @@ export class AnalyzerController implements vscode.Disposable {
     if (!this.settings.enabled) return [];
     const project = await this.projectFor(uri, text, language);
     if (!analysable(text, { language, project })) return [];
-    return this.engineFor(text.length).analyze(text, this.options(language, await this.sdkFor(uri), project));
+    return this.engines.for(text.length).analyze(text, this.options(language, await this.sdkFor(uri), project));
   }
 
   /** Scan Workspace: a file that is not open. Returns the number of findings published. */
-  async analyzeClosed(uri: vscode.Uri, text: string): Promise<number> {
-    const key = uri.toString();
-    if (this.docs.has(key)) return this.snapshots.get(key)?.findings.length ?? 0;
-    const language = languageFromPath(uri.path);
-    if (!language) return 0;
-    const noted = (note: string): number => {
-      this.scanCovered.add(key);
-      this.scanned.add(key);
-      this.publish(snapshot({ uri, version: -1, text, language, findings: [], note }));
-      return 0;
-    };
-    if (text.length > MAX_LIVE_CHARS) {
-      // Not analysed in the editor; said so in the Problems panel.
-      if (!this.settings.enabled || !mentionsClaudeSdk(text, language)) return 0;
-      return noted(tooLargeNote(text.length));
-    }
-    let findings: Finding[];
-    try {
-      findings = await this.analyzeText(uri, text, language);
-    } catch (e) {
-      if (!(e instanceof AnalyzerWorkerError) || e.reason === 'stopped' || this.docs.has(key)) throw e;
-      this.log().error(`analysis of ${key}: ${e.message}`);
-      return noted(workerFailedNote(e.reason));
-    }
-    if (this.docs.has(key)) return findings.length; // opened meanwhile: the live analysis owns it
-    this.scanCovered.add(key);
-    if (findings.length === 0) {
-      this.forgetClosed(uri);
-      return 0;
-    }
-    this.scanned.add(key);
-    this.publish(snapshot({ uri, version: -1, text, language, findings }));
-    return findings.length;
+  analyzeClosed(uri: vscode.Uri, text: string): Promise<number> {
+    return this.closed.analyze(uri, text);
   }
 
   forgetClosed(uri: vscode.Uri): void {
-    const key = uri.toString();
-    if (this.docs.has(key)) return;
-    this.scanned.delete(key);
-    this.collection.delete(uri);
+    this.closed.forget(uri);
   }
 
   isOpen(uri: vscode.Uri): boolean {
@@ -489,37 +357,16 @@ export class AnalyzerController implements vscode.Disposable {
   /** Runs the open document's analysis now (Scan Workspace on an open file). */
   refresh(uri: vscode.Uri): void {
     const key = uri.toString();
-    this.scanCovered.add(key);
+    this.closed.covered.add(key);
     if (this.docs.has(key)) this.scheduler.schedule(key, undefined, true);
   }
 
-  async readText(uri: vscode.Uri): Promise<string | undefined> {
-    try {
-      return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-    } catch {
-      return undefined;
-    }
+  readText(uri: vscode.Uri): Promise<string | undefined> {
+    return readText(uri);
   }
 
   diagnosticsFor(snap: Snapshot): vscode.Diagnostic[] {
-    const notes = snap.note ? [this.noteDiagnostic(snap.note)] : [];
-    return [...notes, ...snap.findings.map((f) => {
-      const d = new vscode.Diagnostic(toRange(snap.index, f.start, f.end), f.message, SEVERITY[f.severity] ?? vscode.DiagnosticSeverity.Warning);
-      d.source = DIAGNOSTIC_SOURCE;
-      d.code = { value: f.rule, target: this.docsUri(f.rule) };
-      if (DEPRECATED_RULES.has(f.rule)) d.tags = [vscode.DiagnosticTag.Deprecated];
-      if (f.related && f.related.length > 0) {
-        d.relatedInformation = f.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(snap.uri, toRange(snap.index, r.start, r.end)), r.message));
-      }
-      return d;
-    })];
-  }
-
-  private noteDiagnostic(note: string): vscode.Diagnostic {
-    const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), note, vscode.DiagnosticSeverity.Information);
-    d.source = DIAGNOSTIC_SOURCE;
-    d.code = 'not-analysed';
-    return d;
+    return diagnosticsFor(snap, (rule) => this.docsUri(rule));
   }
 
   private publish(snap: Snapshot): void {
@@ -529,8 +376,7 @@ export class AnalyzerController implements vscode.Disposable {
 
   dispose(): void {
     this.scheduler.dispose();
-    // The worker thread ends with the extension.
-    void this.worker?.dispose();
+    this.engines.dispose();
     for (const d of this.disposables) d.dispose();
     this.output?.dispose();
   }

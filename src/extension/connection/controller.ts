@@ -12,18 +12,18 @@ import type { LogEntry } from '../../core/log/types';
 import type { RetryBudget } from '../../core/retry/budget';
 import type { RetryPolicy } from '../../core/retry/policy';
 import { STATUS_PAGE, DOCS } from '../../core/data/api-facts';
-import { describeKey, redactSecrets } from '../../core/redact';
+import { redactSecrets } from '../../core/redact';
 import { Emitter } from '../../core/util/emitter';
 import { readSettings, displayUrl, profileChoices, type DoctorSettings, type RunChoices } from '../../core/connection/settings';
 import { buildCurl } from '../../core/connection/curl';
-import { keyChecklist, type KeySource } from '../../core/connection/keyChecklist';
-import { fetchStatus, describeIndicator, simulatorStatusUrl, type StatusResult } from '../../core/connection/statusPage';
+import type { KeySource } from '../../core/connection/keyChecklist';
 import { AttemptLog } from '../../core/connection/attemptLog';
 import { runLine } from '../../core/connection/runText';
 import {
-  applyEvent, initialState, isServerSide, reduce, setKeyChecklist, setStatusPage,
+  initialState, reduce, setStatusPage,
   type ConnectionEvent, type PanelState, type RunInfo, type StatusView,
 } from '../../core/connection/runModel';
+import { isPanelStateLike, requestForReplay, requestForShownRun, restoredPanelState, type RunRequest } from '../../core/connection/runRequest';
 import type { ErrorLogApi } from '../log/index';
 import { ConnectionPanel, CONNECTION_VIEW_TYPE, redactDeep, type PanelRecord } from './panel';
 import type { RedactingLog } from './output';
@@ -32,25 +32,19 @@ import type { ConnectionStatusBar } from './statusBar';
 import { loadRuntime } from './loadRuntime';
 import type { WebviewToHost } from '../../webview/connection/protocol';
 import { StormAggregateRunner } from './stormAggregate';
+import { StatusChecker, type StatusCheck } from './statusCheck';
+import { onWebviewMessage } from './webviewMessages';
+import { RunDiagnostics } from './diagnosis';
+
+export type { RunRequest } from '../../core/connection/runRequest';
+export type { StatusCheck } from './statusCheck';
+export { openTrustedLink } from './webviewMessages';
 
 /** Defined by esbuild.mjs (and vitest): false in production bundles, which then carry no test seams. */
 declare const __TEST_HOOKS__: boolean;
 
 /** A placeholder the simulator accepts when no key is set (it is not a secret). */
 const SIMULATOR_PLACEHOLDER_KEY = 'simulator-placeholder-key';
-const STATUS_TIMEOUT_MS = 5000;
-
-export interface RunRequest {
-  target: 'api' | 'simulator';
-  scenario?: string;
-  /** Raw overrides merged over the user's settings before validation (tests, replay). */
-  overrides?: Record<string, unknown>;
-  baseUrl?: string;
-  model?: string;
-  prompt?: string;
-  maxTokens?: number;
-  stream?: boolean;
-}
 
 /** What the last run sent, for "run again" and "copy as cURL". Never holds the key. */
 interface SentRequest {
@@ -62,17 +56,6 @@ interface SentRequest {
   maxTokens: number;
   stream: boolean;
   headers: Record<string, string>;
-}
-
-export type StatusCheck = StatusResult | { kind: 'disabled'; message: string };
-
-/** What the run on display needs for its diagnostics (key checklist, status page). Holds the key: never leaves the host. */
-interface RunDiagnosis {
-  runId: string;
-  settings: DoctorSettings;
-  baseUrl: string;
-  key: string;
-  keySource: KeySource;
 }
 
 interface SimulatorHandle { url: string; port: number; close(): Promise<void> }
@@ -102,10 +85,11 @@ export class ConnectionController implements vscode.Disposable {
   private lastSent: SentRequest | undefined;
   private lastWarnings = '';
   private budget: RetryBudget | undefined;
-  private statusFetchForRun: string | undefined;
-  private diagnosis: RunDiagnosis | undefined;
+  /** The key checklist and status page listener (diagnosis.ts). */
+  private readonly diagnostics: RunDiagnostics;
   private readonly attemptLog: AttemptLog;
-  private statusAbort: AbortController | undefined;
+  /** The status page reader (statusCheck.ts): its results go into the panel state. */
+  private readonly status: StatusChecker;
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
   /** Storm aggregate hook (stormAggregate.ts): N callers, ours next to the SDK's, for `storm` runs. */
@@ -113,6 +97,11 @@ export class ConnectionController implements vscode.Disposable {
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly deps: ControllerDeps) {
     this.state = initialState(deps.keys.source === 'none' ? 'none' : deps.keys.source);
+    this.diagnostics = new RunDiagnostics({
+      getState: () => this.state, setState: (s) => { this.state = s; }, out: deps.out,
+      checkStatus: (settings, forRun) => void this.checkStatus(false, settings, forRun),
+    });
+    this.status = new StatusChecker({ setStatus: (v) => this.setStatus(v), simulator: () => this.simulator(), out: deps.out, statusUrl: () => this.statusUrl });
     this.attemptLog = new AttemptLog(
       (entry) => deps.log.append(redactDeep(entry, this.secrets())),
       (err) => deps.out.warn(`could not write the error log: ${err instanceof Error ? err.message : String(err)}`),
@@ -124,7 +113,7 @@ export class ConnectionController implements vscode.Disposable {
       { dispose: this.events.on((e) => { this.state = reduce(this.state, e, Date.now()); }) },
       { dispose: this.events.on((e) => this.attemptLog.onEvent(e)) },
       { dispose: this.events.on((e) => { const l = runLine(e); if (l) deps.out.write(l.level, l.text); }) },
-      { dispose: this.events.on((e) => this.diagnose(e)) },
+      { dispose: this.events.on((e) => this.diagnostics.onEvent(e)) },
       { dispose: this.events.on((e) => deps.statusBar.onEvent(e)) },
       { dispose: this.events.on(() => this.push()) },
     );
@@ -169,15 +158,7 @@ export class ConnectionController implements vscode.Disposable {
     if (this.panel) this.panel.dispose();
     if (!this.state.run && isPanelStateLike(saved)) {
       // The run that produced it is gone with the old window: it is history now.
-      const s = redactDeep(saved, this.secrets());
-      this.state = { ...s, running: false, keyState: this.state.keyState };
-      if (this.state.result === null && this.state.run) {
-        this.state = applyEvent(this.state, {
-          event: 'result', runId: this.state.run.runId, ok: false, attempts: this.state.attempts.length, status: null,
-          totalMs: 0, model: this.state.run.model,
-          verdict: { category: 'aborted', fault: 'none', title: 'Interrupted', summary: 'The window reloaded while this test was running.', explanation: '', nextStep: 'Run it again.', docsUrl: DOCS.errors },
-        }, Date.now());
-      }
+      this.state = restoredPanelState(redactDeep(saved, this.secrets()), this.state.keyState, Date.now());
     }
     this.attachPanel(new ConnectionPanel(webviewPanel, this.context.extensionUri, () => this.state, this.secrets, (m) => this.onWebviewMessage(m), this.record));
   }
@@ -192,23 +173,14 @@ export class ConnectionController implements vscode.Disposable {
   }
 
   private onWebviewMessage(m: WebviewToHost): void {
-    switch (m.type) {
-      case 'runAgain': void this.runAgain(); break;
-      case 'cancel': this.cancel(); break;
-      case 'copyCurl': void this.copyCurl(); break;
-      case 'copyRequestId':
-        if (/^[A-Za-z0-9_\-:.]{1,200}$/.test(m.requestId)) {
-          void vscode.env.clipboard.writeText(m.requestId);
-          this.panel?.post({ type: 'notice', text: vscode.l10n.t('Copied request id {0}', m.requestId) });
-        }
-        break;
-      case 'openLog': void this.deps.log.show(); break;
-      case 'openDocs': void openTrustedLink(m.url); break;
-      case 'checkStatus': void this.checkStatus(true); break;
-      case 'setKey': void vscode.commands.executeCommand('claudeDoctor.setApiKey'); break;
-      case 'runSimulator': void vscode.commands.executeCommand('claudeDoctor.testConnectionSimulator'); break;
-      default: break;
-    }
+    onWebviewMessage(m, {
+      runAgain: () => void this.runAgain(),
+      cancel: () => void this.cancel(),
+      copyCurl: () => void this.copyCurl(),
+      checkStatus: () => void this.checkStatus(true),
+      openLog: () => void this.deps.log.show(),
+      post: (msg) => this.panel?.post(msg),
+    });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -248,10 +220,7 @@ export class ConnectionController implements vscode.Disposable {
   async runAgain(): Promise<ResultEvent | undefined> {
     if (!this.lastSent && this.state.run) {
       // A panel restored after a reload: run what it shows.
-      const r = this.state.run;
-      return this.run(r.target === 'simulator'
-        ? { target: 'simulator', scenario: r.scenario ?? 'ok', model: r.model, stream: r.stream }
-        : { target: 'api', model: r.model, stream: r.stream });
+      return this.run(requestForShownRun(this.state.run));
     }
     if (!this.lastSent) {
       return vscode.commands.executeCommand<ResultEvent | undefined>('claudeDoctor.testConnection');
@@ -306,7 +275,7 @@ export class ConnectionController implements vscode.Disposable {
       baseUrl: displayUrl(baseUrl), model, stream, authHeader: settings.authHeader,
       maxRetries: settings.maxRetries, jitter: settings.jitter, timeoutMs: settings.timeoutMs, startedAt: Date.now(),
     };
-    this.diagnosis = { runId, settings, baseUrl, key: key ?? '', keySource };
+    this.diagnostics.forRun({ runId, settings, baseUrl, key: key ?? '', keySource });
     this.showPanel(true);
     this.events.emit(redactDeep({ event: 'runStart', runId, run, prompt, maxTokens, ...(opts.streamForcedBy ? { streamForcedBy: opts.streamForcedBy } : {}) }, this.secrets()));
 
@@ -369,26 +338,6 @@ export class ConnectionController implements vscode.Disposable {
     this.events.emit(e);
   }
 
-  /** The diagnostics listener: the key checklist after a 401, the status page after a server-side failure. */
-  private diagnose(e: ConnectionEvent): void {
-    const d = this.diagnosis;
-    if (e.event !== 'attempt' || !d || e.runId !== d.runId) return;
-    if (e.status === 401 || e.category === 'authentication') this.runKeyChecklist(d);
-    if (isServerSide(e.status, e.category) && this.statusFetchForRun !== d.runId) {
-      this.statusFetchForRun = d.runId;
-      const run = this.state.run;
-      const forRun = run ? { target: run.target, ...(run.scenario ? { scenario: run.scenario } : {}) } : undefined;
-      if (d.settings.statusPage || forRun?.target === 'simulator') void this.checkStatus(false, d.settings, forRun);
-      else this.state = setStatusPage(this.state, { state: 'disabled', message: vscode.l10n.t('The status page was not read: claudeDoctor.statusPage is off.') });
-    }
-  }
-
-  private runKeyChecklist(p: RunDiagnosis): void {
-    const items = keyChecklist({ key: describeKey(p.key), source: p.keySource, baseUrl: p.baseUrl, authHeader: p.settings.authHeader, target: this.state.run?.target ?? 'api' });
-    this.state = setKeyChecklist(this.state, items);
-    for (const i of items) this.deps.out.info(`key check: ${i.outcome.toUpperCase()} ${i.label}: ${i.detail}`);
-  }
-
   /** One gRPC-style token bucket shared by every run of this window (when claudeDoctor.retryBudget is on). */
   private async sharedBudget(): Promise<RetryBudget> {
     if (!this.budget) {
@@ -434,80 +383,13 @@ export class ConnectionController implements vscode.Disposable {
     const settings = runSettings ?? this.readSettings();
     if ((forRun?.target ?? settings.target) === 'simulator') {
       const shown = this.state.run?.target === 'simulator' ? this.state.run.scenario : undefined;
-      return this.checkSimulatorStatus(interactive, forRun?.scenario ?? shown ?? 'ok');
+      return this.status.checkSimulator(interactive, forRun?.scenario ?? shown ?? 'ok');
     }
-    if (!settings.statusPage) {
-      const message = vscode.l10n.t('Status page checks are turned off (setting claudeDoctor.statusPage).');
-      this.setStatus({ state: 'disabled', message });
-      if (interactive) {
-        void vscode.window.showInformationMessage(message, vscode.l10n.t('Open Settings')).then((c) => {
-          if (c) void vscode.commands.executeCommand('workbench.action.openSettings', 'claudeDoctor.statusPage');
-        });
-      }
-      return { kind: 'disabled', message };
-    }
-    this.statusAbort?.abort();
-    const ctl = new AbortController();
-    this.statusAbort = ctl;
-    this.setStatus({ state: 'loading', pageUrl: DOCS.statusPage });
-    const r = await fetchStatus(this.statusUrl, STATUS_TIMEOUT_MS, ctl.signal);
-    if (this.statusAbort === ctl) this.statusAbort = undefined;
-    if (r.kind === 'ok') {
-      this.setStatus({ state: 'ok', indicator: r.indicator, description: r.description, fetchedAt: r.fetchedAt, pageUrl: DOCS.statusPage });
-      this.deps.out.info(`status page: ${r.indicator} (${r.description})`);
-      if (interactive) {
-        const text = vscode.l10n.t('Claude status: {0} ({1}).', r.description, describeIndicator(r.indicator));
-        const show = r.indicator === 'none' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-        void show(text, vscode.l10n.t('Open Status Page')).then((c) => { if (c) void vscode.env.openExternal(vscode.Uri.parse(DOCS.statusPage)); });
-      }
-    } else {
-      this.setStatus({ state: r.kind, message: r.message, pageUrl: DOCS.statusPage });
-      this.deps.out.info(`status page: ${r.message}`);
-      if (interactive) {
-        // Offline is an expected condition: a plain information message, not an error dialog.
-        void vscode.window.showInformationMessage(r.message);
-      }
-    }
-    return r;
-  }
-
-  private async checkSimulatorStatus(interactive: boolean, scenario: string): Promise<StatusCheck> {
-    this.statusAbort?.abort();
-    const ctl = new AbortController();
-    this.statusAbort = ctl;
-    this.setStatus({ state: 'loading', source: 'simulator' });
-    let r: StatusResult;
-    try {
-      const sim = await this.simulator();
-      r = await fetchStatus(simulatorStatusUrl(sim.url, scenario), STATUS_TIMEOUT_MS, ctl.signal);
-    } catch (e) {
-      r = { kind: 'error', message: vscode.l10n.t('The simulator could not start: {0}', e instanceof Error ? e.message : String(e)), url: '' };
-    }
-    if (this.statusAbort === ctl) this.statusAbort = undefined;
-    if (r.kind === 'ok') {
-      this.setStatus({ state: 'ok', source: 'simulator', indicator: r.indicator, description: r.description, fetchedAt: r.fetchedAt });
-      this.deps.out.info(`simulator status page: ${r.indicator} (${r.description})`);
-      if (interactive) {
-        const text = vscode.l10n.t('Claude status from the simulator: {0} ({1}). The simulator is the target, so status.claude.com was not read.', r.description, describeIndicator(r.indicator));
-        void (r.indicator === 'none' ? vscode.window.showInformationMessage(text) : vscode.window.showWarningMessage(text));
-      }
-    } else {
-      this.setStatus({ state: r.kind, source: 'simulator', message: r.message });
-      this.deps.out.info(`simulator status page: ${r.message}`);
-      if (interactive) void vscode.window.showInformationMessage(r.message);
-    }
-    return r;
+    return this.status.checkApi(interactive, settings);
   }
 
   async replay(entry: LogEntry): Promise<ResultEvent | undefined> {
-    const req: RunRequest = {
-      target: entry.target === 'simulator' ? 'simulator' : 'api',
-      ...(entry.target === 'simulator' ? { scenario: entry.request.scenario ?? entry.scenario ?? 'ok' } : { baseUrl: entry.baseUrl }),
-      model: entry.model,
-      ...(typeof entry.request?.prompt === 'string' ? { prompt: entry.request.prompt } : {}),
-      ...(typeof entry.request?.maxTokens === 'number' ? { maxTokens: entry.request.maxTokens } : {}),
-      stream: typeof entry.request?.stream === 'boolean' ? entry.request.stream : entry.stream,
-    };
+    const req = requestForReplay(entry);
     if (req.target === 'api') {
       const k = await this.deps.keys.get();
       if (!k.key) {
@@ -524,28 +406,13 @@ export class ConnectionController implements vscode.Disposable {
     this.disposed = true;
     this.storm.dispose(); // storm aggregate hook
     this.current?.abort.abort();
-    this.statusAbort?.abort();
+    this.status.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel?.dispose();
     const sim = this.sim;
     this.sim = undefined;
     if (sim) await sim.then((s) => s.close(), () => undefined);
   }
-}
-
-function isPanelStateLike(v: unknown): v is PanelState {
-  if (!v || typeof v !== 'object') return false;
-  const s = v as Partial<PanelState>;
-  return Array.isArray(s.attempts) && 'run' in s && typeof s.statusPage === 'object' && s.statusPage !== null;
-}
-
-const TRUSTED_LINK_HOSTS = new Set(['docs.claude.com', 'docs.anthropic.com', 'console.anthropic.com', 'status.claude.com', 'platform.claude.com', 'support.claude.com']);
-
-export async function openTrustedLink(url: string): Promise<boolean> {
-  let u: URL;
-  try { u = new URL(url); } catch { return false; }
-  if (u.protocol !== 'https:' || !TRUSTED_LINK_HOSTS.has(u.hostname)) return false;
-  return vscode.env.openExternal(vscode.Uri.parse(u.toString()));
 }
 
 export { CONNECTION_VIEW_TYPE };

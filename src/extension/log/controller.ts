@@ -9,7 +9,8 @@ import * as vscode from 'vscode';
 import type { LogEntry } from '../../core/log/types';
 import { LogStore, LogStoreError, type LogReader } from '../../core/log/store';
 import { redactDeep, redactSecrets } from '../../core/redact';
-import { LogViewModel } from './model';
+import type { LogViewModel } from './model';
+import { startSession, type Session } from './session';
 import { ErrorLogPanel, type ErrorLogPanelHost } from './panel';
 import { clearLog, exportLog, replayEntry, type ActionHost } from './actions';
 import { readLogSettings, type ErrorLogOptions, type PaintMetrics, type Timings } from './settings';
@@ -33,16 +34,6 @@ function deferred(): { promise: Promise<void>; resolve(): void } {
 
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-
-/** The entries of one panel session: read when the panel opens, freed when it closes. */
-interface Session {
-  model: LogViewModel;
-  reader: LogReader;
-  loading: Promise<void>;
-  /** Entries of the newest bytes only, shown while the full read runs (fast first paint). */
-  preview?: { model: LogViewModel; ready: Promise<void> };
-  loaded: boolean;
-}
 
 export class ErrorLogController implements ErrorLogPanelHost, vscode.Disposable {
   readonly storePath: string;
@@ -190,49 +181,19 @@ export class ErrorLogController implements ErrorLogPanelHost, vscode.Disposable 
     this.timings[k] = Math.round(performance.now() - this.shownAt);
   }
 
-  /** The entries of this session: a quick preview of the log's tail, then the full read. */
+  /** The entries of this session: a quick preview of the log's tail, then the full read (session.ts). */
   private load(): Promise<void> {
     if (this.session) return this.session.loading;
-    const store = this.store();
-    const m = new LogViewModel();
-    m.setFilter(this.view.filter);
-    const pm = new LogViewModel();
-    let previewDone!: () => void;
-    const session: Session = {
-      model: m, reader: store.createReader(), loaded: false, loading: Promise.resolve(),
-      preview: { model: pm, ready: new Promise<void>((res) => (previewDone = res)) },
-    };
-    this.session = session;
-    session.loading = (async () => {
-      try {
-        pm.setFilter(this.view.filter);
-        pm.ingest(await store.tail());
-      } catch {
-        /* the full read below reports problems */
-      } finally {
-        this.mark('previewReadyMs');
-        previewDone();
-      }
-      // Let the webview boot and paint the preview before the long parse competes with it for
-      // the event loop (the preview message would otherwise queue behind the parse).
-      if (this.panel && !this.paint.first) {
+    this.session = startSession(this.store(), this.view.filter, {
+      mark: (k) => this.mark(k),
+      waitForPage: async (previewRows) => {
+        if (!this.panel || this.paint.first) return;
         await Promise.race([this.readySignal.promise, sleep(1500)]);
-        if (pm.size > 0) await Promise.race([this.firstPaintSignal.promise, sleep(400)]);
-      }
-      try {
-        const res = await session.reader.readNew();
-        m.skipped += res.skipped;
-        m.ingest(res.entries);
-        m.setUnsaved(store.pending());
-        this.mark('fullReadMs');
-      } catch (e) {
-        this.setNotice({ level: 'error', text: message(e) });
-      } finally {
-        session.loaded = true;
-        session.preview = undefined;
-      }
-    })();
-    return session.loading;
+        if (previewRows > 0) await Promise.race([this.firstPaintSignal.promise, sleep(400)]);
+      },
+      failed: (e) => this.setNotice({ level: 'error', text: message(e) }),
+    });
+    return this.session.loading;
   }
 
   /** The session's model once loaded (starting the read if none is under way). */

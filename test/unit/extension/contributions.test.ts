@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_IDS } from '../../../src/extension/connection/commandIds';
 import { PROXY_COMMANDS } from '../../../src/extension/proxy/commandIds';
@@ -68,7 +68,11 @@ describe('package.json contributions of the connection feature', () => {
 describe('webview strings are localizable', () => {
   it('every t(…) literal and button/label text in the webview is in WEBVIEW_STRINGS', async () => {
     const { WEBVIEW_STRINGS } = await import('../../../src/webview/connection/strings');
-    const src = readFileSync('src/webview/connection/main.ts', 'utf8');
+    // The page and its sections (everything but the string table itself).
+    const dir = 'src/webview/connection';
+    const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'strings.ts');
+    expect(files).toEqual(expect.arrayContaining(['main.ts', 'dom.ts', 'verdict.ts', 'diagnostics.ts', 'attempts.ts', 'timeline.ts', 'rate.ts']));
+    const src = files.map((f) => readFileSync(`${dir}/${f}`, 'utf8')).join('\n');
     const used = new Set<string>();
     const unquote = (q: string) => q.slice(1, -1).replace(/\\'/g, "'").replace(/\\"/g, '"');
     for (const m of src.matchAll(/\bt\(\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")/g)) used.add(unquote(m[1]!));
