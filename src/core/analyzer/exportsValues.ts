@@ -275,11 +275,9 @@ export function keep(v: LocalValue | undefined): v is LocalValue {
   return v !== undefined;
 }
 
-
 export function specOf(src: Src, n: Node | null): string | undefined {
   return n ? stringLiteral(src, n)?.value : undefined;
 }
-
 
 /** The spec a value loads: `require('./m')`, `await import('./m')` (undefined: not such a load). */
 function loadedSpec(src: Src, node: Node): string | undefined {

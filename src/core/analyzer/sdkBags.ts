@@ -248,6 +248,5 @@ export function kwargsBag(src: Src, args: Node, depth = 0): Bag {
   return bag;
 }
 
-
 export const isMember = (n: Node): boolean => n.type === 'member_expression' || n.type === 'attribute';
 export const isCall = (n: Node): boolean => n.type === 'call_expression' || n.type === 'call';
