@@ -10,119 +10,11 @@
 import * as path from 'node:path';
 import type { LocalFacts, LocalValue } from './exports';
 import { mentionsClaudeSdk } from './precheck';
-import type { Provider } from './sdk';
 import type { AnalyzerLanguage } from './types';
-
-/** One exported name as the project sees it. */
-export interface ExportFact {
-  kind: 'client' | 'factory' | 'constant' | 'module';
-  provider?: Provider;
-  /** constant: its value (a model id, a number such as a max_tokens). */
-  value?: string | number;
-  /** module: its exports (a namespace import, a Python submodule; an object's or a class's constant members). */
-  exports?: ReadonlyMap<string, ExportFact>;
-  /** The file the value is defined in. */
-  from: string;
-}
-
-export type ModuleExports = ReadonlyMap<string, ExportFact>;
-
-/** What the index tells the engine about one file's imports. */
-export interface ProjectImports {
-  /** Import specifier as written (`@/lib/anthropic`, `.client`, `app.llm`) → that module's exports; null: not a project module the index can see into. */
-  modules: ReadonlyMap<string, ModuleExports | null>;
-  /** Whether any import can bring a client or a factory (the file is analysed even without an SDK import). */
-  hasClient: boolean;
-  /** Stable text of everything above: part of the engine's file-level cache key. */
-  key: string;
-}
-
-export interface ProjectHost {
-  /** The file's text; undefined when it does not exist or cannot be read. */
-  read(file: string): Promise<string | undefined>;
-}
-
-export interface FactsParser {
-  moduleFacts(text: string, language: AnalyzerLanguage): Promise<LocalFacts>;
-}
-
-const TS_EXTS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
-const JS_TO_TS: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
-const MAX_CHAIN = 8;
-/** A module naming a max_tokens constant offers it (`export const MAX_TOKENS = 1024`). */
-const MAX_TOKENS_NAME = /max_?tokens/i;
-
-function languageOf(file: string): AnalyzerLanguage | undefined {
-  const ext = path.extname(file).toLowerCase();
-  if (ext === '.py' || ext === '.pyi') return 'python';
-  if (ext === '.ts' || ext === '.mts' || ext === '.cts') return 'typescript';
-  if (ext === '.tsx') return 'typescriptreact';
-  if (ext === '.js' || ext === '.mjs' || ext === '.cjs') return 'javascript';
-  if (ext === '.jsx') return 'javascriptreact';
-  return undefined;
-}
-
-/** A Python import found by text search: the module and the names taken from it. */
-interface PySpec { spec: string; names: string[] }
-
-const TS_SPEC = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)(['"])([^'"\n]+)\1/gm;
-const PY_FROM = /^[ \t]*from[ \t]+([.\w]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)/gm;
-const PY_IMPORT = /^[ \t]*import[ \t]+([^\n#;]+)/gm;
-
-/** The module specifiers a file imports (a text search: the engine reads the statements from the tree). */
-export function importSpecifiers(text: string, py: boolean): PySpec[] {
-  const out = new Map<string, Set<string>>();
-  const add = (spec: string, names: string[]): void => {
-    let s = out.get(spec);
-    if (!s) out.set(spec, (s = new Set()));
-    for (const n of names) s.add(n);
-  };
-  if (!py) {
-    TS_SPEC.lastIndex = 0;
-    for (let m = TS_SPEC.exec(text); m; m = TS_SPEC.exec(text)) {
-      const spec = m[2]!;
-      if (!spec.startsWith('@anthropic-ai/') && !spec.startsWith('node:')) add(spec, []);
-    }
-  } else {
-    PY_FROM.lastIndex = 0;
-    for (let m = PY_FROM.exec(text); m; m = PY_FROM.exec(text)) {
-      const spec = m[1]!;
-      if (spec === 'anthropic' || spec.startsWith('anthropic.') || spec === '__future__') continue;
-      const names = m[2]!.replace(/[()\\]/g, ' ').split(',').map((s) => s.trim().split(/\s+/)[0]!).filter((s) => /^\w+$/.test(s));
-      add(spec, names);
-    }
-    PY_IMPORT.lastIndex = 0;
-    for (let m = PY_IMPORT.exec(text); m; m = PY_IMPORT.exec(text)) {
-      for (const part of m[1]!.split(',')) {
-        const dotted = part.trim().split(/\s+/)[0]!;
-        if (/^[\w.]+$/.test(dotted) && dotted !== 'anthropic' && !dotted.startsWith('anthropic.')) add(dotted, []);
-      }
-    }
-  }
-  return [...out].map(([spec, names]) => ({ spec, names: [...names] }));
-}
-
-/** JSON with comments and trailing commas (tsconfig.json), strings respected. */
-export function parseJsonc(text: string): unknown {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '"') {
-      const start = i;
-      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
-      out += text.slice(start, i + 1);
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      i = end < 0 ? text.length : end + 1;
-    } else out += c;
-  }
-  return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1'));
-}
-
-interface TsConfig { baseUrl?: string; paths: [string, string[]][] }
+import { type ExportFact, type FactsParser, type ModuleExports, type ProjectHost, type ProjectImports, exportsKey, keyOf, reachesClient } from './projectFacts';
+import { JS_TO_TS, MAX_CHAIN, MAX_TOKENS_NAME, TS_EXTS, type TsConfig, importSpecifiers, languageOf, parseJsonc } from './projectSpecs';
+export type { ExportFact, FactsParser, ModuleExports, ProjectHost, ProjectImports } from './projectFacts';
+export { importSpecifiers, parseJsonc } from './projectSpecs';
 
 export class ProjectIndex {
   private readonly texts = new Map<string, Promise<string | undefined>>();
@@ -533,22 +425,4 @@ export class ProjectIndex {
     }
     return null;
   }
-}
-
-function reachesClient(exports: ModuleExports, depth: number): boolean {
-  for (const f of exports.values()) {
-    if (f.kind === 'client' || f.kind === 'factory') return true;
-    if (f.kind === 'module' && f.exports && depth < 3 && reachesClient(f.exports, depth + 1)) return true;
-  }
-  return false;
-}
-
-function exportsKey(m: ModuleExports): string {
-  return keyOf(new Map([['', m]]));
-}
-
-function keyOf(modules: ReadonlyMap<string, ModuleExports | null>): string {
-  const enc = (m: ModuleExports | null, depth: number): unknown => m === null ? null
-    : [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, f]) => [k, f.kind, f.provider ?? '', f.value ?? '', f.from, f.exports && depth < 3 ? enc(f.exports, depth + 1) : 0]);
-  return JSON.stringify([...modules].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, m]) => [k, enc(m, 0)]));
 }
