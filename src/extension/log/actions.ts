@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import type { LogEntry } from '../../core/log/types';
 import type { LogReader, LogStore } from '../../core/log/store';
 import { isEmptyFilter, toCsv, toJson } from '../../core/log/query';
-import type { LogViewModel } from './model';
+import type { LogViewModel } from '../../core/log/panelModel';
 import type { ErrorLogOptions } from './settings';
 import type { HostToWebview, Notice, ViewState } from '../../webview/log/protocol';
 

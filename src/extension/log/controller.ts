@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { LogEntry } from '../../core/log/types';
 import { LogStore, LogStoreError, type LogReader } from '../../core/log/store';
 import { redactDeep, redactSecrets } from '../../core/redact';
-import type { LogViewModel } from './model';
+import type { LogViewModel } from '../../core/log/panelModel';
 import { startSession, type Session } from './session';
 import { ErrorLogPanel, type ErrorLogPanelHost } from './panel';
 import { clearLog, exportLog, replayEntry, type ActionHost } from './actions';

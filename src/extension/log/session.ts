@@ -4,7 +4,7 @@
  */
 import type { LogFilter } from '../../core/log/query';
 import type { LogReader, LogStore } from '../../core/log/store';
-import { LogViewModel } from './model';
+import { LogViewModel } from '../../core/log/panelModel';
 import type { Timings } from './settings';
 
 /** The entries of one panel session. */

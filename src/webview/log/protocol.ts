@@ -7,29 +7,9 @@ import type { LogEntry } from '../../core/log/types';
 import type { LogFilter, LogStats } from '../../core/log/query';
 
 export type { LogFilter, LogStats };
-
-/** One table row: a compact summary of an entry (the full entry is sent on selection). */
-export interface LogRow {
-  id: string;
-  ts: number;
-  runId: string;
-  attempt: number;
-  ok: boolean;
-  status: number | null;
-  /** "200", "529", "transport", "stream". */
-  statusKey: string;
-  errorType: string | null;
-  category: string;
-  retryable: boolean;
-  model: string;
-  latencyMs: number;
-  target: 'api' | 'simulator';
-  /** First 240 characters. */
-  message: string;
-  requestId: string | null;
-  /** Held in memory only: the disk refused it (see the notice). */
-  unsaved?: boolean;
-}
+// Rows are made by the host's panel model (core/log/rows.ts); the page only draws them.
+export { toRow, type LogRow } from '../../core/log/rows';
+import type { LogRow } from '../../core/log/rows';
 
 export interface ViewState {
   filter: LogFilter;
@@ -76,20 +56,6 @@ export type WebviewToHost =
   /** Sent once per webview load after the first rows are painted. */
   /** Paint timing; `fromPage`: these rows came with the page itself (before any host message). */
   | { type: 'metrics'; phase: 'first' | 'full'; firstPaintMs: number; renderMs: number; rows: number; renderedRows: number; fromPage?: boolean };
-
-const MAX_MESSAGE = 240;
-
-export function toRow(e: LogEntry, statusKey: string, unsaved = false): LogRow {
-  const msg = e.message ?? '';
-  const row: LogRow = {
-    id: e.id, ts: e.ts, runId: e.runId, attempt: e.attempt, ok: e.ok, status: e.status, statusKey,
-    errorType: e.errorType, category: e.category, retryable: e.retryable, model: e.model, latencyMs: e.latencyMs,
-    target: e.target, message: msg.length > MAX_MESSAGE ? msg.slice(0, MAX_MESSAGE - 1) + '…' : msg,
-    requestId: e.requestId,
-  };
-  if (unsaved) row.unsaved = true;
-  return row;
-}
 
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LogViewModel } from '../../../src/extension/log/model';
+import { LogViewModel } from '../../../src/core/log/panelModel';
 import { isWebviewMessage, sanitizeFilter, toRow } from '../../../src/webview/log/protocol';
 import { navigate, scrollToReveal, visibleWindow } from '../../../src/webview/log/virtual';
 import { makeEntry } from './helpers';

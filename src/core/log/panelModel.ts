@@ -1,11 +1,11 @@
 /**
  * The host-side view model of the Error Log panel: the entries read from disk (plus any the
  * disk refused, held in memory), the current filter, and what the webview is shown.
- * No vscode import, so it is unit-tested directly.
+ * Core, like the connection panel's run model: the extension's log controller holds one.
  */
-import type { LogEntry } from '../../core/log/types';
-import { compileFilter, computeStats, statusKey, type LogFilter, type LogStats } from '../../core/log/query';
-import { toRow, type LogRow } from '../../webview/log/protocol';
+import type { LogEntry } from './types';
+import { compileFilter, computeStats, statusKey, type LogFilter, type LogStats } from './query';
+import { toRow, type LogRow } from './rows';
 
 export class LogViewModel {
   /** Entries in read order (oldest file first). */
