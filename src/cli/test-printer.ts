@@ -65,7 +65,7 @@ class JsonPrinter implements Printer {
         retryable: e.retryable,
       });
     } else if (e.event === 'backoff') {
-      this.line({ event: 'backoff', attempt: e.attempt, delayMs: Math.round(e.delayMs), reason: e.reason });
+      this.line({ event: 'backoff', attempt: e.attempt, delayMs: Math.round(e.delayMs), reason: e.reason, ...(e.demandMs !== undefined ? { demandMs: Math.round(e.demandMs) } : {}) });
     }
   }
   result(r: ResultEvent): void {
@@ -243,9 +243,9 @@ class HumanPrinter implements Printer {
 function reasonText(e: BackoffEvent): string {
   switch (e.reason) {
     case 'retry-after':
-      return 'server asked: retry-after';
+      return e.demandMs !== undefined ? `server asked: retry-after ${fmtMs(e.demandMs)}, + jitter` : 'server asked: retry-after';
     case 'retry-after-ms':
-      return 'server asked: retry-after-ms';
+      return e.demandMs !== undefined ? `server asked: retry-after-ms ${fmtMs(e.demandMs)}, + jitter` : 'server asked: retry-after-ms';
     case 'budget':
       return 'retry budget';
     case 'limiter':

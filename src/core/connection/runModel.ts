@@ -13,6 +13,8 @@ export type ChipClass = 'ok' | 'retryable' | 'fatal' | 'network' | 'running';
 export interface BackoffView {
   plannedMs: number;
   reason: BackoffReason;
+  /** A server's wait with jitter on top: what the header demanded. */
+  demandMs?: number;
   /** Host epoch ms when the wait began. */
   startedAt: number;
   actualMs: number | null;
@@ -224,7 +226,7 @@ export function applyEvent(state: PanelState, e: ClientEvent, now: number): Pane
       return {
         ...state,
         attempts: upsert(state.attempts, e.attempt, () => blankAttempt(e.attempt, state.run!.model, now), (a) => ({
-          ...a, backoff: { plannedMs: e.delayMs, reason: e.reason, startedAt: now, actualMs: null, state: 'waiting' },
+          ...a, backoff: { plannedMs: e.delayMs, reason: e.reason, ...(e.demandMs !== undefined ? { demandMs: e.demandMs } : {}), startedAt: now, actualMs: null, state: 'waiting' },
         })),
       };
     case 'backoffDone':

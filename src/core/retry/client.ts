@@ -354,7 +354,7 @@ async function run(
       if (d.paced) continue; // the wait happens in the limiter's queue (reported as reason 'limiter')
 
       // Step "back off".
-      emit({ event: 'backoff', runId, attempt, delayMs: d.delayMs, reason: d.reason });
+      emit({ event: 'backoff', runId, attempt, delayMs: d.delayMs, reason: d.reason, ...(d.demandMs !== undefined ? { demandMs: d.demandMs } : {}) });
       state.phase = `in the backoff after attempt ${attempt}`;
       const slept = await abortableSleep(d.delayMs, signal);
       totalBackoffMs += slept.sleptMs;

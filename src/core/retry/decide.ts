@@ -87,6 +87,8 @@ export interface Retry {
   fallback: boolean;
   /** The wait happens in the limiter's queue instead of a sleep (a jittered overload retry while it throttles). */
   paced: boolean;
+  /** A server's wait with jitter on top: what the header demanded (delayMs is longer). */
+  demandMs?: number;
 }
 
 export type Decision = Retry | { action: 'stop'; stop: Stop };
@@ -150,6 +152,7 @@ export function decide(state: RetryState, outcome: Outcome, policy: RetryPolicy,
     Math.max(policy.maxDelayMs, policy.maxRetryAfterMs),
     state.deadlineAt !== undefined ? state.deadlineAt - now.mono - attemptFloor(state.fastestMs) - DEADLINE_MARGIN_MS : Infinity,
   );
+  const demandMs = reason === 'jitter' ? undefined : delayMs;
   delayMs = paceOverload({
     delayMs, reason, status: cls.status, category: cls.category, roomMs, random: state.random,
     ...(policy.retryAfterSpread !== undefined ? { retryAfterSpread: policy.retryAfterSpread } : {}),
@@ -179,7 +182,7 @@ export function decide(state: RetryState, outcome: Outcome, policy: RetryPolicy,
       reason = 'budget';
     }
   }
-  return { action: 'retry', delayMs, reason, fallback, paced };
+  return { action: 'retry', delayMs, reason, fallback, paced, ...(demandMs !== undefined && reason !== 'budget' && delayMs > demandMs ? { demandMs } : {}) };
 }
 
 /** The state after acting on a retry decision (a retry spent, or the fallback model taken). */

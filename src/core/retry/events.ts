@@ -96,6 +96,11 @@ export interface BackoffEvent {
   attempt: number; // the attempt that just failed
   delayMs: number; // planned
   reason: BackoffReason;
+  /**
+   * reason 'retry-after'/'retry-after-ms': the server's demand, present when jitter was added on
+   * top of it (a 529/503; see throttle.ts), so `delayMs` is longer than what the header said.
+   */
+  demandMs?: number;
   /** reason 'limiter': the limiter's state when the slot was granted. */
   limiter?: { limit: number; inFlight: number; queued: number };
 }

@@ -4,10 +4,10 @@ import { backoffRemainingMs, elapsedOfLimit, formatMs, statusLabel } from './mod
 import { h, hostNow, jitterText, post, t } from './dom';
 
 /** Why a wait lasted what it did, in words. */
-function reasonText(reason: string, s: PanelState): string {
+function reasonText(reason: string, s: PanelState, demandMs?: number): string {
   switch (reason) {
-    case 'retry-after': return t('server retry-after');
-    case 'retry-after-ms': return t('server retry-after-ms');
+    case 'retry-after': return demandMs !== undefined ? t('server retry-after {0} + jitter', formatMs(demandMs)) : t('server retry-after');
+    case 'retry-after-ms': return demandMs !== undefined ? t('server retry-after-ms {0} + jitter', formatMs(demandMs)) : t('server retry-after-ms');
     case 'budget': return t('retry budget');
     case 'limiter': return t('queued for capacity (adaptive limiter)');
     case 'jitter': return jitterText(s.run?.jitter ?? 'full');
@@ -19,7 +19,7 @@ function backoffCell(a: AttemptView, s: PanelState): HTMLElement {
   const b = a.backoff;
   if (!b) return h('td', { class: 'muted' }, a.state === 'done' && !a.ok ? t('none') : '');
   const cell = h('td', { class: `backoff ${b.state}` });
-  cell.append(t('planned {0} ({1})', formatMs(b.plannedMs), reasonText(b.reason, s)));
+  cell.append(t('planned {0} ({1})', formatMs(b.plannedMs), reasonText(b.reason, s, b.demandMs)));
   if (b.state === 'waiting') {
     const cd = h('span', { class: 'countdown', 'data-deadline': String(b.startedAt + b.plannedMs), role: 'timer', 'aria-live': 'off' });
     cd.textContent = ` — ${t('{0} left', formatMs(backoffRemainingMs(a, hostNow())))}`;

@@ -116,6 +116,8 @@ export const WEBVIEW_STRINGS: readonly string[] = [
   "retryable error",
   "server retry-after",
   "server retry-after-ms",
+  "server retry-after {0} + jitter",
+  "server retry-after-ms {0} + jitter",
   "streaming",
   "success",
   "timeout {0} per attempt",

@@ -100,6 +100,17 @@ describe('claude-doctor test --json (NDJSON)', () => {
     expect(ev[0]).toMatchObject({ status: 429, errorType: 'rate_limit_error', retryable: true });
   });
 
+  it('a 529 with retry-after-ms: the human line names the demand and the jitter on top', async () => {
+    const r = await runCli(cli, ['test', '--simulate', 'overloaded;count=1;retryAfterMs=40', ...FAST]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/server asked: retry-after-ms 40 ms, \+ jitter/);
+    const j = await runCli(cli, ['test', '--simulate', 'overloaded;count=1;retryAfterMs=40', '--json', ...FAST]);
+    const b = ndjson(j.stdout).find((e) => e.event === 'backoff')!;
+    expect(b).toMatchObject({ reason: 'retry-after-ms', demandMs: 40 });
+    expect(b.delayMs).toBeGreaterThanOrEqual(40);
+    expect(b.delayMs).toBeLessThanOrEqual(80);
+  });
+
   it('connection reset: status null on the transport failure, then success', async () => {
     const r = await runCli(cli, ['test', '--simulate', 'reset', '--json', ...FAST]);
     expect(r.code, r.stderr).toBe(0);

@@ -53,6 +53,14 @@ describe('panel reducer', () => {
     expect(s.result).toMatchObject({ ok: true, attempts: 2, status: 200, textPreview: 'pong' });
   });
 
+  it('a server wait with jitter on top keeps what the server demanded', () => {
+    const s = replay([
+      attempt(1),
+      { event: 'backoff', runId: 'r1', attempt: 1, delayMs: 1500, reason: 'retry-after', demandMs: 1000 },
+    ]);
+    expect(s.attempts[0]!.backoff).toMatchObject({ plannedMs: 1500, demandMs: 1000, reason: 'retry-after', state: 'waiting' });
+  });
+
   it('a backoff still waiting when the result arrives is shown as cancelled', () => {
     const s = replay([
       attempt(1),

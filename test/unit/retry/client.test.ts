@@ -103,6 +103,20 @@ describe('client against the simulator: scenarios', () => {
     expect(result.ok).toBe(true);
   });
 
+  it('overloaded;retryAfterMs=200: the demand of a 529 gets jitter on top, and the event says what was demanded', async () => {
+    const { result, backoffs, dones } = await runScenario('overloaded;count=1;retryAfterMs=200', { random: () => 0.5 });
+    expect(result.ok).toBe(true);
+    // demand + random × demand (throttle.ts): callers told the same thing must not retry together.
+    expect(backoffs[0]).toMatchObject({ reason: 'retry-after-ms', delayMs: 300, demandMs: 200 });
+    expect(dones[0]!.actualMs).toBeGreaterThanOrEqual(295);
+  });
+
+  it('overloaded;retryAfterMs=200 with retryAfterSpread 0: exactly the demand, no demandMs', async () => {
+    const { backoffs } = await runScenario('overloaded;count=1;retryAfterMs=200', { policy: { retryAfterSpread: 0 } });
+    expect(backoffs[0]).toMatchObject({ reason: 'retry-after-ms', delayMs: 200 });
+    expect(backoffs[0]!.demandMs).toBeUndefined();
+  });
+
   it('rate-limited;retryAfter=120 with maxRetryAfterMs 60 s: stops at once instead of hanging', async () => {
     const t = performance.now();
     const { result, events } = await runScenario('rate-limited;retryAfter=120', { policy: { maxRetryAfterMs: 60_000 } });

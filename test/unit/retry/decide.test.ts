@@ -52,12 +52,12 @@ const rows: Row[] = [
   { name: 'no fallback to the model that just failed', outcome: failed(S529), state: { retriesUsed: 4, model: 'claude-sonnet-4-5' }, policy: { fallbackModel: 'claude-sonnet-4-5' }, want: halt({ kind: 'exhausted' }) },
   { name: 'no fallback on a 500 (not overload)', outcome: failed(S500), state: { retriesUsed: 4 }, policy: { fallbackModel: 'claude-sonnet-4-5' }, want: halt({ kind: 'exhausted' }) },
   // 4. How long: retry-after, else jitter.
-  { name: 'retry-after: 2 on a 529 is honoured with jitter on top: demand + random × demand', outcome: failed({ status: 529, headers: { 'retry-after': '2' } }), want: retry(3000, 'retry-after') },
+  { name: 'retry-after: 2 on a 529 is honoured with jitter on top: demand + random × demand', outcome: failed({ status: 529, headers: { 'retry-after': '2' } }), want: retry(3000, 'retry-after', { demandMs: 2000 }) },
   { name: 'retryAfterSpread 0: exactly the demand', outcome: failed({ status: 529, headers: { 'retry-after': '2' } }), policy: { retryAfterSpread: 0 }, want: retry(2000, 'retry-after') },
-  { name: 'the jitter on top never passes the deadline less one attempt, nor goes below the demand', outcome: failed({ status: 529, headers: { 'retry-after': '2' } }), state: { deadlineAt: NOW.mono + 2600 }, want: retry(2525, 'retry-after') },
+  { name: 'the jitter on top never passes the deadline less one attempt, nor goes below the demand', outcome: failed({ status: 529, headers: { 'retry-after': '2' } }), state: { deadlineAt: NOW.mono + 2600 }, want: retry(2525, 'retry-after', { demandMs: 2000 }) },
   { name: 'a 429 waits exactly its retry-after (a quota, not a crowd)', outcome: failed({ status: 429, headers: { 'retry-after': '2' } }), want: retry(2000, 'retry-after') },
   { name: 'retry-after-ms wins over retry-after', outcome: failed({ status: 429, headers: { 'retry-after-ms': '1500', 'retry-after': '9' } }), want: retry(1500, 'retry-after-ms') },
-  { name: 'an HTTP-date retry-after is read against the wall clock given', outcome: failed({ status: 503, headers: { 'retry-after': new Date(NOW.wall + 3000).toUTCString() } }), want: retry(4500, 'retry-after') },
+  { name: 'an HTTP-date retry-after is read against the wall clock given', outcome: failed({ status: 503, headers: { 'retry-after': new Date(NOW.wall + 3000).toUTCString() } }), want: retry(4500, 'retry-after', { demandMs: 3000 }) },
   { name: 'a retry-after longer than maxRetryAfterMs stops now, saying until when', outcome: failed({ status: 529, headers: { 'retry-after': '120' } }), want: halt({ kind: 'retry-after-too-long', waitMs: 120_000, source: 'retry-after', untilWall: NOW.wall + 120_000 }) },
   { name: 'maxRetryAfterMs is the policy\'s', outcome: failed({ status: 529, headers: { 'retry-after': '3' } }), policy: { maxRetryAfterMs: 2000 }, want: halt({ kind: 'retry-after-too-long', waitMs: 3000, source: 'retry-after', untilWall: NOW.wall + 3000 }) },
   { name: 'retry-after: 0 falls back to jitter', outcome: failed({ status: 529, headers: { 'retry-after': '0' } }), want: retry(250, 'jitter') },
@@ -81,7 +81,7 @@ const rows: Row[] = [
   { name: 'overload while the limiter throttles: paced through its queue', outcome: failed(S529), state: { limiterSaturated: true }, want: retry(250, 'jitter', { paced: true }) },
   { name: 'a 429 is overload too', outcome: failed({ status: 429 }), state: { limiterSaturated: true }, want: retry(250, 'jitter', { paced: true }) },
   { name: 'a paced wait is not shortened by the deadline (the queue has its own)', outcome: failed(S529), state: { limiterSaturated: true, retriesUsed: 3, deadlineAt: NOW.mono + 1000 }, want: retry(2000, 'jitter', { paced: true }) },
-  { name: 'a server retry-after is honoured, never paced', outcome: failed({ status: 529, headers: { 'retry-after': '1' } }), state: { limiterSaturated: true }, want: retry(1500, 'retry-after') },
+  { name: 'a server retry-after is honoured, never paced', outcome: failed({ status: 529, headers: { 'retry-after': '1' } }), state: { limiterSaturated: true }, want: retry(1500, 'retry-after', { demandMs: 1000 }) },
   { name: 'a 500 is not overload: its own sleep', outcome: failed(S500), state: { limiterSaturated: true }, want: retry(250, 'jitter') },
 ];
 
@@ -110,7 +110,7 @@ describe('decide(state, outcome, policy, now)', () => {
     expect(draws).toBe(0);
     expect(decide(state({ random }), failed(S529), p, NOW)).toEqual(retry(125, 'jitter'));
     expect(draws).toBe(1);
-    expect(decide(state({ random }), failed({ status: 529, headers: { 'retry-after': '1' } }), p, NOW)).toEqual(retry(1250, 'retry-after'));
+    expect(decide(state({ random }), failed({ status: 529, headers: { 'retry-after': '1' } }), p, NOW)).toEqual(retry(1250, 'retry-after', { demandMs: 1000 }));
     expect(draws).toBe(2);
   });
 });
