@@ -9,11 +9,11 @@
 import * as assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
+import { SOURCE, sleep, codeOf, ours, waitFor } from './helpers';
 import { applyEdits, createAnalyzer, type AnalyzeOptions, type Analyzer, type Finding } from '../../src/core/analyzer';
 import { fixAll } from '../../src/core/editor/fixall';
 
 const repoRoot = resolve(__dirname, '..', '..', '..');
-const SOURCE = 'Claude Doctor';
 const DIR = 'cd-analyzer';
 
 let engine: Analyzer;
@@ -21,21 +21,6 @@ let root: vscode.Uri;
 const TS_OPTS: AnalyzeOptions = { language: 'typescript', sdk: { ts: 1 }, defaultMaxTokens: 1024 };
 const PY_OPTS: AnalyzeOptions = { language: 'python', sdk: { python: 2 }, defaultMaxTokens: 1024 };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: T | undefined | false;
-  for (;;) {
-    last = await fn();
-    if (last) return last;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
-
-const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE);
-const codeOf = (d: vscode.Diagnostic) => String(typeof d.code === 'object' && d.code ? d.code.value : d.code);
 const rangeOf = (doc: vscode.TextDocument, start: number, end: number) => new vscode.Range(doc.positionAt(start), doc.positionAt(end));
 const SEV: Record<string, vscode.DiagnosticSeverity> = { error: 0, warning: 1, info: 2, hint: 3 };
 

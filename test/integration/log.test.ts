@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
+import { waitFor } from './helpers';
 import { GLOBAL_HOOK, registerErrorLog, type ErrorLogHandle, type ErrorLogOptions } from '../../src/extension/log/index';
 import type { LogEntry } from '../../src/core/log/types';
 import { LogStore } from '../../src/core/log/store';
@@ -39,16 +40,6 @@ function arrived(h: Parameters<typeof lastOf>[0], id: string): { totalAll: numbe
   const st = lastOf(h, 'state');
   if (st && st.rows.some((r) => r.id === id)) return st;
   return undefined;
-}
-
-async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 function memento(): vscode.Memento & { setKeysForSync(keys: readonly string[]): void } {

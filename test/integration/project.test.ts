@@ -5,23 +5,13 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { codeOf, ours, sleep, waitFor as waitUntil } from './helpers';
 
-const SOURCE = 'Claude Doctor';
+const waitFor = <T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, ms = 30_000) => waitUntil(what, fn, ms);
+
 const DIR = 'cd-project';
 let root: vscode.Uri;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
-const codeOf = (d: vscode.Diagnostic) => String(typeof d.code === 'object' && d.code ? d.code.value : d.code);
-const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE);
 const codes = (uri: vscode.Uri) => ours(uri).map((d) => `${codeOf(d)}:${d.range.start.line + 1}:${d.severity}`).sort();
 const stats = () => vscode.commands.executeCommand<{ dependentRuns: number }>('_claudeDoctor.analyzerStats');
 const cfg = () => vscode.workspace.getConfiguration('claudeDoctor');

@@ -8,10 +8,13 @@
 import * as assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
+import { SOURCE, sleep, codeOf, ours, waitFor as waitUntil } from './helpers';
 import { createAnalyzer, type AnalyzeOptions, type Analyzer } from '../../src/core/analyzer';
 
+/** Polls every 10 ms for up to 60 s: the worker's cold runs are long and its timing is measured. */
+const waitFor = <T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, ms = 60_000) => waitUntil(what, fn, ms, 10);
+
 const repoRoot = resolve(__dirname, '..', '..', '..');
-const SOURCE = 'Claude Doctor';
 const DIR = 'cd-worker';
 const TS: AnalyzeOptions = { language: 'typescript', sdk: { ts: 1 }, defaultMaxTokens: 1024 };
 /** The host thread may stall at most this long while a 2 MB file is analysed (the old path: 100s of ms). */
@@ -23,18 +26,6 @@ let engine: Analyzer;
 type WorkerStats = { running: boolean; starts: number; crashes: number; hangs: number; requests: number; resent: number; minChars: number };
 const stats = () => vscode.commands.executeCommand<{ worker: WorkerStats; scheduler: { runs: number; applied: number; stale: number } }>('_claudeDoctor.analyzerStats');
 const seam = (cmd: { minChars?: number; deadlineMs?: number; arm?: 'crash' | 'hang'; coldRun?: string }) => vscode.commands.executeCommand('_claudeDoctor.analyzerWorkerTest', cmd);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
-const codeOf = (d: vscode.Diagnostic) => String(typeof d.code === 'object' && d.code ? d.code.value : d.code);
-const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE);
 const codes = (uri: vscode.Uri) => ours(uri).map((d) => `${codeOf(d)}:${d.range.start.line}`).sort();
 const cfg = () => vscode.workspace.getConfiguration('claudeDoctor');
 
@@ -67,7 +58,6 @@ export async function ask(prompt: string) {
 const PY_HEAD = `import anthropic
 
 client = anthropic.Anthropic()
-
 
 def ask(prompt):
     return client.messages.create(

@@ -2,7 +2,7 @@
 import type { Node } from './parser';
 import { field, named, type Src } from './syntax';
 import type { LocalFacts } from './exports';
-import { keep, nameValue, scopeOf } from './exportsValues';
+import { keep, nameValue, pyFromImports, scopeOf } from './exportsValues';
 
 // -------------------------------------------------------------------------------------------------
 // Python
@@ -14,17 +14,11 @@ export function pyFacts(src: Src): LocalFacts {
   const visit = (list: Node[], depth: number): void => {
     for (const st of list) {
       if (st.type === 'import_from_statement') {
-        const mod = field(st, 'module_name')?.text ?? '';
-        if (mod === 'anthropic' || mod.startsWith('anthropic.')) continue;
-        for (let i = 0; i < st.childCount; i++) {
-          if (st.fieldNameForChild(i) !== 'name') continue;
-          const n = st.child(i)!;
-          const name = n.type === 'aliased_import' ? field(n, 'name')?.text : n.text;
-          const local = n.type === 'aliased_import' ? field(n, 'alias')?.text : n.text;
-          if (name && local) {
-            sc.defs.set(local, { spec: mod, name });
-            names.push(local);
-          }
+        const imp = pyFromImports(st);
+        if (!imp) continue;
+        for (const [local, name] of imp.names) {
+          sc.defs.set(local, { spec: imp.mod, name });
+          names.push(local);
         }
       } else if (st.type === 'import_statement') {
         for (const n of named(st)) {

@@ -226,14 +226,12 @@ function bodyLoads(sc: Scope, body: Node): (() => void) | undefined {
   for (const st of named(body)) {
     if (src.py) {
       if (st.type !== 'import_from_statement') continue;
-      const mod = field(st, 'module_name')?.text ?? '';
-      if (mod === 'anthropic' || mod.startsWith('anthropic.')) continue;
-      for (let i = 0; i < st.childCount; i++) {
-        if (st.fieldNameForChild(i) !== 'name') continue;
-        const n = st.child(i)!;
-        const name = n.type === 'aliased_import' ? field(n, 'name')?.text : n.text;
-        const local = n.type === 'aliased_import' ? field(n, 'alias')?.text : n.text;
-        if (name && local) { sc.defs.set(local, { spec: mod, name }); sc.memo.delete(local); changed = true; }
+      const imp = pyFromImports(st);
+      if (!imp) continue;
+      for (const [local, name] of imp.names) {
+        sc.defs.set(local, { spec: imp.mod, name });
+        sc.memo.delete(local);
+        changed = true;
       }
     } else if (st.type === 'lexical_declaration' || st.type === 'variable_declaration') {
       for (const d of named(st)) {
@@ -269,6 +267,24 @@ function collectReturns(n: Node, out: Node[], depth: number): void {
     if (FUNCTION_TYPES.has(c.type) || c.type === 'class_declaration' || c.type === 'class_definition' || c.type === 'class') continue;
     collectReturns(c, out, depth + 1);
   }
+}
+
+/**
+ * The names a Python `from M import a, b as c` binds, as [local, imported name] pairs, and M; none
+ * for an import from the SDK itself (`anthropic`, `anthropic.*`).
+ */
+export function pyFromImports(st: Node): { mod: string; names: [local: string, name: string][] } | undefined {
+  const mod = field(st, 'module_name')?.text ?? '';
+  if (mod === 'anthropic' || mod.startsWith('anthropic.')) return undefined;
+  const names: [string, string][] = [];
+  for (let i = 0; i < st.childCount; i++) {
+    if (st.fieldNameForChild(i) !== 'name') continue;
+    const n = st.child(i)!;
+    const name = n.type === 'aliased_import' ? field(n, 'name')?.text : n.text;
+    const local = n.type === 'aliased_import' ? field(n, 'alias')?.text : n.text;
+    if (name && local) names.push([local, name]);
+  }
+  return { mod, names };
 }
 
 export function keep(v: LocalValue | undefined): v is LocalValue {

@@ -114,17 +114,11 @@ export function siteFromTree(src: Src, resStart: number, resName: string, mStart
   // name seen by the regex is the tail of a longer one (`$messages`): then ask the tree.
   if (resourceExpr.endIndex !== resStart + resName.length) return undefined;
   if (resStart > 0 && IDENT_CHAR.test(text[resStart - 1]!) && field(resourceExpr, src.py ? 'attribute' : 'property')?.text !== resName) return undefined;
-  let receiver = field(resourceExpr, 'object');
-  if (!receiver) return undefined;
-  let beta = false;
-  if (isMember(receiver) && field(receiver, src.py ? 'attribute' : 'property')?.text === 'beta') {
-    beta = true;
-    receiver = field(receiver, 'object')!;
-  }
-  // OpenAI's assistants API: client.beta.threads.messages.create(threadId, {...})
-  if (isMember(receiver) && field(receiver, src.py ? 'attribute' : 'property')?.text === 'threads') return undefined;
+  const peeled = clientOf(src, resourceExpr);
+  if (!peeled) return undefined;
+  const { beta } = peeled;
+  let receiver = peeled.receiver;
   let withOptions: Bag | undefined;
-  receiver = unwrap(receiver);
   if (isCall(receiver)) {
     const fn = field(receiver, 'function');
     const prop = fn && isMember(fn) ? field(fn, src.py ? 'attribute' : 'property')?.text : undefined;
@@ -163,15 +157,10 @@ export function siteByReference(src: Src, resStart: number, resName: string, mSt
   if (!outer || !isCall(outer) || field(outer, 'arguments')?.id !== list.id) return undefined;
   const resourceExpr = field(member, 'object');
   if (!resourceExpr || !isMember(resourceExpr) || field(resourceExpr, src.py ? 'attribute' : 'property')?.text !== resName) return undefined;
-  let receiver = field(resourceExpr, 'object');
-  if (!receiver) return undefined;
-  let beta = false;
-  if (isMember(receiver) && field(receiver, src.py ? 'attribute' : 'property')?.text === 'beta') {
-    beta = true;
-    receiver = field(receiver, 'object')!;
-  }
-  if (isMember(receiver) && field(receiver, src.py ? 'attribute' : 'property')?.text === 'threads') return undefined;
-  receiver = unwrap(receiver);
+  const peeled = clientOf(src, resourceExpr);
+  if (!peeled) return undefined;
+  const { beta } = peeled;
+  const receiver = peeled.receiver;
   const args = named(list);
   const at = args.findIndex((a) => a.id === ref.id);
   let byRef: SitePlace['byRef'];
@@ -187,4 +176,20 @@ export function siteByReference(src: Src, resStart: number, resName: string, mSt
   }
   if (!byRef) return undefined;
   return { call: outer, args: list, recText: receiver.text.replace(/\s+/g, ''), receiver, beta, byRef };
+}
+
+/**
+ * The client a resource expression (`client.messages`, `client.beta.messages`) hangs off, and
+ * whether through `.beta`; none for OpenAI's assistants API (`client.beta.threads.messages`).
+ */
+function clientOf(src: Src, resourceExpr: Node): { receiver: Node; beta: boolean } | undefined {
+  let receiver = field(resourceExpr, 'object');
+  if (!receiver) return undefined;
+  let beta = false;
+  if (isMember(receiver) && field(receiver, src.py ? 'attribute' : 'property')?.text === 'beta') {
+    beta = true;
+    receiver = field(receiver, 'object')!;
+  }
+  if (isMember(receiver) && field(receiver, src.py ? 'attribute' : 'property')?.text === 'threads') return undefined;
+  return { receiver: unwrap(receiver), beta };
 }
