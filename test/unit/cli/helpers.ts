@@ -4,7 +4,7 @@
  * `dist/cli.js`), then spawned with `node`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -16,7 +16,32 @@ export interface CliBundle {
   dispose(): void;
 }
 
+/** Whether a process runs (signal 0: no signal sent; EPERM means it exists but is not ours). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes bundle folders left by test processes that were killed before their `dispose()`. */
+export function pruneStaleBundles(): void {
+  let names: string[];
+  try {
+    names = readdirSync(join(ROOT, '.cache'));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = /^cli-test-(\d+)-[a-z0-9]+$/.exec(name);
+    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) rmSync(join(ROOT, '.cache', name), { recursive: true, force: true });
+  }
+}
+
 export async function bundleCli(): Promise<CliBundle> {
+  pruneStaleBundles();
   const dir = join(ROOT, '.cache', `cli-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   mkdirSync(dir, { recursive: true });
   // The layout `npm run build` makes: the dispatcher cli.js and one bundle per subcommand.

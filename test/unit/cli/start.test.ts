@@ -4,11 +4,11 @@
  * manifest fields it reads, and a short run keeps the grammar's wasm on V8's baseline code.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleCli, cleanEnv, type CliBundle } from './helpers';
+import { bundleCli, cleanEnv, pruneStaleBundles, ROOT, type CliBundle } from './helpers';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { version: string; contributes?: unknown };
 
@@ -52,4 +52,22 @@ describe('CLI start: what a one-file lint loads', () => {
     // V8's default budget, given on the command line: the CLI leaves it, and the parser tiers up
     expect(lint(['--wasm-tiering-budget=1800000'])).toBeGreaterThan(0);
   }, 60_000);
+});
+
+describe('bundleCli', () => {
+  it('removes the bundle folders of test processes that are gone, and keeps live ones', () => {
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    const deadDir = join(ROOT, '.cache', `cli-test-${dead}-zzdead`);
+    const liveDir = join(ROOT, '.cache', `cli-test-${process.pid}-zzlive`);
+    mkdirSync(deadDir, { recursive: true });
+    mkdirSync(liveDir, { recursive: true });
+    try {
+      pruneStaleBundles();
+      expect(existsSync(deadDir)).toBe(false);
+      expect(existsSync(liveDir)).toBe(true);
+    } finally {
+      rmSync(deadDir, { recursive: true, force: true });
+      rmSync(liveDir, { recursive: true, force: true });
+    }
+  });
 });
