@@ -1,4 +1,5 @@
 /** What the in-host suites share: waiting for a condition, and reading our diagnostics. */
+import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 
 /** The `source` of every diagnostic Claude Doctor publishes. */
@@ -19,3 +20,18 @@ export async function waitFor<T>(what: string, fn: () => T | undefined | false |
 
 export const codeOf = (d: vscode.Diagnostic) => String(typeof d.code === 'object' && d.code ? d.code.value : d.code);
 export const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE);
+
+/** Writes `text` to `rel` under `root` on disk (not through an editor). */
+export async function writeUnder(root: vscode.Uri, rel: string, text: string): Promise<vscode.Uri> {
+  const uri = vscode.Uri.joinPath(root, rel);
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  return uri;
+}
+
+/** Replaces the whole text of an open document, unsaved, as typing would. */
+export async function setText(doc: vscode.TextDocument, text: string): Promise<void> {
+  const we = new vscode.WorkspaceEdit();
+  we.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+  assert.ok(await vscode.workspace.applyEdit(we));
+  assert.equal(doc.getText(), text);
+}

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { codeOf, ours, sleep, waitFor as waitUntil } from './helpers';
+import { codeOf, ours, sleep, waitFor as waitUntil, setText, writeUnder } from './helpers';
 
 const waitFor = <T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, ms = 30_000) => waitUntil(what, fn, ms);
 
@@ -16,17 +16,7 @@ const codes = (uri: vscode.Uri) => ours(uri).map((d) => `${codeOf(d)}:${d.range.
 const stats = () => vscode.commands.executeCommand<{ dependentRuns: number }>('_claudeDoctor.analyzerStats');
 const cfg = () => vscode.workspace.getConfiguration('claudeDoctor');
 
-async function write(rel: string, text: string): Promise<vscode.Uri> {
-  const uri = vscode.Uri.joinPath(root, rel);
-  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-  return uri;
-}
-async function setText(doc: vscode.TextDocument, text: string): Promise<void> {
-  const we = new vscode.WorkspaceEdit();
-  we.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
-  assert.ok(await vscode.workspace.applyEdit(we));
-  assert.equal(doc.getText(), text);
-}
+const write = (rel: string, text: string) => writeUnder(root, rel, text);
 /** Waits until the diagnostics of `uri` are exactly `want` ("rule:line:severity", 0 = error). */
 async function expectCodes(uri: vscode.Uri, want: string[], what: string): Promise<void> {
   await waitFor(`${what}: ${JSON.stringify(want)} (have ${JSON.stringify(codes(uri))})`, () => JSON.stringify(codes(uri)) === JSON.stringify([...want].sort()));

@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { SOURCE, sleep, codeOf, ours, waitFor as waitUntil } from './helpers';
+import { SOURCE, sleep, codeOf, ours, waitFor as waitUntil, setText, writeUnder } from './helpers';
 import { createAnalyzer, type AnalyzeOptions, type Analyzer } from '../../src/core/analyzer';
 
 /** Polls every 10 ms for up to 60 s: the worker's cold runs are long and its timing is measured. */
@@ -29,16 +29,7 @@ const seam = (cmd: { minChars?: number; deadlineMs?: number; arm?: 'crash' | 'ha
 const codes = (uri: vscode.Uri) => ours(uri).map((d) => `${codeOf(d)}:${d.range.start.line}`).sort();
 const cfg = () => vscode.workspace.getConfiguration('claudeDoctor');
 
-async function write(rel: string, text: string): Promise<vscode.Uri> {
-  const uri = vscode.Uri.joinPath(root, rel);
-  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-  return uri;
-}
-async function setText(doc: vscode.TextDocument, text: string): Promise<void> {
-  const we = new vscode.WorkspaceEdit();
-  we.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
-  assert.ok(await vscode.workspace.applyEdit(we));
-}
+const write = (rel: string, text: string) => writeUnder(root, rel, text);
 /** The engine's findings for `text`, as `rule:line` (line 0-based). */
 async function expected(doc: vscode.TextDocument, text = doc.getText()): Promise<string[]> {
   return (await engine.analyze(text, TS)).map((f) => `${f.rule}:${doc.positionAt(f.start).line}`).sort();
